@@ -1,0 +1,10 @@
+//! Backend-free building blocks shared by every IAGen model and host: a seeded RNG, the
+//! character tokenizer, text batching, next-token sampling, metrics and the experiment spec
+//! (the share-link codec). Nothing here knows about tensors, burn or the browser.
+
+pub mod metrics;
+pub mod rng;
+pub mod sampling;
+pub mod spec;
+pub mod text_data;
+pub mod tokenizer;

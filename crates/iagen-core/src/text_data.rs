@@ -1,0 +1,110 @@
+//! Training text as token ids, split into a training head and a held-out tail, and random
+//! windows drawn from it with the seeded RNG (nanoGPT's `get_batch`).
+
+use crate::rng::Rng;
+use crate::tokenizer::CharTokenizer;
+
+pub struct TextCorpus {
+    pub tokenizer: CharTokenizer,
+    pub train: Vec<usize>,
+    pub val: Vec<usize>,
+}
+
+/// A batch of `batch` windows of `block` ids: `targets` is `inputs` shifted by one.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TokenBatch {
+    pub batch: usize,
+    pub block: usize,
+    pub inputs: Vec<i64>,
+    pub targets: Vec<i64>,
+}
+
+impl TextCorpus {
+    /// Tokenize `text` with its own vocabulary; the last `val_fraction` is held out, so the
+    /// validation text is never seen in training (a contiguous tail, not shuffled lines).
+    pub fn new(text: &str, val_fraction: f32) -> Self {
+        Self::with_tokenizer(CharTokenizer::from_text(text), text, val_fraction)
+    }
+
+    pub fn with_tokenizer(tokenizer: CharTokenizer, text: &str, val_fraction: f32) -> Self {
+        let (ids, _) = tokenizer.encode_lossy(text);
+        let split = ids.len() - (ids.len() as f32 * val_fraction) as usize;
+        Self {
+            train: ids[..split].to_vec(),
+            val: ids[split..].to_vec(),
+            tokenizer,
+        }
+    }
+
+    /// Random windows from the training ids.
+    pub fn train_batch(&self, rng: &mut Rng, batch: usize, block: usize) -> Option<TokenBatch> {
+        random_windows(&self.train, rng, batch, block)
+    }
+
+    /// Random windows from the held-out ids.
+    pub fn val_batch(&self, rng: &mut Rng, batch: usize, block: usize) -> Option<TokenBatch> {
+        random_windows(&self.val, rng, batch, block)
+    }
+}
+
+/// `None` when the text is too short for one window of `block + 1` ids.
+pub fn random_windows(ids: &[usize], rng: &mut Rng, batch: usize, block: usize) -> Option<TokenBatch> {
+    if ids.len() <= block {
+        return None;
+    }
+    let mut inputs = Vec::with_capacity(batch * block);
+    let mut targets = Vec::with_capacity(batch * block);
+    for _ in 0..batch {
+        let start = rng.below(ids.len() - block);
+        inputs.extend(ids[start..start + block].iter().map(|&i| i as i64));
+        targets.extend(ids[start + 1..start + block + 1].iter().map(|&i| i as i64));
+    }
+    Some(TokenBatch { batch, block, inputs, targets })
+}
+
+/// Consecutive non-overlapping windows covering `ids`, for a full held-out evaluation.
+pub fn sequential_windows(ids: &[usize], block: usize) -> impl Iterator<Item = (&[usize], &[usize])> {
+    let count = ids.len().saturating_sub(1) / block;
+    (0..count).map(move |w| {
+        let s = w * block;
+        (&ids[s..s + block], &ids[s + 1..s + block + 1])
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_holds_out_the_tail() {
+        let corpus = TextCorpus::new("abcdefghij", 0.2);
+        assert_eq!(corpus.tokenizer.decode(&corpus.train), "abcdefgh");
+        assert_eq!(corpus.tokenizer.decode(&corpus.val), "ij");
+    }
+
+    #[test]
+    fn targets_are_inputs_shifted_by_one() {
+        let corpus = TextCorpus::new("abcdefghijklmnopqrstuvwxyz", 0.0);
+        let b = corpus.train_batch(&mut Rng::new(5), 4, 6).unwrap();
+        assert_eq!(b.inputs.len(), 24);
+        for w in 0..4 {
+            for t in 0..5 {
+                assert_eq!(b.inputs[w * 6 + t + 1], b.targets[w * 6 + t]);
+            }
+        }
+    }
+
+    #[test]
+    fn too_short_text_gives_no_batch() {
+        let corpus = TextCorpus::new("abc", 0.0);
+        assert!(corpus.train_batch(&mut Rng::new(1), 1, 8).is_none());
+    }
+
+    #[test]
+    fn sequential_windows_tile_the_text() {
+        let ids: Vec<usize> = (0..10).collect();
+        let w: Vec<_> = sequential_windows(&ids, 3).collect();
+        assert_eq!(w.len(), 3);
+        assert_eq!(w[2], (&ids[6..9], &ids[7..10]));
+    }
+}

@@ -1,0 +1,98 @@
+//! The share-link codec: round trips, defaults omitted, every kind of bad input reported, and
+//! arbitrary strings never panic.
+
+use iagen_core::rng::Rng;
+use iagen_core::spec::{NoticeKind, Spec, percent_decode, percent_encode};
+
+#[test]
+fn default_spec_encodes_to_version_only() {
+    assert_eq!(Spec::default().to_hash(), "v=1");
+}
+
+#[test]
+fn round_trip_keeps_every_changed_field() {
+    let mut spec = Spec::default();
+    for (k, v) in [("data", "shakespeare"), ("lr", "0.0005"), ("seed", "7"), ("trained", "30"),
+        ("prompt", "¿Quién es? & =%+ñ"), ("temp", "0"), ("topk", "5"), ("lang", "en")] {
+        assert_eq!(spec.set(k, v), None, "{k}={v}");
+    }
+    let hash = spec.to_hash();
+    assert!(hash.starts_with("v=1&"));
+    assert!(!hash.contains("batch="), "defaults are omitted: {hash}");
+    let (back, notices) = Spec::from_hash(&format!("#{hash}"));
+    assert!(notices.is_empty(), "{notices:?}");
+    assert_eq!(back, spec);
+    assert_eq!(back.text("prompt"), "¿Quién es? & =%+ñ");
+    assert_eq!(back.float("lr"), 0.0005);
+}
+
+#[test]
+fn bad_values_fall_back_to_defaults_with_a_notice() {
+    let (spec, notices) = Spec::from_hash("v=1&lr=abc&temp=NaN&data=klingon&seed=-1&batch=100000&colour=red");
+    let defaults = Spec::default();
+    assert_eq!(spec.float("lr"), defaults.float("lr"));
+    assert_eq!(spec.float("temp"), defaults.float("temp"));
+    assert_eq!(spec.text("data"), "refranes");
+    assert_eq!(spec.int("seed"), 0, "clamped to the minimum");
+    assert_eq!(spec.int("batch"), 128, "clamped to the maximum");
+    let kinds: Vec<(NoticeKind, &str)> = notices.iter().map(|n| (n.kind, n.key.as_str())).collect();
+    assert_eq!(kinds, vec![
+        (NoticeKind::BadValue, "lr"),
+        (NoticeKind::BadValue, "temp"),
+        (NoticeKind::BadValue, "data"),
+        (NoticeKind::OutOfRange, "seed"),
+        (NoticeKind::OutOfRange, "batch"),
+        (NoticeKind::UnknownKey, "colour"),
+    ]);
+    assert_eq!(notices[4].used, "128");
+}
+
+#[test]
+fn infinite_and_overlong_values_are_reported() {
+    let long = "a".repeat(500);
+    let (spec, notices) = Spec::from_hash(&format!("v=1&lr=inf&prompt={long}"));
+    assert!(spec.float("lr").is_finite());
+    assert_eq!(spec.text("prompt").chars().count(), 200);
+    assert_eq!(notices.len(), 2);
+    assert!(notices[1].given.ends_with('…'));
+}
+
+#[test]
+fn newer_or_broken_versions_are_reported_but_still_read() {
+    let (spec, notices) = Spec::from_hash("v=9&seed=5");
+    assert_eq!(spec.int("seed"), 5);
+    assert_eq!(notices[0].kind, NoticeKind::NewerVersion);
+    let (_, notices) = Spec::from_hash("v=uno");
+    assert_eq!(notices[0].kind, NoticeKind::BadValue);
+}
+
+#[test]
+fn percent_codec_round_trips_and_tolerates_garbage() {
+    let s = "a b/c?d=é&%ñ😀";
+    assert_eq!(percent_decode(&percent_encode(s)), s);
+    assert_eq!(percent_decode("%"), "%");
+    assert_eq!(percent_decode("%4"), "%4");
+    assert_eq!(percent_decode("%zz"), "%zz");
+    assert_eq!(percent_decode("%FF"), "\u{FFFD}");
+    assert_eq!(percent_decode("a+b"), "a b");
+}
+
+/// Property: any string parses without panicking, every numeric field stays finite and in
+/// range, and re-encoding the result reproduces the same spec.
+#[test]
+fn arbitrary_strings_never_panic_and_always_yield_a_valid_spec() {
+    const ALPHABET: &[&str] = &["v", "=", "&", "%", "1", "9", ".", "-", "e", "lr", "seed", "temp",
+        "data", "prompt", "inf", "NaN", "%2", "%FF", "%C3%B1", "ñ", "😀", " ", "+", "#", "x", "0"];
+    let mut rng = Rng::new(2026);
+    for _ in 0..20_000 {
+        let len = rng.below(24);
+        let s: String = (0..len).map(|_| ALPHABET[rng.below(ALPHABET.len())]).collect();
+        let (spec, _) = Spec::from_hash(&s);
+        for key in ["lr", "temp", "topp"] {
+            assert!(spec.float(key).is_finite(), "{s:?}");
+        }
+        let (again, notices) = Spec::from_hash(&spec.to_hash());
+        assert!(notices.is_empty(), "{s:?} -> {notices:?}");
+        assert_eq!(again, spec, "{s:?}");
+    }
+}

@@ -1,1 +1,34 @@
-fn main() {}
+//! `iagen-cli`: trains the weights that ship, samples, evaluates and benchmarks, natively,
+//! on the same model crates the page runs.
+
+mod args;
+mod gpt;
+mod model_files;
+
+use args::Args;
+
+const USAGE: &str = "usage:
+  iagen-cli train gpt --data FILE --out PREFIX [--name NAME --size nano|tiny|small --ctx 128 --batch 32
+                      --steps 2000 --lr 3e-3 --seed 42 --val 0.1 --dropout 0 --eval-every 250]
+  iagen-cli sample gpt --model PREFIX [--prompt TEXT --len 300 --temp 0.8 --top-k 0 --top-p 1 --seed 42]
+  iagen-cli eval gpt --model PREFIX --text FILE [--tail 1.0]
+  iagen-cli bench gpt --model PREFIX --text FILE [--chars 200 --steps 20 --batch 16 --ctx 64]
+PREFIX names PREFIX.bpk (weights) and PREFIX.json (manifest).";
+
+fn main() {
+    let argv: Vec<String> = std::env::args().skip(1).collect();
+    let result = match (argv.first().map(String::as_str), argv.get(1).map(String::as_str)) {
+        (Some(cmd), Some("gpt")) => Args::parse(&argv[2..]).and_then(|args| match cmd {
+            "train" => gpt::train(&args),
+            "sample" => gpt::sample_text(&args),
+            "eval" => gpt::eval(&args),
+            "bench" => gpt::bench(&args),
+            _ => Err(format!("unknown command {cmd}\n{USAGE}")),
+        }),
+        _ => Err(USAGE.to_string()),
+    };
+    if let Err(message) = result {
+        eprintln!("{message}");
+        std::process::exit(2);
+    }
+}

@@ -51,6 +51,10 @@ impl Trainer {
         self.steps
     }
 
+    pub fn block_size(&self) -> usize {
+        self.model.block_size()
+    }
+
     pub fn set_lr(&mut self, lr: f64) {
         self.lr = lr;
     }

@@ -1,0 +1,68 @@
+//! Device selection, once per worker: WebGPU when the browser offers it and a first kernel
+//! runs, otherwise the pure-Rust CPU backend. The reason for a fallback is returned so the
+//! page can show it.
+
+use std::cell::RefCell;
+
+use burn::prelude::*;
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+use crate::read;
+
+thread_local! {
+    static DEVICE: RefCell<Option<Device>> = const { RefCell::new(None) };
+}
+
+#[derive(Serialize)]
+struct BackendInfo {
+    /// `webgpu` or `cpu`.
+    kind: &'static str,
+    /// Why the CPU is used when WebGPU was tried (empty otherwise).
+    reason: String,
+}
+
+/// The device chosen by [`init_backend`].
+pub fn device() -> Result<Device, JsError> {
+    DEVICE.with(|d| d.borrow().clone()).ok_or_else(|| JsError::new("backend not initialised"))
+}
+
+/// Switch to the CPU for good, e.g. after the GPU device was lost.
+pub fn fall_back_to_cpu() -> Device {
+    let cpu = Device::flex();
+    DEVICE.with(|d| *d.borrow_mut() = Some(cpu.clone()));
+    cpu
+}
+
+async fn try_webgpu() -> Result<Device, String> {
+    let device = Device::wgpu_options().init_async().await.map_err(|e| e.to_string())?;
+    // A first kernel and an asynchronous read prove the adapter really works.
+    let probe = Tensor::<1>::from_floats([1.0, 2.0, 3.0], &device).sum();
+    match read::scalar(probe).await {
+        Ok(v) if v == 6.0 => Ok(device),
+        Ok(v) => Err(format!("test kernel returned {v}")),
+        Err(_) => Err("test kernel failed".into()),
+    }
+}
+
+/// Choose the device. `try_gpu` is false when the page forces the CPU or JavaScript already
+/// found no WebGPU adapter. Call once per worker (WebGPU can be initialised only once).
+#[wasm_bindgen]
+pub async fn init_backend(try_gpu: bool) -> Result<JsValue, JsError> {
+    let (device, info) = if try_gpu {
+        match try_webgpu().await {
+            Ok(device) => (device, BackendInfo { kind: "webgpu", reason: String::new() }),
+            Err(reason) => (Device::flex(), BackendInfo { kind: "cpu", reason }),
+        }
+    } else {
+        (Device::flex(), BackendInfo { kind: "cpu", reason: String::new() })
+    };
+    DEVICE.with(|d| *d.borrow_mut() = Some(device));
+    Ok(serde_wasm(&info))
+}
+
+/// Plain data to a JS value, through JSON (small payloads only).
+pub fn serde_wasm<T: Serialize>(value: &T) -> JsValue {
+    let json = serde_json::to_string(value).expect("serialisable");
+    js_sys::JSON::parse(&json).expect("valid JSON")
+}

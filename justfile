@@ -1,0 +1,46 @@
+# IAGen Playground: every developer and CI command. `just` lists them.
+
+wasm_bindgen_version := `grep -oP 'wasm-bindgen = "=\K[0-9.]+' Cargo.toml`
+port := env_var_or_default("PORT", "8080")
+
+# List the recipes
+default:
+    @just --list
+
+# Install what the build needs: the wasm target, wasm-bindgen-cli at the pinned version, npm packages
+setup:
+    rustup target add wasm32-unknown-unknown
+    @if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen {{wasm_bindgen_version}}" ]; then \
+        cargo install wasm-bindgen-cli --version {{wasm_bindgen_version}} --locked; fi
+    @[ -d node_modules/playwright-core ] || npm ci --no-audit --no-fund
+
+# Build the page's wasm into web/pkg (profile: release to ship, wasm-test for tests)
+wasm profile="release": setup
+    cargo build -p iagen-web --target wasm32-unknown-unknown --profile {{profile}}
+    wasm-bindgen --target web --out-dir web/pkg target/wasm32-unknown-unknown/{{profile}}/iagen_web.wasm
+
+# Build in release mode and serve the page on http://127.0.0.1:8080 (PORT=... to change)
+serve: (wasm "release")
+    PORT={{port}} node tools/serve.mjs web
+
+# Every test: Rust (native) and the browser tests on WebGPU (SwiftShader) and CPU
+test: setup
+    cargo test --workspace --exclude iagen-web
+    just wasm wasm-test
+    node --test --test-concurrency=1 tests/e2e/
+
+# Format and lint with -D warnings, natively and for wasm32
+check:
+    cargo fmt --all --check
+    cargo clippy --workspace --all-targets -- -D warnings
+    cargo clippy -p iagen-web --target wasm32-unknown-unknown -- -D warnings
+
+# Speed and size numbers: native, Chromium CPU and Chromium WebGPU, wasm size, first-view bytes
+bench: (wasm "release")
+    cargo run --profile fast -p iagen-cli -- bench gpt --model web/assets/models/refranes --text web/assets/data/refranes.txt
+    node tests/bench/run.mjs
+
+# Train the shipped GPT weights natively (minutes to hours on a CPU; see MODELS.md)
+train-models:
+    cargo run --profile fast -p iagen-cli -- train gpt --name refranes --data web/assets/data/refranes.txt --out web/assets/models/refranes --size tiny --ctx 64 --batch 32 --steps 3000 --lr 3e-3
+    cargo run --profile fast -p iagen-cli -- train gpt --name shakespeare --data web/assets/data/shakespeare.txt --out web/assets/models/shakespeare --size small --ctx 128 --batch 32 --steps 5000 --lr 2e-3

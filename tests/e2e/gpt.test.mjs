@@ -1,0 +1,122 @@
+// The GPT view as a student uses it, on the WebGPU path (SwiftShader) and on the CPU path.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { generate, launch, openPage, setControl, shot, startServer, train } from './harness.mjs';
+
+let server;
+before(async () => { server = await startServer(); });
+after(() => server.stop());
+
+describe('CPU path', () => {
+  let browser;
+  before(async () => { browser = await launch({ gpu: false }); });
+  after(() => browser.close());
+
+  test('names its backend and why the GPU is not used', async () => {
+    const page = await openPage(browser, server.url);
+    const badge = await page.textContent('#backend');
+    assert.match(badge, /CPU \(WebAssembly\)/);
+    assert.match(badge, /navigator\.gpu/);
+    await shot(page, 'cpu-loaded');
+  });
+
+  test('the pretrained refranes model writes 120 characters, with bars and attention', async () => {
+    const page = await openPage(browser, `${server.url}?backend=cpu`);
+    await page.waitForFunction(() => !document.getElementById('generate').disabled);
+    const text = await generate(page, { prompt: 'A quien madruga', len: 120, seed: 7 });
+    assert.equal([...text].length, 120);
+    assert.equal(await page.locator('#bars .bar').count(), 10);
+    const inked = await page.$eval('#attention', (c) => {
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 3; i < d.length; i += 4) n += d[i] > 0 ? 1 : 0;
+      return n;
+    });
+    assert.ok(inked > 2000, `attention map drawn (${inked} pixels)`);
+    await page.click('#output span.ch[data-index="10"]');
+    await page.waitForSelector('#output span.ch.selected');
+    await shot(page, 'cpu-generated');
+  });
+
+  test('30 training steps lower the loss', async () => {
+    const page = await openPage(browser, `${server.url}?backend=cpu#v=1&steps=30&seed=3`);
+    await train(page);
+    const losses = JSON.parse(await page.$eval('#loss-chart', (c) => c.dataset.losses));
+    assert.ok(losses.length >= 5, `${losses.length} points`);
+    assert.ok(losses.at(-1) < losses[0] - 0.3, `loss ${losses[0]} -> ${losses.at(-1)}`);
+    assert.match(await page.textContent('#train-status'), /Paso 30 de 30/);
+    assert.ok((await page.textContent('#train-sample')).length > 50, 'a sample is shown');
+    await shot(page, 'cpu-trained');
+  });
+
+  test('a copied link reopened in a new page reproduces the same text', async () => {
+    const page = await openPage(browser, `${server.url}?backend=cpu#v=1&steps=20&seed=11`);
+    await setControl(page, 'lr', '0.01');
+    await train(page);
+    const first = await generate(page, { prompt: 'En', len: 60, seed: 5 });
+    await page.click('#copy-link');
+    const link = await page.$eval('#share-status', (s) => s.dataset.url);
+    assert.match(link, /trained=20/);
+    assert.match(link, /lr=0.01/);
+    const again = await openPage(browser, link.replace('#', '?backend=cpu#'));
+    assert.equal(await again.inputValue('#prompt'), 'En');
+    const second = await generate(again);
+    assert.equal(second, first);
+    await shot(again, 'cpu-link-reproduced');
+  });
+
+  test('a malformed link lists every problem in Spanish and still works', async () => {
+    const page = await openPage(browser, `${server.url}?backend=cpu#v=1&lr=abc&colour=red&seed=-5&temp=NaN`);
+    const items = await page.locator('#notice-list li').allTextContents();
+    assert.equal(items.length, 4);
+    assert.ok(items.some((s) => s.includes('«colour» no es un parámetro conocido')), items.join('\n'));
+    assert.ok(items.some((s) => s.includes('fuera de rango')), items.join('\n'));
+    assert.equal(await page.inputValue('#seed'), '0');
+    assert.equal(await page.inputValue('#lr'), '0.003');
+    await shot(page, 'cpu-bad-link');
+  });
+
+  test('the language switch changes the strings and the link', async () => {
+    const page = await openPage(browser, `${server.url}?backend=cpu`);
+    assert.equal(await page.textContent('#generate'), 'Generar');
+    await page.click('#lang-switch');
+    await page.waitForFunction(() => document.getElementById('generate').textContent === 'Generate');
+    assert.equal(await page.textContent('#gpt-train h2'), 'Train from scratch');
+    assert.match(page.url(), /lang=en/);
+    await shot(page, 'cpu-english');
+  });
+
+  test('embed mode shows the view without page chrome', async () => {
+    const page = await openPage(browser, `${server.url}?embed=1&backend=cpu#v=1&data=shakespeare`);
+    assert.equal(await page.locator('header.chrome').isVisible(), false);
+    assert.equal(await page.locator('#gpt-generate').isVisible(), true);
+    await page.waitForFunction(() => !document.getElementById('generate').disabled);
+    assert.match(await page.textContent('#model-info'), /Shakespeare/);
+    await shot(page, 'cpu-embed');
+  });
+});
+
+describe('WebGPU path (SwiftShader)', () => {
+  let browser;
+  before(async () => { browser = await launch({ gpu: true }); });
+  after(() => browser.close());
+
+  test('names its WebGPU adapter, generates 100 characters and draws bars', async () => {
+    const page = await openPage(browser, server.url, { locale: 'en-US' });
+    assert.match(await page.textContent('#backend'), /^WebGPU — /);
+    await page.waitForFunction(() => !document.getElementById('generate').disabled);
+    const text = await generate(page, { prompt: 'A quien', len: 100, seed: 1 });
+    assert.equal([...text].length, 100);
+    assert.equal(await page.locator('#bars .bar').count(), 10);
+    await shot(page, 'webgpu-generated');
+  });
+
+  test('training runs a few steps on the GPU', async () => {
+    const page = await openPage(browser, `${server.url}#v=1&steps=4&batch=4&ctx=32`);
+    await train(page);
+    const losses = JSON.parse(await page.$eval('#loss-chart', (c) => c.dataset.losses));
+    assert.equal(losses.length, 2);
+    assert.ok(losses.every(Number.isFinite));
+    await shot(page, 'webgpu-trained');
+  });
+});

@@ -1,0 +1,89 @@
+// Shared set-up for the browser tests: our static server on a free port, Debian's chromium
+// with the flags from DESIGN.md §4 (WebGPU on SwiftShader), screenshots under target/e2e/.
+import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { chromium } from 'playwright-core';
+
+export const SHOTS = 'target/e2e';
+mkdirSync(SHOTS, { recursive: true });
+
+const BASE_FLAGS = [
+  '--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync',
+];
+const WEBGPU_FLAGS = [
+  '--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-vulkan=swiftshader',
+  '--use-webgpu-adapter=swiftshader', '--disable-vulkan-surface',
+];
+
+async function freePort() {
+  return new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startServer() {
+  const port = await freePort();
+  const child = spawn('node', ['tools/serve.mjs', 'web'], { env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise((resolve) => child.stdout.once('data', resolve));
+  return { url: `http://127.0.0.1:${port}/`, stop: () => child.kill() };
+}
+
+/** `gpu`: true for WebGPU on SwiftShader, false for a browser with WebGPU switched off. */
+export async function launch({ gpu }) {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: [...BASE_FLAGS, ...(gpu ? WEBGPU_FLAGS : ['--disable-features=WebGPU'])],
+  });
+}
+
+/** Open the page and wait until the view is mounted (wasm loaded, backend chosen). */
+export async function openPage(browser, url, { locale = 'es-ES' } = {}) {
+  const context = await browser.newContext({ locale, viewport: { width: 1280, height: 1100 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (err) => errors.push(String(err)));
+  page.on('console', (msg) => { if (msg.type() === 'error') errors.push(msg.text()); });
+  await page.goto(url);
+  await page.waitForFunction(() => document.body.dataset.ready === '1' || !document.getElementById('error').hidden, null, { timeout: 120_000 });
+  const failure = await page.locator('#error').isVisible() ? await page.locator('#error').textContent() : null;
+  if (failure) throw new Error(`page failed: ${failure}\n${errors.join('\n')}`);
+  page.errors = errors;
+  return page;
+}
+
+export async function shot(page, name) {
+  await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+}
+
+/** Click Generate and wait for the whole text; returns the generated characters. */
+export async function generate(page, { prompt, len, seed } = {}) {
+  if (prompt !== undefined) await page.fill('#prompt', prompt);
+  for (const [id, value] of [['len', len], ['seed', seed]]) {
+    if (value !== undefined) { await page.fill(`#${id}`, String(value)); await page.dispatchEvent(`#${id}`, 'change'); }
+  }
+  const before = await page.evaluate(() => Number(document.body.dataset.generated || 0));
+  await page.click('#generate');
+  await page.waitForFunction((n) => Number(document.body.dataset.generated || 0) > n, before, { timeout: 300_000 });
+  return page.evaluate(() => [...document.querySelectorAll('#output span.ch')].map((s) => s.textContent).join(''));
+}
+
+/** Set a control to a non-default value as a user would; waits until the link holds it. */
+export async function setControl(page, id, value) {
+  const tag = await page.$eval(`#${id}`, (el) => el.tagName);
+  if (tag === 'SELECT') await page.selectOption(`#${id}`, String(value));
+  else { await page.fill(`#${id}`, String(value)); await page.dispatchEvent(`#${id}`, 'change'); }
+  await page.waitForFunction(([k, v]) => location.hash.includes(`${k}=${v}`), [id, encodeURIComponent(value)]);
+}
+
+/** Click Train (or Step) and wait for that run to end. */
+export async function train(page, button = '#train') {
+  const before = await page.evaluate(() => Number(document.body.dataset.trainRuns || 0));
+  await page.click(button);
+  await page.waitForFunction((n) => Number(document.body.dataset.trainRuns || 0) > n, before, { timeout: 300_000 });
+}

@@ -1,0 +1,146 @@
+// The page shell: language, backend badge, share links and notices, embed mode, and the
+// worker connection. Views (views/<family>.js) draw the controls and results.
+import { mountGpt } from './views/gpt.js';
+
+const params = new URLSearchParams(location.search);
+const embed = params.get('embed') === '1';
+const forceCpu = params.get('backend') === 'cpu';
+
+// ---- worker RPC -----------------------------------------------------------------------
+const worker = new Worker('worker.js', { type: 'module' });
+const pending = new Map();
+const listeners = new Set();
+let nextId = 1;
+worker.onmessage = ({ data }) => {
+  if (data.event) return listeners.forEach((fn) => fn(data));
+  const { resolve, reject } = pending.get(data.id);
+  pending.delete(data.id);
+  data.error !== undefined ? reject(new Error(data.error)) : resolve(data.result);
+};
+function call(method, args) {
+  const id = nextId++;
+  worker.postMessage({ id, method, args });
+  return new Promise((resolve, reject) => pending.set(id, { resolve, reject }));
+}
+
+// ---- language -------------------------------------------------------------------------
+const dictionaries = {};
+let lang = 'es';
+async function loadLang(code) {
+  if (!dictionaries[code]) dictionaries[code] = await (await fetch(`i18n/${code}.json`)).json();
+  lang = code;
+  document.documentElement.lang = code;
+}
+export function t(key, vars = {}) {
+  const text = dictionaries[lang][key] ?? key;
+  return text.replace(/\{(\w+)\}/g, (_, name) => (vars[name] ?? `{${name}}`));
+}
+function translatePage() {
+  document.querySelectorAll('[data-i18n]').forEach((el) => { el.textContent = t(el.dataset.i18n); });
+  document.querySelectorAll('[data-i18n-placeholder]').forEach((el) => { el.placeholder = t(el.dataset.i18nPlaceholder); });
+  document.querySelectorAll('[data-i18n-title]').forEach((el) => { el.title = t(el.dataset.i18nTitle); });
+  document.getElementById('lang-switch').textContent = t('lang.switch');
+  drawBackend();
+  drawNotices();
+  document.title = t('title');
+}
+
+// ---- backend badge --------------------------------------------------------------------
+let backend = null;
+function drawBackend() {
+  const badge = document.getElementById('backend');
+  if (!backend) { badge.textContent = t('backend.loading'); return; }
+  badge.dataset.state = backend.kind;
+  const label = backend.kind === 'webgpu'
+    ? t('backend.webgpu', { adapter: backend.adapter || t('backend.adapter.unnamed') })
+    : t('backend.cpu');
+  badge.textContent = label;
+  if (backend.why) {
+    const why = document.createElement('small');
+    why.textContent = t(`backend.why.${backend.why}`, { error: backend.error || '' });
+    badge.appendChild(why);
+  }
+}
+
+// ---- share state ----------------------------------------------------------------------
+let specValues = {};
+let notices = [];
+function drawNotices() {
+  const box = document.getElementById('notices');
+  const list = document.getElementById('notice-list');
+  list.replaceChildren(...notices.map((n) => {
+    const li = document.createElement('li');
+    li.textContent = t(`notice.${n.kind}`, n);
+    return li;
+  }));
+  box.hidden = notices.length === 0;
+}
+function shareUrl(hash, embedded) {
+  const url = new URL(location.href);
+  url.search = embedded ? '?embed=1' : '';
+  url.hash = hash;
+  return url.toString();
+}
+let currentHash = '';
+/** Store control values in the URL (validated by the Rust codec) and return them. */
+export async function updateSpec(changes) {
+  const pairs = Object.entries({ ...specValues, ...changes }).map(([k, v]) => [k, String(v)]);
+  const parsed = await call('encodeSpec', { pairs });
+  specValues = Object.fromEntries(parsed.values);
+  currentHash = parsed.hash;
+  history.replaceState(null, '', `${location.pathname}${location.search}#${parsed.hash}`);
+  return specValues;
+}
+
+function showError(err) {
+  const box = document.getElementById('error');
+  box.textContent = t('error.generic', { error: err.message || String(err) });
+  box.hidden = false;
+}
+
+async function main() {
+  if (embed) document.body.classList.add('embed');
+  const hashLang = new URLSearchParams(location.hash.slice(1)).get('lang');
+  const preferred = (navigator.languages || [navigator.language]).some((l) => l.startsWith('es')) ? 'es'
+    : (navigator.languages || []).some((l) => l.startsWith('en')) ? 'en' : 'es';
+  await loadLang(hashLang === 'en' || hashLang === 'es' ? hashLang : preferred);
+  translatePage();
+
+  backend = await call('init', { forceCpu });
+  drawBackend();
+  document.body.dataset.backend = backend.kind;
+
+  const parsed = await call('parseSpec', { hash: location.hash });
+  specValues = Object.fromEntries(parsed.values);
+  notices = parsed.notices;
+  if (!hashLang) specValues.lang = lang;
+  drawNotices();
+  await updateSpec({});
+
+  document.getElementById('lang-switch').onclick = async () => {
+    await loadLang(lang === 'es' ? 'en' : 'es');
+    await updateSpec({ lang });
+    translatePage();
+    view.translate();
+  };
+  document.getElementById('notice-close').onclick = () => { notices = []; drawNotices(); };
+  document.getElementById('copy-link').onclick = async () => {
+    const url = shareUrl(currentHash, false);
+    await navigator.clipboard?.writeText(url).catch(() => {});
+    const status = document.getElementById('share-status');
+    status.textContent = t('share.copied');
+    status.dataset.url = url;
+  };
+  document.getElementById('embed-button').onclick = () => {
+    const code = `<iframe src="${shareUrl(currentHash, true)}" width="100%" height="760" style="border:0" title="IAGen Playground" loading="lazy"></iframe>`;
+    document.getElementById('embed-code').value = code;
+    document.getElementById('embed-box').hidden = false;
+  };
+
+  const view = await mountGpt(document.getElementById('view'), { call, listeners, spec: specValues, updateSpec, t, showError });
+  translatePage();
+  view.translate();
+  document.body.dataset.ready = '1';
+}
+
+main().catch(showError);

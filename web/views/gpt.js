@@ -1,0 +1,402 @@
+// The GPT view: generate with a pretrained or freshly trained tiny GPT, look at the
+// next-character probabilities and the attention maps, and train one live.
+const PRETRAINED = ['refranes', 'shakespeare'];
+const DATA = ['refranes', 'shakespeare', 'palabras', 'custom'];
+const SIZES = ['nano', 'tiny', 'small'];
+const INSPECT_CHARS = 48; // the attention map stays readable up to about this many rows
+
+function html(strings, ...values) {
+  const template = document.createElement('template');
+  template.innerHTML = strings.reduce((acc, s, i) => acc + s + (values[i] ?? ''), '');
+  return template.content;
+}
+
+export async function mountGpt(root, { call, listeners, spec, updateSpec, t, showError }) {
+  root.append(html`
+  <section class="card" id="gpt-generate">
+    <h2 data-i18n="view.gpt"></h2>
+    <p class="intro" data-i18n="gpt.intro"></p>
+    <div class="grid-2">
+      <div>
+        <h3 data-i18n="gen.title"></h3>
+        <p class="status" id="model-info"></p>
+        <label class="controls" style="display:block"><span data-i18n="gen.prompt"></span>
+          <textarea id="prompt" rows="2" data-i18n-placeholder="gen.prompt.placeholder"></textarea></label>
+        <div class="controls">
+          <label><span data-i18n="gen.temp"></span><span><input id="temp" type="range" min="0" max="2" step="0.05"> <output id="temp-value"></output></span></label>
+          <label><span data-i18n="gen.topk"></span><input id="topk" type="number" min="0" max="256" step="1"></label>
+          <label><span data-i18n="gen.topp"></span><input id="topp" type="number" min="0.01" max="1" step="0.05"></label>
+          <label><span data-i18n="gen.len"></span><input id="len" type="number" min="1" max="2000" step="10"></label>
+          <label><span data-i18n="gen.seed"></span><span><input id="seed" type="number" min="0" max="4294967295" step="1">
+            <button id="dice" class="secondary" data-i18n-title="gen.dice" aria-label="dice">🎲</button></span></label>
+        </div>
+        <p class="help" data-i18n="gen.temp.help"></p>
+        <div class="controls">
+          <button id="generate" data-i18n="gen.generate"></button>
+          <button id="stop-generate" class="secondary" data-i18n="gen.stop" disabled></button>
+        </div>
+        <p class="message" id="gen-message"></p>
+        <div class="output" id="output"></div>
+      </div>
+      <div>
+        <h3 data-i18n="probs.title"></h3>
+        <p class="help" id="probs-help"></p>
+        <div class="bars" id="bars"></div>
+        <h3 data-i18n="attn.title"></h3>
+        <div class="controls">
+          <label><span data-i18n="attn.layer"></span><select id="layer"></select></label>
+          <label><span data-i18n="attn.head"></span><select id="head"></select></label>
+        </div>
+        <canvas id="attention" width="380" height="380"></canvas>
+        <p class="help" data-i18n="attn.help"></p>
+      </div>
+    </div>
+  </section>
+  <section class="card" id="gpt-train">
+    <h2 data-i18n="train.title"></h2>
+    <p class="intro" data-i18n="train.intro"></p>
+    <div class="controls">
+      <label><span data-i18n="train.data"></span><select id="data">${DATA.map((d) => `<option value="${d}" data-i18n="data.${d}"></option>`).join('')}</select></label>
+      <label><span data-i18n="train.size"></span><select id="size">${SIZES.map((s) => `<option value="${s}" data-i18n="size.${s}"></option>`).join('')}</select></label>
+      <label><span data-i18n="train.lr"></span><input id="lr" type="number" min="0.00001" max="0.1" step="0.0005"></label>
+      <label><span data-i18n="train.batch"></span><input id="batch" type="number" min="1" max="128" step="1"></label>
+      <label><span data-i18n="train.ctx"></span><input id="ctx" type="number" min="8" max="256" step="8"></label>
+      <label><span data-i18n="train.steps"></span><input id="steps" type="number" min="1" max="100000" step="50"></label>
+    </div>
+    <label class="controls" id="custom-box" style="display:block" hidden><span data-i18n="train.text"></span>
+      <textarea id="custom-text" rows="4" data-i18n-placeholder="train.text.placeholder"></textarea></label>
+    <div class="controls">
+      <button id="train" data-i18n="train.train"></button>
+      <button id="pause" class="secondary" data-i18n="train.pause" disabled></button>
+      <button id="step" class="secondary" data-i18n="train.step"></button>
+      <button id="reset" class="secondary" data-i18n="train.reset"></button>
+    </div>
+    <div class="progress"><div id="progress-bar"></div></div>
+    <p class="status" id="train-status"></p>
+    <p class="message" id="train-message"></p>
+    <h3><span data-i18n="train.loss"></span> <span class="legend"><span class="swatch" style="background:var(--accent)"></span><span data-i18n="train.loss.train"></span><span class="swatch" style="background:var(--val)"></span><span data-i18n="train.loss.val"></span> · <span data-i18n="train.loss.units"></span></span></h3>
+    <canvas id="loss-chart" width="760" height="220"></canvas>
+    <h3 id="sample-title"></h3>
+    <div class="output" id="train-sample"></div>
+  </section>
+  <p class="risks"><strong data-i18n="risks.title"></strong> — <span data-i18n="risks.text"></span></p>`);
+
+  const $ = (id) => root.querySelector(`#${id}`);
+  const state = {
+    model: null,          // {kind: 'pretrained'|'trained', info, manifest?}
+    training: false,      // a train loop is running in the worker
+    generating: false,
+    trained: 0,           // optimizer steps of the live-trained model
+    history: [],          // {step, loss, val?}
+    text: { prompt: '', generated: '' },
+    selected: null,       // index in the generated text whose prediction is shown
+    lastInspect: null,
+  };
+
+  // ---- controls <-> spec ---------------------------------------------------------------
+  const fields = ['temp', 'topk', 'topp', 'len', 'seed', 'data', 'size', 'lr', 'batch', 'ctx', 'steps'];
+  function readSpecIntoControls(values) {
+    fields.forEach((f) => { $(f).value = values[f]; });
+    $('prompt').value = values.prompt;
+    $('custom-text').value = values.text;
+    $('temp-value').textContent = Number(values.temp).toFixed(2);
+    $('custom-box').hidden = values.data !== 'custom';
+  }
+  readSpecIntoControls(spec);
+  let values = spec;
+  async function save(changes) {
+    values = await updateSpec(changes);
+    return values;
+  }
+  const sampling = () => ({ temp: Number(values.temp), topk: Number(values.topk), topp: Number(values.topp) });
+
+  // Generation settings change the link but not the model.
+  for (const f of ['temp', 'topk', 'topp', 'len', 'seed']) {
+    $(f).addEventListener('change', async () => { readSpecIntoControls(await save({ [f]: $(f).value })); });
+  }
+  $('temp').addEventListener('input', () => { $('temp-value').textContent = Number($('temp').value).toFixed(2); });
+  $('prompt').addEventListener('change', () => save({ prompt: $('prompt').value }));
+  $('dice').onclick = async () => {
+    readSpecIntoControls(await save({ seed: Math.floor(Math.random() * 2 ** 32) }));
+  };
+
+  // Training settings define the trained model: changing one discards the live model.
+  for (const f of ['data', 'size', 'lr', 'batch', 'ctx', 'steps']) {
+    $(f).addEventListener('change', async () => {
+      const modelChanged = f !== 'steps';
+      readSpecIntoControls(await save({ [f]: $(f).value, ...(modelChanged ? { trained: 0 } : {}) }));
+      if (modelChanged) await discardTrained();
+    });
+  }
+  $('custom-text').addEventListener('change', async () => {
+    await save({ text: $('custom-text').value, trained: 0 });
+    await discardTrained();
+  });
+
+  // ---- model ---------------------------------------------------------------------------
+  function describeModel() {
+    const info = $('model-info');
+    if (!state.model) { info.textContent = t('gen.model.none'); return; }
+    const { kind, info: i, manifest } = state.model;
+    info.textContent = `${t('gen.model')}: ` + (kind === 'pretrained'
+      ? t('gen.model.pretrained', { data: t(`data.${manifest.data}`), params: i.params.toLocaleString(), bits: (manifest.val_loss / Math.LN2).toFixed(2) })
+      : t('gen.model.trained', { steps: state.trained, params: i.params.toLocaleString() }));
+    $('layer').replaceChildren(...Array.from({ length: i.layers }, (_, k) => new Option(String(k + 1), String(k))));
+    $('head').replaceChildren(...Array.from({ length: i.heads }, (_, k) => new Option(String(k + 1), String(k))));
+    $('generate').disabled = state.training;
+  }
+  async function loadPretrainedFor(data) {
+    state.model = null;
+    $('generate').disabled = true;
+    if (!PRETRAINED.includes(data)) { describeModel(); return; }
+    $('model-info').textContent = t('gen.model.loading');
+    const info = await call('loadPretrained', { name: data });
+    state.model = { kind: 'pretrained', info, manifest: info.manifest };
+    describeModel();
+  }
+  async function discardTrained() {
+    if (state.training) await pauseTraining();
+    state.trained = 0;
+    state.history = [];
+    drawLoss();
+    $('progress-bar').style.width = '0';
+    $('train-status').textContent = '';
+    $('train-message').textContent = '';
+    $('train-sample').textContent = '';
+    await loadPretrainedFor(values.data);
+  }
+
+  // ---- generation ----------------------------------------------------------------------
+  function drawBars(top, context) {
+    $('probs-help').textContent = t('probs.help', { context: context.slice(-12).replace(/\n/g, '⏎') });
+    $('bars').replaceChildren(...top.flatMap(([ch, p]) => {
+      const label = document.createElement('span');
+      label.className = 'label';
+      label.textContent = ch === '\n' ? '⏎' : ch === ' ' ? '␣' : ch;
+      const track = document.createElement('div');
+      const bar = document.createElement('div');
+      bar.className = 'bar';
+      bar.style.width = `${(p * 100).toFixed(1)}%`;
+      track.appendChild(bar);
+      const pct = document.createElement('span');
+      pct.className = 'pct';
+      pct.textContent = `${(p * 100).toFixed(1)} %`;
+      return [label, track, pct];
+    }));
+  }
+  function drawOutput() {
+    const out = $('output');
+    if (!state.text.prompt && !state.text.generated) {
+      out.innerHTML = `<span class="placeholder">${t('gen.output.empty')}</span>`;
+      return;
+    }
+    const prompt = document.createElement('span');
+    prompt.className = 'prompt';
+    prompt.textContent = state.text.prompt;
+    const chars = [...state.text.generated].map((ch, i) => {
+      const span = document.createElement('span');
+      span.className = 'ch' + (i === state.selected ? ' selected' : '');
+      span.textContent = ch;
+      span.dataset.index = i;
+      return span;
+    });
+    out.replaceChildren(prompt, ...chars);
+  }
+  $('output').addEventListener('click', (e) => {
+    const index = e.target.dataset?.index;
+    if (index === undefined || state.generating) return;
+    state.selected = Number(index);
+    drawOutput();
+    inspect([...state.text.generated].slice(0, state.selected).join(''));
+  });
+  async function inspect(generatedPrefix) {
+    const text = (state.text.prompt + generatedPrefix).slice(-INSPECT_CHARS) || '\n';
+    const result = await call('inspect', { text, layer: Number($('layer').value || 0), head: Number($('head').value || 0), ...sampling() });
+    state.lastInspect = { result, prefix: generatedPrefix };
+    drawBars(result.top[result.top.length - 1], state.text.prompt + generatedPrefix);
+    drawAttention(result);
+  }
+  for (const id of ['layer', 'head']) {
+    $(id).addEventListener('change', () => state.lastInspect && inspect(state.lastInspect.prefix));
+  }
+  function drawAttention({ chars, attention }) {
+    const canvas = $('attention');
+    const ctx = canvas.getContext('2d');
+    const n = chars.length;
+    const margin = 18;
+    const cell = (canvas.width - margin) / n;
+    ctx.clearRect(0, 0, canvas.width, canvas.height);
+    ctx.font = `${Math.min(12, cell)}px monospace`;
+    ctx.textAlign = 'center';
+    ctx.fillStyle = '#5b6478';
+    for (let i = 0; i < n; i++) {
+      const label = chars[i] === '\n' ? '⏎' : chars[i];
+      ctx.fillText(label, margin + (i + 0.5) * cell, 12);
+      ctx.fillText(label, 8, margin + (i + 0.8) * cell);
+      for (let j = 0; j <= i; j++) {
+        const w = attention[i * n + j];
+        ctx.fillStyle = `rgba(61, 90, 254, ${Math.min(1, w * 1.5).toFixed(3)})`;
+        ctx.fillRect(margin + j * cell, margin + i * cell, Math.max(cell - 0.5, 0.5), Math.max(cell - 0.5, 0.5));
+      }
+      ctx.fillStyle = '#5b6478';
+    }
+  }
+  async function generate() {
+    if (state.training) await pauseTraining();
+    state.generating = true;
+    state.selected = null;
+    state.text = { prompt: $('prompt').value, generated: '' };
+    await save({ prompt: $('prompt').value });
+    $('generate').disabled = true;
+    $('stop-generate').disabled = false;
+    $('gen-message').textContent = '';
+    drawOutput();
+    try {
+      await call('generate', { prompt: state.text.prompt, len: Number(values.len), seed: Number(values.seed), ...sampling() });
+      await inspect(state.text.generated);
+    } catch (err) {
+      showError(err);
+    } finally {
+      state.generating = false;
+      $('generate').disabled = false;
+      $('stop-generate').disabled = true;
+      document.body.dataset.generated = String((document.body.dataset.generated | 0) + 1);
+    }
+  }
+  $('generate').onclick = generate;
+  $('stop-generate').onclick = () => call('stop');
+
+  // ---- training ------------------------------------------------------------------------
+  function drawLoss() {
+    const canvas = $('loss-chart');
+    const ctx = canvas.getContext('2d');
+    const { width, height } = canvas;
+    const pad = { l: 40, r: 40, t: 10, b: 22 };
+    ctx.clearRect(0, 0, width, height);
+    const points = state.history;
+    canvas.dataset.losses = JSON.stringify(points.map((p) => p.loss));
+    const maxStep = Math.max(Number(values.steps), ...points.map((p) => p.step), 1);
+    const maxLoss = Math.max(1, ...points.map((p) => Math.max(p.loss ?? 0, p.val ?? 0))) * 1.05;
+    const x = (s) => pad.l + (s / maxStep) * (width - pad.l - pad.r);
+    const y = (l) => height - pad.b - (l / maxLoss) * (height - pad.t - pad.b);
+    ctx.strokeStyle = '#d9dde6';
+    ctx.fillStyle = '#5b6478';
+    ctx.font = '11px sans-serif';
+    for (let k = 0; k <= 4; k++) {
+      const l = (maxLoss * k) / 4;
+      ctx.beginPath(); ctx.moveTo(pad.l, y(l)); ctx.lineTo(width - pad.r, y(l)); ctx.stroke();
+      ctx.textAlign = 'right'; ctx.fillText(l.toFixed(1), pad.l - 4, y(l) + 4);
+      ctx.textAlign = 'left'; ctx.fillText((l / Math.LN2).toFixed(1), width - pad.r + 4, y(l) + 4);
+    }
+    ctx.textAlign = 'center';
+    ctx.fillText(`0`, pad.l, height - 6);
+    ctx.fillText(String(maxStep), width - pad.r, height - 6);
+    for (const [key, colour] of [['loss', '#3d5afe'], ['val', '#e07a00']]) {
+      const series = points.filter((p) => p[key] != null);
+      ctx.strokeStyle = colour;
+      ctx.lineWidth = 2;
+      ctx.beginPath();
+      series.forEach((p, i) => (i ? ctx.lineTo(x(p.step), y(p[key])) : ctx.moveTo(x(p.step), y(p[key]))));
+      ctx.stroke();
+      ctx.lineWidth = 1;
+    }
+  }
+  listeners.add((e) => {
+    if (e.event === 'gen-start') {
+      if (e.unknown) $('gen-message').textContent = t('gen.unknown', { n: e.unknown });
+      drawBars(e.top, state.text.prompt);
+    } else if (e.event === 'gen') {
+      state.text.generated += e.ch;
+      drawOutput();
+      drawBars(e.top, state.text.prompt + state.text.generated);
+      $('output').scrollTop = $('output').scrollHeight;
+    } else if (e.event === 'train') {
+      state.trained = e.step;
+      if (e.loss !== null) state.history.push({ step: e.step, loss: e.loss, val: e.val });
+      const total = Number(values.steps);
+      $('progress-bar').style.width = `${Math.min(100, (100 * e.step) / total)}%`;
+      $('train-status').textContent = t('train.progress', { step: e.step, total, rate: e.rate ? e.rate.toFixed(1) : '–' })
+        + (e.loss != null ? ` · ${e.loss.toFixed(3)} nats (${(e.loss / Math.LN2).toFixed(3)} bits)` : '');
+      drawLoss();
+    } else if (e.event === 'sample') {
+      $('train-sample').textContent = e.text;
+    }
+  });
+
+  const sampleEvery = () => Math.max(25, Math.round(Number(values.steps) / 10));
+  async function ensureTrainingSession() {
+    if (state.model?.kind === 'trained') return;
+    $('train-status').textContent = t('train.loading');
+    const corpusOk = values.data !== 'custom' || values.text.length > Number(values.ctx) * 1.2;
+    if (!corpusOk) throw new Error(t('train.tooshort', { n: Math.ceil(Number(values.ctx) * 1.2) }));
+    const info = await call('newTraining', {
+      data: values.data, text: values.text, size: values.size, ctx: Number(values.ctx),
+      batch: Number(values.batch), lr: Number(values.lr), seed: Number(values.seed),
+    });
+    state.model = { kind: 'trained', info };
+    state.history = [];
+    state.trained = 0;
+    describeModel();
+  }
+  function setTrainingUi(running) {
+    state.training = running;
+    $('train').disabled = running;
+    $('step').disabled = running;
+    $('pause').disabled = !running;
+    $('generate').disabled = running || !state.model;
+    for (const f of ['data', 'size', 'lr', 'batch', 'ctx', 'custom-text']) $(f).disabled = running;
+  }
+  async function runTraining(until) {
+    $('train-message').textContent = '';
+    try {
+      await ensureTrainingSession();
+      setTrainingUi(true);
+      const chunk = document.body.dataset.backend === 'webgpu' ? 2 : 5;
+      const every = sampleEvery();
+      const result = await call('train', { until, chunk, valEvery: every, sampleEvery: every });
+      state.trained = result.step;
+      if (result.reason === 'diverged') $('train-message').textContent = t('train.diverged');
+      await save({ trained: state.trained });
+      describeModel();
+      return result;
+    } catch (err) {
+      $('train-message').textContent = err.message.includes('too short') ? t('train.tooshort', { n: values.ctx }) : t('error.generic', { error: err.message });
+      return { reason: 'error' };
+    } finally {
+      setTrainingUi(false);
+      document.body.dataset.trainRuns = String((document.body.dataset.trainRuns | 0) + 1);
+    }
+  }
+  async function pauseTraining() {
+    await call('stop');
+    while (state.training) await new Promise((r) => setTimeout(r, 20));
+  }
+  $('train').onclick = () => runTraining(Math.max(Number(values.steps), state.trained + 1));
+  $('pause').onclick = pauseTraining;
+  $('step').onclick = () => runTraining(state.trained + 1);
+  $('reset').onclick = async () => {
+    await save({ trained: 0 });
+    await discardTrained();
+  };
+
+  // ---- first view ----------------------------------------------------------------------
+  drawOutput();
+  drawLoss();
+  const replay = Number(values.trained);
+  if (replay > 0) {
+    $('train-status').textContent = t('train.replaying', { n: replay, seed: values.seed });
+    await runTraining(replay);
+  } else {
+    await loadPretrainedFor(values.data);
+  }
+  $('sample-title').textContent = t('train.sample', { n: sampleEvery() });
+
+  return {
+    translate() {
+      $('sample-title').textContent = t('train.sample', { n: sampleEvery() });
+      describeModel();
+      drawOutput();
+      drawLoss();
+    },
+  };
+}

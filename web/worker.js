@@ -1,0 +1,129 @@
+// Hosts the wasm (iagen-web) so model work never blocks the page. The page sends
+// {id, method, args} and gets {id, result} or {id, error}; long jobs (training,
+// generation) also post progress events {event, ...} and check for stop/pause requests
+// between short chunks.
+import init, { init_backend, parse_spec, encode_spec, GptSession } from './pkg/iagen_web.js';
+
+let session = null;
+let stopRequested = false;
+// Let queued messages (Pause, Stop) run: CPU reads resolve as microtasks and would not yield.
+const yieldToEvents = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+async function describeGpu(forceCpu) {
+  if (forceCpu) return { tryGpu: false, why: 'forced' };
+  if (!('gpu' in navigator) || !navigator.gpu) return { tryGpu: false, why: 'nogpu' };
+  const adapter = await navigator.gpu.requestAdapter().catch(() => null);
+  if (!adapter) return { tryGpu: false, why: 'noadapter' };
+  const info = adapter.info || {};
+  const name = [info.vendor, info.architecture, info.description].filter(Boolean).join(' ');
+  return { tryGpu: true, adapter: name };
+}
+
+async function fetchBytes(url) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+async function fetchText(url) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  return response.text();
+}
+
+const methods = {
+  async init({ forceCpu }) {
+    await init();
+    const gpu = await describeGpu(forceCpu);
+    const chosen = await init_backend(gpu.tryGpu);
+    if (chosen.kind === 'webgpu') return { kind: 'webgpu', adapter: gpu.adapter };
+    return gpu.tryGpu ? { kind: 'cpu', why: 'failed', error: chosen.reason } : { kind: 'cpu', why: gpu.why };
+  },
+  parseSpec: ({ hash }) => parse_spec(hash),
+  encodeSpec: ({ pairs }) => encode_spec(pairs),
+
+  async loadPretrained({ name }) {
+    const [manifest, weights] = await Promise.all([
+      fetchText(`assets/models/${name}.json`),
+      fetchBytes(`assets/models/${name}.bpk`),
+    ]);
+    session?.free();
+    session = GptSession.pretrained(manifest, weights);
+    return { ...session.info(), manifest: JSON.parse(manifest) };
+  },
+
+  async newTraining({ data, text, size, ctx, batch, lr, seed }) {
+    const corpus = data === 'custom' ? text : await fetchText(`assets/data/${data}.txt`);
+    session?.free();
+    session = null;
+    session = GptSession.untrained(corpus, size, ctx, batch, lr, seed);
+    return session.info();
+  },
+
+  setLr: ({ lr }) => session.set_lr(lr),
+
+  // Train until `until` steps, in chunks; posts `train` events and a sample every
+  // `sampleEvery` steps. Resolves with the reason it stopped: done, paused, diverged.
+  async train({ until, chunk, valEvery, sampleEvery }) {
+    stopRequested = false;
+    let step = session.info().steps;
+    let started = performance.now();
+    let startStep = step;
+    while (step < until) {
+      const n = Math.min(chunk, until - step);
+      const out = await session.train(n);
+      step = out.step;
+      const event = { event: 'train', step, loss: out.loss };
+      if (out.loss === null) {
+        postMessage(event);
+        return { reason: 'diverged', step };
+      }
+      if (step % valEvery < n || step === until) event.val = await session.validate(4);
+      const seconds = (performance.now() - started) / 1000;
+      event.rate = (step - startStep) / Math.max(seconds, 1e-3);
+      postMessage(event);
+      if (step % sampleEvery < n || step === until) {
+        postMessage({ event: 'sample', step, text: await sampleText('', 120, 0.8, 1) });
+      }
+      await yieldToEvents();
+      if (stopRequested) return { reason: 'paused', step };
+    }
+    return { reason: 'done', step };
+  },
+
+  stop() {
+    stopRequested = true;
+  },
+
+  // Stream `len` characters after `prompt`: a `gen` event per character.
+  async generate({ prompt, len, seed, temp, topk, topp }) {
+    stopRequested = false;
+    const first = await session.start(prompt, seed, temp, topk, topp);
+    postMessage({ event: 'gen-start', unknown: first.unknown, top: first.top });
+    for (let i = 0; i < len && !stopRequested; i++) {
+      const { ch, top } = await session.next();
+      postMessage({ event: 'gen', ch, top });
+      if (i % 4 === 3) await yieldToEvents();
+    }
+    return { stopped: stopRequested };
+  },
+
+  inspect: ({ text, layer, head, temp, topk, topp }) => session.inspect(text, layer, head, temp, topk, topp),
+  info: () => session.info(),
+};
+
+async function sampleText(prompt, len, temp, seed) {
+  await session.start(prompt, seed, temp, 0, 1);
+  let text = '';
+  for (let i = 0; i < len; i++) text += (await session.next()).ch;
+  return text;
+}
+
+onmessage = async ({ data: { id, method, args } }) => {
+  try {
+    const result = await methods[method](args || {});
+    postMessage({ id, result });
+  } catch (err) {
+    postMessage({ id, error: String(err && err.message ? err.message : err) });
+  }
+};

@@ -38,7 +38,7 @@ check:
 # Speed and size numbers: native, Chromium CPU and Chromium WebGPU, wasm size, first-view bytes
 bench: (wasm "release")
     cargo run --profile fast -p iagen-cli -- bench gpt --model web/assets/models/refranes --text web/assets/data/refranes.txt
-    node tests/bench/run.mjs
+    node bench/run.mjs
 
 # Train the shipped GPT weights natively (minutes to hours on a CPU; see MODELS.md)
 train-models:

@@ -13,7 +13,17 @@ use crate::args::Args;
 use crate::model_files::{self, LoadedGpt};
 
 fn scalar(t: Tensor<1>) -> f32 {
-    t.into_data().to_vec::<f32>().expect("f32 tensor")[0]
+    t.into_data().try_to_vec::<f32>().expect("f32 tensor")[0]
+}
+
+/// `--device cpu` (the flex backend, default) or `--device cuda` (built with `--features cuda`).
+fn device(args: &Args) -> Result<Device, String> {
+    match args.get("device", "cpu".to_string())?.as_str() {
+        "cpu" => Ok(Device::flex()),
+        #[cfg(feature = "cuda")]
+        "cuda" => Ok(Device::cuda(0)),
+        other => Err(format!("--device {other}: this build knows cpu{}", if cfg!(feature = "cuda") { " and cuda" } else { "" })),
+    }
 }
 
 fn read_text(path: &str) -> Result<String, String> {
@@ -50,7 +60,7 @@ pub fn train(args: &Args) -> Result<(), String> {
     let dropout: f64 = args.get("dropout", 0.0)?;
     let eval_every: usize = args.get("eval-every", 250)?;
 
-    let device = Device::flex();
+    let device = device(args)?;
     let text = read_text(&data_path)?;
     let corpus = TextCorpus::new(&text, val_fraction);
     let config = GptConfig::preset(size, corpus.tokenizer.vocab_size(), ctx).with_seed(seed).with_dropout(dropout);
@@ -93,7 +103,7 @@ fn start_ids(loaded: &LoadedGpt, prompt: &str) -> Vec<usize> {
 }
 
 pub fn sample_text(args: &Args) -> Result<(), String> {
-    let device = Device::flex();
+    let device = device(args)?;
     let loaded = model_files::load(&args.required("model")?, &device)?;
     let prompt = args.get("prompt", String::new())?;
     let len: usize = args.get("len", 300)?;
@@ -103,7 +113,7 @@ pub fn sample_text(args: &Args) -> Result<(), String> {
     let mut logits = sampler.feed(&start_ids(&loaded, &prompt));
     let mut out = prompt.clone();
     for _ in 0..len {
-        let next = sample(&logits.into_data().to_vec::<f32>().unwrap(), params, &mut rng);
+        let next = sample(&logits.into_data().try_to_vec::<f32>().unwrap(), params, &mut rng);
         out.push(loaded.tokenizer.char(next));
         logits = sampler.feed(&[next]);
     }
@@ -112,7 +122,7 @@ pub fn sample_text(args: &Args) -> Result<(), String> {
 }
 
 pub fn eval(args: &Args) -> Result<(), String> {
-    let device = Device::flex();
+    let device = device(args)?;
     let loaded = model_files::load(&args.required("model")?, &device)?;
     let text = read_text(&args.required("text")?)?;
     // `--tail F` scores only the last fraction F: the held-out split of the training corpus.
@@ -135,7 +145,7 @@ pub fn bench(args: &Args) -> Result<(), String> {
     let started = Instant::now();
     let mut logits = sampler.feed(&start_ids(&loaded, ""));
     for _ in 0..chars {
-        let next = sample(&logits.into_data().to_vec::<f32>().unwrap(), SamplingParams::default(), &mut rng);
+        let next = sample(&logits.into_data().try_to_vec::<f32>().unwrap(), SamplingParams::default(), &mut rng);
         logits = sampler.feed(&[next]);
     }
     let gen_rate = chars as f32 / started.elapsed().as_secs_f32();

@@ -9,7 +9,6 @@ use iagen_gpt::{Gpt, GptManifest, load_gpt, save_gpt};
 
 pub struct LoadedGpt {
     pub model: Gpt,
-    pub manifest: GptManifest,
     pub tokenizer: CharTokenizer,
 }
 
@@ -33,5 +32,5 @@ pub fn load(prefix: &str, device: &Device) -> Result<LoadedGpt, String> {
     let bytes = std::fs::read(&bpk).map_err(|e| format!("{bpk}: {e}"))?;
     let model = load_gpt(&manifest.config, bytes, device)?;
     let tokenizer = CharTokenizer::from_vocab(&manifest.vocab);
-    Ok(LoadedGpt { model, manifest, tokenizer })
+    Ok(LoadedGpt { model, tokenizer })
 }

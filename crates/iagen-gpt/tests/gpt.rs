@@ -14,7 +14,7 @@ fn config(vocab: usize) -> GptConfig {
 }
 
 fn floats(t: Tensor<1>) -> Vec<f32> {
-    t.into_data().to_vec::<f32>().unwrap()
+    t.into_data().try_to_vec::<f32>().unwrap()
 }
 
 #[test]
@@ -27,7 +27,7 @@ fn logits_and_attention_have_the_documented_shapes() {
     assert_eq!(maps.len(), 3);
     assert_eq!(maps[0].dims(), [2, 2, 8, 8]);
     // Causal: row i of every map sums to 1 over keys 0..=i and is 0 beyond.
-    let row: Vec<f32> = maps[1].clone().narrow(2, 2, 1).reshape([2 * 2 * 8]).into_data().to_vec().unwrap();
+    let row: Vec<f32> = maps[1].clone().narrow(2, 2, 1).reshape([2 * 2 * 8]).into_data().try_to_vec().unwrap();
     for head in row.chunks(8) {
         assert!((head[..3].iter().sum::<f32>() - 1.0).abs() < 1e-5);
         assert!(head[3..].iter().all(|&w| w == 0.0));

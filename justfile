@@ -11,7 +11,7 @@ default:
 setup:
     rustup target add wasm32-unknown-unknown
     @if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen {{wasm_bindgen_version}}" ]; then \
-        cargo install wasm-bindgen-cli --version {{wasm_bindgen_version}} --locked; fi
+        cargo install wasm-bindgen-cli --version {{wasm_bindgen_version}}; fi
     @[ -d node_modules/playwright-core ] || npm ci --no-audit --no-fund
 
 # Build the page's wasm into web/pkg (profile: release to ship, wasm-test for tests)

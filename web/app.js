@@ -88,6 +88,7 @@ export async function updateSpec(changes) {
   const parsed = await call('encodeSpec', { pairs });
   specValues = Object.fromEntries(parsed.values);
   currentHash = parsed.hash;
+  if (parsed.notices.length) { notices = parsed.notices; drawNotices(); }
   history.replaceState(null, '', `${location.pathname}${location.search}#${parsed.hash}`);
   return specValues;
 }
@@ -101,8 +102,9 @@ function showError(err) {
 async function main() {
   if (embed) document.body.classList.add('embed');
   const hashLang = new URLSearchParams(location.hash.slice(1)).get('lang');
-  const preferred = (navigator.languages || [navigator.language]).some((l) => l.startsWith('es')) ? 'es'
-    : (navigator.languages || []).some((l) => l.startsWith('en')) ? 'en' : 'es';
+  // Spanish unless the browser ranks English above Spanish.
+  const ranked = (navigator.languages || [navigator.language]).map((l) => l.slice(0, 2));
+  const preferred = ranked.find((l) => l === 'es' || l === 'en') || 'es';
   await loadLang(hashLang === 'en' || hashLang === 'es' ? hashLang : preferred);
   translatePage();
 

@@ -62,6 +62,8 @@ export async function mountGpt(root, { call, listeners, spec, updateSpec, t, sho
       <label><span data-i18n="train.batch"></span><input id="batch" type="number" min="1" max="128" step="1"></label>
       <label><span data-i18n="train.ctx"></span><input id="ctx" type="number" min="8" max="256" step="8"></label>
       <label><span data-i18n="train.steps"></span><input id="steps" type="number" min="1" max="100000" step="50"></label>
+      <label><span data-i18n="train.seed"></span><span><input id="tseed" type="number" min="0" max="4294967295" step="1">
+        <button id="tdice" class="secondary" data-i18n-title="gen.dice" aria-label="dice">🎲</button></span></label>
     </div>
     <label class="controls" id="custom-box" style="display:block" hidden><span data-i18n="train.text"></span>
       <textarea id="custom-text" rows="4" data-i18n-placeholder="train.text.placeholder"></textarea></label>
@@ -82,6 +84,10 @@ export async function mountGpt(root, { call, listeners, spec, updateSpec, t, sho
   <p class="risks"><strong data-i18n="risks.title"></strong> — <span data-i18n="risks.text"></span></p>`);
 
   const $ = (id) => root.querySelector(`#${id}`);
+  // Model-changing work (load, train, generate, reset) runs one job at a time, in click order,
+  // so a fast second click never swaps the worker's model under a running job.
+  let queue = Promise.resolve();
+  const exclusive = (job) => (queue = queue.then(job, job));
   const state = {
     model: null,          // {kind: 'pretrained'|'trained', info, manifest?}
     training: false,      // a train loop is running in the worker
@@ -94,7 +100,7 @@ export async function mountGpt(root, { call, listeners, spec, updateSpec, t, sho
   };
 
   // ---- controls <-> spec ---------------------------------------------------------------
-  const fields = ['temp', 'topk', 'topp', 'len', 'seed', 'data', 'size', 'lr', 'batch', 'ctx', 'steps'];
+  const fields = ['temp', 'topk', 'topp', 'len', 'seed', 'data', 'size', 'lr', 'batch', 'ctx', 'tseed', 'steps'];
   function readSpecIntoControls(values) {
     fields.forEach((f) => { $(f).value = values[f]; });
     $('prompt').value = values.prompt;
@@ -121,7 +127,7 @@ export async function mountGpt(root, { call, listeners, spec, updateSpec, t, sho
   };
 
   // Training settings define the trained model: changing one discards the live model.
-  for (const f of ['data', 'size', 'lr', 'batch', 'ctx', 'steps']) {
+  for (const f of ['data', 'size', 'lr', 'batch', 'ctx', 'tseed', 'steps']) {
     $(f).addEventListener('change', async () => {
       const modelChanged = f !== 'steps';
       readSpecIntoControls(await save({ [f]: $(f).value, ...(modelChanged ? { trained: 0 } : {}) }));
@@ -132,6 +138,10 @@ export async function mountGpt(root, { call, listeners, spec, updateSpec, t, sho
     await save({ text: $('custom-text').value, trained: 0 });
     await discardTrained();
   });
+  $('tdice').onclick = async () => {
+    readSpecIntoControls(await save({ tseed: Math.floor(Math.random() * 2 ** 32), trained: 0 }));
+    await discardTrained();
+  };
 
   // ---- model ---------------------------------------------------------------------------
   function describeModel() {
@@ -156,6 +166,9 @@ export async function mountGpt(root, { call, listeners, spec, updateSpec, t, sho
   }
   async function discardTrained() {
     if (state.training) await pauseTraining();
+    await exclusive(() => forgetTrained());
+  }
+  async function forgetTrained() {
     state.trained = 0;
     state.history = [];
     drawLoss();
@@ -243,6 +256,9 @@ export async function mountGpt(root, { call, listeners, spec, updateSpec, t, sho
   }
   async function generate() {
     if (state.training) await pauseTraining();
+    await exclusive(generateNow);
+  }
+  async function generateNow() {
     state.generating = true;
     state.selected = null;
     state.text = { prompt: $('prompt').value, generated: '' };
@@ -331,7 +347,7 @@ export async function mountGpt(root, { call, listeners, spec, updateSpec, t, sho
     if (!corpusOk) throw new Error(t('train.tooshort', { n: Math.ceil(Number(values.ctx) * 1.2) }));
     const info = await call('newTraining', {
       data: values.data, text: values.text, size: values.size, ctx: Number(values.ctx),
-      batch: Number(values.batch), lr: Number(values.lr), seed: Number(values.seed),
+      batch: Number(values.batch), lr: Number(values.lr), seed: Number(values.tseed),
     });
     state.model = { kind: 'trained', info };
     state.history = [];
@@ -344,7 +360,7 @@ export async function mountGpt(root, { call, listeners, spec, updateSpec, t, sho
     $('step').disabled = running;
     $('pause').disabled = !running;
     $('generate').disabled = running || !state.model;
-    for (const f of ['data', 'size', 'lr', 'batch', 'ctx', 'custom-text']) $(f).disabled = running;
+    for (const f of ['data', 'size', 'lr', 'batch', 'ctx', 'tseed', 'tdice', 'custom-text']) $(f).disabled = running;
   }
   async function runTraining(until) {
     $('train-message').textContent = '';
@@ -371,9 +387,9 @@ export async function mountGpt(root, { call, listeners, spec, updateSpec, t, sho
     await call('stop');
     while (state.training) await new Promise((r) => setTimeout(r, 20));
   }
-  $('train').onclick = () => runTraining(Math.max(Number(values.steps), state.trained + 1));
+  $('train').onclick = () => exclusive(() => runTraining(Math.max(Number(values.steps), state.trained + 1)));
   $('pause').onclick = pauseTraining;
-  $('step').onclick = () => runTraining(state.trained + 1);
+  $('step').onclick = () => exclusive(() => runTraining(state.trained + 1));
   $('reset').onclick = async () => {
     await save({ trained: 0 });
     await discardTrained();
@@ -384,10 +400,10 @@ export async function mountGpt(root, { call, listeners, spec, updateSpec, t, sho
   drawLoss();
   const replay = Number(values.trained);
   if (replay > 0) {
-    $('train-status').textContent = t('train.replaying', { n: replay, seed: values.seed });
-    await runTraining(replay);
+    $('train-status').textContent = t('train.replaying', { n: replay, seed: values.tseed });
+    await exclusive(() => runTraining(replay));
   } else {
-    await loadPretrainedFor(values.data);
+    await exclusive(() => loadPretrainedFor(values.data));
   }
   $('sample-title').textContent = t('train.sample', { n: sampleEvery() });
 

@@ -59,6 +59,8 @@ pub fn train(args: &Args) -> Result<(), String> {
     let val_fraction: f32 = args.get("val", 0.1)?;
     let dropout: f64 = args.get("dropout", 0.0)?;
     let eval_every: usize = args.get("eval-every", 250)?;
+    // Stop early (then evaluate and save as usual) when a time budget runs out.
+    let time_limit: f32 = args.get("time-limit", f32::INFINITY)?;
 
     let device = device(args)?;
     let text = read_text(&data_path)?;
@@ -72,13 +74,19 @@ pub fn train(args: &Args) -> Result<(), String> {
     let mut val_rng = Rng::new(seed ^ 0x5EED);
     let started = Instant::now();
     let warmup = (steps / 20).max(1);
+    let mut trained = 0;
     for step in 0..steps {
+        if started.elapsed().as_secs_f32() > time_limit {
+            println!("time limit reached after {step} steps");
+            break;
+        }
         // Linear warm-up, then cosine decay to a tenth (nanoGPT's schedule).
         let progress = (step.saturating_sub(warmup)) as f64 / (steps - warmup).max(1) as f64;
         let scale = if step < warmup { (step + 1) as f64 / warmup as f64 } else { 0.1 + 0.45 * (1.0 + (std::f64::consts::PI * progress).cos()) };
         trainer.set_lr(lr * scale);
         let b: TokenBatch = corpus.train_batch(&mut rng, batch, ctx).ok_or("text shorter than one context")?;
         let loss = trainer.step(&b).loss;
+        trained = step + 1;
         if (step + 1) % eval_every == 0 || step + 1 == steps {
             let val: f32 = (0..4).map(|_| scalar(trainer.eval_loss(&corpus.val_batch(&mut val_rng, batch, ctx).unwrap()))).sum::<f32>() / 4.0;
             println!("step {:>6}  train {:.3}  val≈{:.3} nats/char  {:.0} s", step + 1, scalar(loss), val, started.elapsed().as_secs_f32());
@@ -88,7 +96,7 @@ pub fn train(args: &Args) -> Result<(), String> {
     let val_loss = held_out_loss(&model, &corpus.val, &device);
     println!("held-out loss {val_loss:.4} nats/char = {:.4} bits/char; wall time {:.0} s",
         nats_to_bits(val_loss), started.elapsed().as_secs_f32());
-    let manifest = GptManifest { config, vocab: corpus.tokenizer.vocab(), data: name, steps, val_loss };
+    let manifest = GptManifest { config, vocab: corpus.tokenizer.vocab(), data: name, steps: trained, val_loss };
     model_files::save(&out, &model, &manifest)
 }
 

@@ -64,6 +64,8 @@ static FIELDS: &[Field] = &[
     int("ctx", 8, 256, || Value::Int(64)),
     int("steps", 1, 100_000, || Value::Int(300)),
     int("trained", 0, 100_000, || Value::Int(0)),
+    int("tseed", 0, u32::MAX as i64, || Value::Int(42)),
+    // Sampling seed (generation); `tseed` seeds training (initial weights and batch order).
     int("seed", 0, u32::MAX as i64, || Value::Int(42)),
     text("prompt", 200, || t("")),
     float("temp", 0.0, 2.0, || Value::Float(0.8)),

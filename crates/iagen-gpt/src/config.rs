@@ -43,12 +43,12 @@ impl GptSize {
 
 impl GptConfig {
     /// A preset for `vocab_size` characters and a context of `block_size`:
-    /// nano ≈ 30 k parameters (trains in seconds on a CPU), tiny ≈ 0.2 M, small ≈ 1.3 M.
+    /// nano ≈ 30 k parameters (trains in seconds on a CPU), tiny ≈ 0.2 M, small ≈ 1.2 M.
     pub fn preset(size: GptSize, vocab_size: usize, block_size: usize) -> Self {
         let (n_layer, n_head, n_embd) = match size {
             GptSize::Nano => (2, 2, 32),
             GptSize::Tiny => (4, 4, 64),
-            GptSize::Small => (4, 4, 160),
+            GptSize::Small => (6, 4, 128),
         };
         GptConfig::new(vocab_size)
             .with_block_size(block_size)

@@ -27,13 +27,6 @@ pub fn device() -> Result<Device, JsError> {
     DEVICE.with(|d| d.borrow().clone()).ok_or_else(|| JsError::new("backend not initialised"))
 }
 
-/// Switch to the CPU for good, e.g. after the GPU device was lost.
-pub fn fall_back_to_cpu() -> Device {
-    let cpu = Device::flex();
-    DEVICE.with(|d| *d.borrow_mut() = Some(cpu.clone()));
-    cpu
-}
-
 async fn try_webgpu() -> Result<Device, String> {
     let device = Device::wgpu_options().init_async().await.map_err(|e| e.to_string())?;
     // A first kernel and an asynchronous read prove the adapter really works.

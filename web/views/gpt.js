@@ -85,9 +85,11 @@ export async function mountGpt(root, { call, listeners, spec, updateSpec, t, sho
 
   const $ = (id) => root.querySelector(`#${id}`);
   // Model-changing work (load, train, generate, reset) runs one job at a time, in click order,
-  // so a fast second click never swaps the worker's model under a running job.
+  // so a fast second click never swaps the worker's model under a running job. A job starts
+  // after every control change made before it was queued has reached the link.
   let queue = Promise.resolve();
-  const exclusive = (job) => (queue = queue.then(job, job));
+  let saving = Promise.resolve();
+  const exclusive = (job) => (queue = queue.then(() => saving).then(job, job));
   const state = {
     model: null,          // {kind: 'pretrained'|'trained', info, manifest?}
     training: false,      // a train loop is running in the worker
@@ -110,37 +112,37 @@ export async function mountGpt(root, { call, listeners, spec, updateSpec, t, sho
   }
   readSpecIntoControls(spec);
   let values = spec;
-  async function save(changes) {
-    values = await updateSpec(changes);
-    return values;
+  function save(changes) {
+    saving = saving.then(async () => { values = await updateSpec(changes); return values; });
+    return saving;
   }
   const sampling = () => ({ temp: Number(values.temp), topk: Number(values.topk), topp: Number(values.topp) });
 
   // Generation settings change the link but not the model.
   for (const f of ['temp', 'topk', 'topp', 'len', 'seed']) {
-    $(f).addEventListener('change', async () => { readSpecIntoControls(await save({ [f]: $(f).value })); });
+    $(f).addEventListener('change', () => save({ [f]: $(f).value }).then(readSpecIntoControls));
   }
   $('temp').addEventListener('input', () => { $('temp-value').textContent = Number($('temp').value).toFixed(2); });
   $('prompt').addEventListener('change', () => save({ prompt: $('prompt').value }));
-  $('dice').onclick = async () => {
-    readSpecIntoControls(await save({ seed: Math.floor(Math.random() * 2 ** 32) }));
-  };
+  $('dice').onclick = () => save({ seed: Math.floor(Math.random() * 2 ** 32) }).then(readSpecIntoControls);
 
   // Training settings define the trained model: changing one discards the live model.
+  // The discard is queued at once: a change event fired by clicking Train (the input loses
+  // focus) must discard the old model before that click's training starts, not after.
   for (const f of ['data', 'size', 'lr', 'batch', 'ctx', 'tseed', 'steps']) {
-    $(f).addEventListener('change', async () => {
+    $(f).addEventListener('change', () => {
       const modelChanged = f !== 'steps';
-      readSpecIntoControls(await save({ [f]: $(f).value, ...(modelChanged ? { trained: 0 } : {}) }));
-      if (modelChanged) await discardTrained();
+      save({ [f]: $(f).value }).then(readSpecIntoControls);
+      if (modelChanged) discardTrained();
     });
   }
-  $('custom-text').addEventListener('change', async () => {
-    await save({ text: $('custom-text').value, trained: 0 });
-    await discardTrained();
+  $('custom-text').addEventListener('change', () => {
+    save({ text: $('custom-text').value });
+    discardTrained();
   });
-  $('tdice').onclick = async () => {
-    readSpecIntoControls(await save({ tseed: Math.floor(Math.random() * 2 ** 32), trained: 0 }));
-    await discardTrained();
+  $('tdice').onclick = () => {
+    save({ tseed: Math.floor(Math.random() * 2 ** 32) }).then(readSpecIntoControls);
+    discardTrained();
   };
 
   // ---- model ---------------------------------------------------------------------------
@@ -164,11 +166,12 @@ export async function mountGpt(root, { call, listeners, spec, updateSpec, t, sho
     state.model = { kind: 'pretrained', info, manifest: info.manifest };
     describeModel();
   }
-  async function discardTrained() {
-    if (state.training) await pauseTraining();
-    await exclusive(() => forgetTrained());
+  function discardTrained() {
+    if (state.training) call('stop');
+    return exclusive(forgetTrained);
   }
   async function forgetTrained() {
+    await save({ trained: 0 });
     state.trained = 0;
     state.history = [];
     drawLoss();
@@ -390,10 +393,7 @@ export async function mountGpt(root, { call, listeners, spec, updateSpec, t, sho
   $('train').onclick = () => exclusive(() => runTraining(Math.max(Number(values.steps), state.trained + 1)));
   $('pause').onclick = pauseTraining;
   $('step').onclick = () => exclusive(() => runTraining(state.trained + 1));
-  $('reset').onclick = async () => {
-    await save({ trained: 0 });
-    await discardTrained();
-  };
+  $('reset').onclick = discardTrained;
 
   // ---- first view ----------------------------------------------------------------------
   drawOutput();

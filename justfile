@@ -2,6 +2,7 @@
 
 wasm_bindgen_version := `grep -oP 'wasm-bindgen = "=\K[0-9.]+' Cargo.toml`
 port := env_var_or_default("PORT", "8080")
+target_dir := env_var_or_default("CARGO_TARGET_DIR", "target")
 
 # List the recipes
 default:
@@ -17,7 +18,7 @@ setup:
 # Build the page's wasm into web/pkg (profile: release to ship, wasm-test for tests)
 wasm profile="release": setup
     cargo build -p iagen-web --target wasm32-unknown-unknown --profile {{profile}}
-    wasm-bindgen --target web --out-dir web/pkg target/wasm32-unknown-unknown/{{profile}}/iagen_web.wasm
+    wasm-bindgen --target web --out-dir web/pkg {{target_dir}}/wasm32-unknown-unknown/{{profile}}/iagen_web.wasm
 
 # Build in release mode and serve the page on http://127.0.0.1:8080 (PORT=... to change)
 serve: (wasm "release")

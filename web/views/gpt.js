@@ -28,7 +28,7 @@ export async function mountGpt(root, { call, listeners, spec, updateSpec, t, sho
           <label><span data-i18n="gen.topp"></span><input id="topp" type="number" min="0.01" max="1" step="0.05"></label>
           <label><span data-i18n="gen.len"></span><input id="len" type="number" min="1" max="2000" step="10"></label>
           <label><span data-i18n="gen.seed"></span><span><input id="seed" type="number" min="0" max="4294967295" step="1">
-            <button id="dice" class="secondary" data-i18n-title="gen.dice" aria-label="dice">🎲</button></span></label>
+            <button id="dice" class="secondary" data-i18n-title="gen.dice" aria-label="dice">⚄</button></span></label>
         </div>
         <p class="help" data-i18n="gen.temp.help"></p>
         <div class="controls">
@@ -63,7 +63,7 @@ export async function mountGpt(root, { call, listeners, spec, updateSpec, t, sho
       <label><span data-i18n="train.ctx"></span><input id="ctx" type="number" min="8" max="256" step="8"></label>
       <label><span data-i18n="train.steps"></span><input id="steps" type="number" min="1" max="100000" step="50"></label>
       <label><span data-i18n="train.seed"></span><span><input id="tseed" type="number" min="0" max="4294967295" step="1">
-        <button id="tdice" class="secondary" data-i18n-title="gen.dice" aria-label="dice">🎲</button></span></label>
+        <button id="tdice" class="secondary" data-i18n-title="gen.dice" aria-label="dice">⚄</button></span></label>
     </div>
     <label class="controls" id="custom-box" style="display:block" hidden><span data-i18n="train.text"></span>
       <textarea id="custom-text" rows="4" data-i18n-placeholder="train.text.placeholder"></textarea></label>
@@ -77,7 +77,7 @@ export async function mountGpt(root, { call, listeners, spec, updateSpec, t, sho
     <p class="status" id="train-status"></p>
     <p class="message" id="train-message"></p>
     <h3><span data-i18n="train.loss"></span> <span class="legend"><span class="swatch" style="background:var(--accent)"></span><span data-i18n="train.loss.train"></span><span class="swatch" style="background:var(--val)"></span><span data-i18n="train.loss.val"></span> · <span data-i18n="train.loss.units"></span></span></h3>
-    <canvas id="loss-chart" width="760" height="220"></canvas>
+    <canvas id="loss-chart" class="wide" width="760" height="220"></canvas>
     <h3 id="sample-title"></h3>
     <div class="output" id="train-sample"></div>
   </section>
@@ -184,11 +184,11 @@ export async function mountGpt(root, { call, listeners, spec, updateSpec, t, sho
 
   // ---- generation ----------------------------------------------------------------------
   function drawBars(top, context) {
-    $('probs-help').textContent = t('probs.help', { context: context.slice(-12).replace(/\n/g, '⏎') });
+    $('probs-help').textContent = t('probs.help', { context: context.slice(-12).replace(/\n/g, '↵') });
     $('bars').replaceChildren(...top.flatMap(([ch, p]) => {
       const label = document.createElement('span');
       label.className = 'label';
-      label.textContent = ch === '\n' ? '⏎' : ch === ' ' ? '␣' : ch;
+      label.textContent = ch === '\n' ? '↵' : ch === ' ' ? '␣' : ch;
       const track = document.createElement('div');
       const bar = document.createElement('div');
       bar.className = 'bar';
@@ -246,7 +246,7 @@ export async function mountGpt(root, { call, listeners, spec, updateSpec, t, sho
     ctx.textAlign = 'center';
     ctx.fillStyle = '#5b6478';
     for (let i = 0; i < n; i++) {
-      const label = chars[i] === '\n' ? '⏎' : chars[i];
+      const label = chars[i] === '\n' ? '↵' : chars[i];
       ctx.fillText(label, margin + (i + 0.5) * cell, 12);
       ctx.fillText(label, 8, margin + (i + 0.8) * cell);
       for (let j = 0; j <= i; j++) {
@@ -288,6 +288,7 @@ export async function mountGpt(root, { call, listeners, spec, updateSpec, t, sho
   // ---- training ------------------------------------------------------------------------
   function drawLoss() {
     const canvas = $('loss-chart');
+    canvas.width = canvas.clientWidth || canvas.width; // follow the card's width
     const ctx = canvas.getContext('2d');
     const { width, height } = canvas;
     const pad = { l: 40, r: 40, t: 10, b: 22 };

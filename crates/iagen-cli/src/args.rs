@@ -13,7 +13,9 @@ impl Args {
         let mut values = HashMap::new();
         let mut it = raw.iter();
         while let Some(flag) = it.next() {
-            let key = flag.strip_prefix("--").ok_or_else(|| format!("expected --flag, got {flag:?}"))?;
+            let key = flag
+                .strip_prefix("--")
+                .ok_or_else(|| format!("expected --flag, got {flag:?}"))?;
             let value = it.next().ok_or_else(|| format!("--{key} needs a value"))?;
             values.insert(key.to_string(), value.clone());
         }
@@ -28,6 +30,9 @@ impl Args {
     }
 
     pub fn required(&self, key: &str) -> Result<String, String> {
-        self.values.get(key).cloned().ok_or_else(|| format!("--{key} is required"))
+        self.values
+            .get(key)
+            .cloned()
+            .ok_or_else(|| format!("--{key} is required"))
     }
 }

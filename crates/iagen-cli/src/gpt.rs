@@ -7,7 +7,9 @@ use iagen_core::metrics::nats_to_bits;
 use iagen_core::rng::Rng;
 use iagen_core::sampling::{SamplingParams, sample};
 use iagen_core::text_data::{TextCorpus, TokenBatch, sequential_windows};
-use iagen_gpt::{Gpt, GptConfig, GptManifest, GptSize, Sampler, Trainer, cross_entropy, token_tensor};
+use iagen_gpt::{
+    Gpt, GptConfig, GptManifest, GptSize, Sampler, Trainer, cross_entropy, token_tensor,
+};
 
 use crate::args::Args;
 use crate::model_files::{self, LoadedGpt};
@@ -22,7 +24,14 @@ fn device(args: &Args) -> Result<Device, String> {
         "cpu" => Ok(Device::flex()),
         #[cfg(feature = "cuda")]
         "cuda" => Ok(Device::cuda(0)),
-        other => Err(format!("--device {other}: this build knows cpu{}", if cfg!(feature = "cuda") { " and cuda" } else { "" })),
+        other => Err(format!(
+            "--device {other}: this build knows cpu{}",
+            if cfg!(feature = "cuda") {
+                " and cuda"
+            } else {
+                ""
+            }
+        )),
     }
 }
 
@@ -36,11 +45,21 @@ fn held_out_loss(model: &Gpt, ids: &[usize], device: &Device) -> f32 {
     let windows: Vec<_> = sequential_windows(ids, block).collect();
     let (mut total, mut count) = (0.0f64, 0usize);
     for chunk in windows.chunks(32) {
-        let inputs: Vec<i64> = chunk.iter().flat_map(|(x, _)| x.iter().map(|&i| i as i64)).collect();
-        let targets: Vec<i64> = chunk.iter().flat_map(|(_, y)| y.iter().map(|&i| i as i64)).collect();
+        let inputs: Vec<i64> = chunk
+            .iter()
+            .flat_map(|(x, _)| x.iter().map(|&i| i as i64))
+            .collect();
+        let targets: Vec<i64> = chunk
+            .iter()
+            .flat_map(|(_, y)| y.iter().map(|&i| i as i64))
+            .collect();
         let n = chunk.len();
         let logits = model.forward(token_tensor(&inputs, n, block, device));
-        total += scalar(cross_entropy(logits, token_tensor(&targets, n, block, device))) as f64 * (n * block) as f64;
+        total += scalar(cross_entropy(
+            logits,
+            token_tensor(&targets, n, block, device),
+        )) as f64
+            * (n * block) as f64;
         count += n * block;
     }
     (total / count.max(1) as f64) as f32
@@ -50,7 +69,8 @@ pub fn train(args: &Args) -> Result<(), String> {
     let data_path = args.required("data")?;
     let out = args.required("out")?;
     let name = args.get("name", "custom".to_string())?;
-    let size = GptSize::from_name(&args.get("size", "small".to_string())?).ok_or("--size: nano, tiny or small")?;
+    let size = GptSize::from_name(&args.get("size", "small".to_string())?)
+        .ok_or("--size: nano, tiny or small")?;
     let ctx: usize = args.get("ctx", 128)?;
     let batch: usize = args.get("batch", 32)?;
     let steps: usize = args.get("steps", 2000)?;
@@ -65,11 +85,17 @@ pub fn train(args: &Args) -> Result<(), String> {
     let device = device(args)?;
     let text = read_text(&data_path)?;
     let corpus = TextCorpus::new(&text, val_fraction);
-    let config = GptConfig::preset(size, corpus.tokenizer.vocab_size(), ctx).with_seed(seed).with_dropout(dropout);
+    let config = GptConfig::preset(size, corpus.tokenizer.vocab_size(), ctx)
+        .with_seed(seed)
+        .with_dropout(dropout);
     let mut trainer = Trainer::new(&config, lr, &device);
     let params = trainer.inference_model().num_params();
-    println!("{name}: {} train / {} held-out chars, vocab {}, {params} parameters",
-        corpus.train.len(), corpus.val.len(), corpus.tokenizer.vocab_size());
+    println!(
+        "{name}: {} train / {} held-out chars, vocab {}, {params} parameters",
+        corpus.train.len(),
+        corpus.val.len(),
+        corpus.tokenizer.vocab_size()
+    );
     let mut rng = Rng::new(seed);
     let mut val_rng = Rng::new(seed ^ 0x5EED);
     let started = Instant::now();
@@ -82,32 +108,66 @@ pub fn train(args: &Args) -> Result<(), String> {
         }
         // Linear warm-up, then cosine decay to a tenth (nanoGPT's schedule).
         let progress = (step.saturating_sub(warmup)) as f64 / (steps - warmup).max(1) as f64;
-        let scale = if step < warmup { (step + 1) as f64 / warmup as f64 } else { 0.1 + 0.45 * (1.0 + (std::f64::consts::PI * progress).cos()) };
+        let scale = if step < warmup {
+            (step + 1) as f64 / warmup as f64
+        } else {
+            0.1 + 0.45 * (1.0 + (std::f64::consts::PI * progress).cos())
+        };
         trainer.set_lr(lr * scale);
-        let b: TokenBatch = corpus.train_batch(&mut rng, batch, ctx).ok_or("text shorter than one context")?;
+        let b: TokenBatch = corpus
+            .train_batch(&mut rng, batch, ctx)
+            .ok_or("text shorter than one context")?;
         let loss = trainer.step(&b).loss;
         trained = step + 1;
         if (step + 1) % eval_every == 0 || step + 1 == steps {
-            let val: f32 = (0..4).map(|_| scalar(trainer.eval_loss(&corpus.val_batch(&mut val_rng, batch, ctx).unwrap()))).sum::<f32>() / 4.0;
-            println!("step {:>6}  train {:.3}  val≈{:.3} nats/char  {:.0} s", step + 1, scalar(loss), val, started.elapsed().as_secs_f32());
+            let val: f32 = (0..4)
+                .map(|_| {
+                    scalar(trainer.eval_loss(&corpus.val_batch(&mut val_rng, batch, ctx).unwrap()))
+                })
+                .sum::<f32>()
+                / 4.0;
+            println!(
+                "step {:>6}  train {:.3}  val≈{:.3} nats/char  {:.1} s",
+                step + 1,
+                scalar(loss),
+                val,
+                started.elapsed().as_secs_f32()
+            );
         }
     }
     let model = trainer.inference_model();
     let val_loss = held_out_loss(&model, &corpus.val, &device);
-    println!("held-out loss {val_loss:.4} nats/char = {:.4} bits/char; wall time {:.0} s",
-        nats_to_bits(val_loss), started.elapsed().as_secs_f32());
-    let manifest = GptManifest { config, vocab: corpus.tokenizer.vocab(), data: name, steps: trained, val_loss };
+    println!(
+        "held-out loss {val_loss:.4} nats/char = {:.4} bits/char; wall time {:.0} s",
+        nats_to_bits(val_loss),
+        started.elapsed().as_secs_f32()
+    );
+    let manifest = GptManifest {
+        config,
+        vocab: corpus.tokenizer.vocab(),
+        data: name,
+        steps: trained,
+        val_loss,
+    };
     model_files::save(&out, &model, &manifest)
 }
 
 fn sampling_params(args: &Args) -> Result<SamplingParams, String> {
-    Ok(SamplingParams { temperature: args.get("temp", 0.8)?, top_k: args.get("top-k", 0)?, top_p: args.get("top-p", 1.0)? })
+    Ok(SamplingParams {
+        temperature: args.get("temp", 0.8)?,
+        top_k: args.get("top-k", 0)?,
+        top_p: args.get("top-p", 1.0)?,
+    })
 }
 
 /// The ids to start generation from: the prompt's known characters, or a newline.
 fn start_ids(loaded: &LoadedGpt, prompt: &str) -> Vec<usize> {
     let (ids, _) = loaded.tokenizer.encode_lossy(prompt);
-    if ids.is_empty() { vec![loaded.tokenizer.id('\n').unwrap_or(0)] } else { ids }
+    if ids.is_empty() {
+        vec![loaded.tokenizer.id('\n').unwrap_or(0)]
+    } else {
+        ids
+    }
 }
 
 pub fn sample_text(args: &Args) -> Result<(), String> {
@@ -121,7 +181,11 @@ pub fn sample_text(args: &Args) -> Result<(), String> {
     let mut logits = sampler.feed(&start_ids(&loaded, &prompt));
     let mut out = prompt.clone();
     for _ in 0..len {
-        let next = sample(&logits.into_data().try_to_vec::<f32>().unwrap(), params, &mut rng);
+        let next = sample(
+            &logits.into_data().try_to_vec::<f32>().unwrap(),
+            params,
+            &mut rng,
+        );
         out.push(loaded.tokenizer.char(next));
         logits = sampler.feed(&[next]);
     }
@@ -139,7 +203,10 @@ pub fn eval(args: &Args) -> Result<(), String> {
     let scored: String = text.chars().skip(skip).collect();
     let (ids, unknown) = loaded.tokenizer.encode_lossy(&scored);
     let nats = held_out_loss(&loaded.model, &ids, &device);
-    println!("{} characters scored, {unknown} outside the vocabulary (skipped, not scored)", ids.len());
+    println!(
+        "{} characters scored, {unknown} outside the vocabulary (skipped, not scored)",
+        ids.len()
+    );
     println!("{nats:.4} nats/char = {:.4} bits/char", nats_to_bits(nats));
     Ok(())
 }
@@ -153,19 +220,31 @@ pub fn bench(args: &Args) -> Result<(), String> {
     let started = Instant::now();
     let mut logits = sampler.feed(&start_ids(&loaded, ""));
     for _ in 0..chars {
-        let next = sample(&logits.into_data().try_to_vec::<f32>().unwrap(), SamplingParams::default(), &mut rng);
+        let next = sample(
+            &logits.into_data().try_to_vec::<f32>().unwrap(),
+            SamplingParams::default(),
+            &mut rng,
+        );
         logits = sampler.feed(&[next]);
     }
     let gen_rate = chars as f32 / started.elapsed().as_secs_f32();
 
     let text = read_text(&args.required("text")?)?;
     let corpus = TextCorpus::with_tokenizer(loaded.tokenizer.clone(), &text, 0.0);
-    let (batch, ctx, steps) = (args.get("batch", 16)?, args.get("ctx", 64)?, args.get("steps", 20)?);
+    let (batch, ctx, steps) = (
+        args.get("batch", 16)?,
+        args.get("ctx", 64)?,
+        args.get("steps", 20)?,
+    );
     let config = GptConfig::preset(GptSize::Nano, loaded.tokenizer.vocab_size(), ctx);
     let mut trainer = Trainer::new(&config, 3e-3, &device);
     let started = Instant::now();
     for _ in 0..steps {
-        scalar(trainer.step(&corpus.train_batch(&mut rng, batch, ctx).unwrap()).loss);
+        scalar(
+            trainer
+                .step(&corpus.train_batch(&mut rng, batch, ctx).unwrap())
+                .loss,
+        );
     }
     let step_rate = steps as f32 / started.elapsed().as_secs_f32();
     println!("native\tgenerate_chars_per_s\t{gen_rate:.1}\ttrain_nano_steps_per_s\t{step_rate:.2}");

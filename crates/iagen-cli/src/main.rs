@@ -18,7 +18,10 @@ PREFIX names PREFIX.bpk (weights) and PREFIX.json (manifest).";
 
 fn main() {
     let argv: Vec<String> = std::env::args().skip(1).collect();
-    let result = match (argv.first().map(String::as_str), argv.get(1).map(String::as_str)) {
+    let result = match (
+        argv.first().map(String::as_str),
+        argv.get(1).map(String::as_str),
+    ) {
         (Some(cmd), Some("gpt")) => Args::parse(&argv[2..]).and_then(|args| match cmd {
             "train" => gpt::train(&args),
             "sample" => gpt::sample_text(&args),

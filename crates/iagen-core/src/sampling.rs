@@ -15,7 +15,11 @@ pub struct SamplingParams {
 
 impl Default for SamplingParams {
     fn default() -> Self {
-        Self { temperature: 0.8, top_k: 0, top_p: 1.0 }
+        Self {
+            temperature: 0.8,
+            top_k: 0,
+            top_p: 1.0,
+        }
     }
 }
 
@@ -45,7 +49,11 @@ pub fn filtered_distribution(logits: &[f32], params: SamplingParams) -> Vec<f32>
     }
     let probs = softmax(logits, params.temperature);
     let order = ranked(&probs);
-    let k = if params.top_k == 0 { order.len() } else { params.top_k.min(order.len()) };
+    let k = if params.top_k == 0 {
+        order.len()
+    } else {
+        params.top_k.min(order.len())
+    };
     let mut kept = Vec::with_capacity(k);
     let mut mass = 0.0;
     for &id in &order[..k] {
@@ -82,7 +90,11 @@ pub fn sample(logits: &[f32], params: SamplingParams, rng: &mut Rng) -> usize {
 
 /// The `n` most likely tokens of a distribution, as (id, probability).
 pub fn top_n(probs: &[f32], n: usize) -> Vec<(usize, f32)> {
-    ranked(probs).into_iter().take(n).map(|id| (id, probs[id])).collect()
+    ranked(probs)
+        .into_iter()
+        .take(n)
+        .map(|id| (id, probs[id]))
+        .collect()
 }
 
 #[cfg(test)]
@@ -93,14 +105,21 @@ mod tests {
 
     #[test]
     fn temperature_zero_is_argmax() {
-        let params = SamplingParams { temperature: 0.0, ..Default::default() };
+        let params = SamplingParams {
+            temperature: 0.0,
+            ..Default::default()
+        };
         let mut rng = Rng::new(9);
         assert!((0..50).all(|_| sample(&LOGITS, params, &mut rng) == 1));
     }
 
     #[test]
     fn top_k_keeps_exactly_k_tokens_with_unit_mass() {
-        let params = SamplingParams { temperature: 1.0, top_k: 2, top_p: 1.0 };
+        let params = SamplingParams {
+            temperature: 1.0,
+            top_k: 2,
+            top_p: 1.0,
+        };
         let probs = filtered_distribution(&LOGITS, params);
         assert_eq!(probs.iter().filter(|&&p| p > 0.0).count(), 2);
         assert!(probs[1] > 0.0 && probs[3] > 0.0);
@@ -110,7 +129,11 @@ mod tests {
     #[test]
     fn top_p_keeps_the_smallest_set_reaching_the_mass() {
         let full = softmax(&LOGITS, 1.0);
-        let params = SamplingParams { temperature: 1.0, top_k: 0, top_p: 0.8 };
+        let params = SamplingParams {
+            temperature: 1.0,
+            top_k: 0,
+            top_p: 0.8,
+        };
         let probs = filtered_distribution(&LOGITS, params);
         let kept: Vec<usize> = (0..5).filter(|&i| probs[i] > 0.0).collect();
         // ids 1 and 3 hold about 0.84 of the mass; id 1 alone holds about 0.61.
@@ -129,7 +152,11 @@ mod tests {
 
     #[test]
     fn empirical_frequencies_follow_the_distribution() {
-        let params = SamplingParams { temperature: 1.0, top_k: 0, top_p: 1.0 };
+        let params = SamplingParams {
+            temperature: 1.0,
+            top_k: 0,
+            top_p: 1.0,
+        };
         let probs = filtered_distribution(&LOGITS, params);
         let mut counts = [0usize; 5];
         let mut rng = Rng::new(42);
@@ -137,7 +164,10 @@ mod tests {
             counts[sample(&LOGITS, params, &mut rng)] += 1;
         }
         for i in 0..5 {
-            assert!((counts[i] as f32 / 20_000.0 - probs[i]).abs() < 0.02, "{counts:?}");
+            assert!(
+                (counts[i] as f32 / 20_000.0 - probs[i]).abs() < 0.02,
+                "{counts:?}"
+            );
         }
     }
 

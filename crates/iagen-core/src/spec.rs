@@ -32,16 +32,36 @@ struct Field {
 }
 
 const fn int(key: &'static str, min: i64, max: i64, default: fn() -> Value) -> Field {
-    Field { key, kind: Kind::Int { min, max }, default }
+    Field {
+        key,
+        kind: Kind::Int { min, max },
+        default,
+    }
 }
 const fn float(key: &'static str, min: f64, max: f64, default: fn() -> Value) -> Field {
-    Field { key, kind: Kind::Float { min, max }, default }
+    Field {
+        key,
+        kind: Kind::Float { min, max },
+        default,
+    }
 }
-const fn choice(key: &'static str, options: &'static [&'static str], default: fn() -> Value) -> Field {
-    Field { key, kind: Kind::Choice(options), default }
+const fn choice(
+    key: &'static str,
+    options: &'static [&'static str],
+    default: fn() -> Value,
+) -> Field {
+    Field {
+        key,
+        kind: Kind::Choice(options),
+        default,
+    }
 }
 const fn text(key: &'static str, max_chars: usize, default: fn() -> Value) -> Field {
-    Field { key, kind: Kind::Text { max_chars }, default }
+    Field {
+        key,
+        kind: Kind::Text { max_chars },
+        default,
+    }
 }
 fn t(s: &str) -> Value {
     Value::Text(s.to_string())
@@ -111,7 +131,9 @@ pub struct Spec {
 
 impl Default for Spec {
     fn default() -> Self {
-        Self { values: FIELDS.iter().map(|f| (f.key, (f.default)())).collect() }
+        Self {
+            values: FIELDS.iter().map(|f| (f.key, (f.default)())).collect(),
+        }
     }
 }
 
@@ -150,7 +172,10 @@ impl Spec {
 
     /// Every field as (key, string form), in table order: what the page puts in its controls.
     pub fn entries(&self) -> Vec<(&'static str, String)> {
-        FIELDS.iter().map(|f| (f.key, format_value(&self.values[f.key]))).collect()
+        FIELDS
+            .iter()
+            .map(|f| (f.key, format_value(&self.values[f.key])))
+            .collect()
     }
 
     /// The link form: `v=1` then every non-default field, percent-encoded, in table order.
@@ -159,7 +184,11 @@ impl Spec {
         for f in FIELDS {
             let value = &self.values[f.key];
             if *value != (f.default)() {
-                parts.push(format!("{}={}", f.key, percent_encode(&format_value(value))));
+                parts.push(format!(
+                    "{}={}",
+                    f.key,
+                    percent_encode(&format_value(value))
+                ));
             }
         }
         parts.join("&")
@@ -178,8 +207,18 @@ impl Spec {
             if key == "v" {
                 match value.trim().parse::<u32>() {
                     Ok(v) if v == VERSION => {}
-                    Ok(v) if v > VERSION => notices.push(notice(NoticeKind::NewerVersion, "v", &value, &VERSION.to_string())),
-                    _ => notices.push(notice(NoticeKind::BadValue, "v", &value, &VERSION.to_string())),
+                    Ok(v) if v > VERSION => notices.push(notice(
+                        NoticeKind::NewerVersion,
+                        "v",
+                        &value,
+                        &VERSION.to_string(),
+                    )),
+                    _ => notices.push(notice(
+                        NoticeKind::BadValue,
+                        "v",
+                        &value,
+                        &VERSION.to_string(),
+                    )),
                 }
                 continue;
             }
@@ -198,7 +237,12 @@ fn notice(kind: NoticeKind, key: &str, given: &str, used: &str) -> Notice {
         }
         out
     };
-    Notice { kind, key: shorten(key), given: shorten(given), used: shorten(used) }
+    Notice {
+        kind,
+        key: shorten(key),
+        given: shorten(given),
+        used: shorten(used),
+    }
 }
 
 impl Field {
@@ -207,13 +251,19 @@ impl Field {
         let bad = || ((self.default)(), Some(NoticeKind::BadValue));
         match &self.kind {
             Kind::Int { min, max } => match raw.trim().parse::<i64>() {
-                Ok(v) if v < *min || v > *max => (Value::Int(v.clamp(*min, *max)), Some(NoticeKind::OutOfRange)),
+                Ok(v) if v < *min || v > *max => (
+                    Value::Int(v.clamp(*min, *max)),
+                    Some(NoticeKind::OutOfRange),
+                ),
                 Ok(v) => (Value::Int(v), None),
                 Err(_) => bad(),
             },
             Kind::Float { min, max } => match raw.trim().parse::<f64>() {
                 Ok(v) if !v.is_finite() => bad(),
-                Ok(v) if v < *min || v > *max => (Value::Float(v.clamp(*min, *max)), Some(NoticeKind::OutOfRange)),
+                Ok(v) if v < *min || v > *max => (
+                    Value::Float(v.clamp(*min, *max)),
+                    Some(NoticeKind::OutOfRange),
+                ),
                 Ok(v) => (Value::Float(v), None),
                 Err(_) => bad(),
             },
@@ -223,7 +273,10 @@ impl Field {
             },
             Kind::Text { max_chars } => {
                 if raw.chars().count() > *max_chars {
-                    (Value::Text(raw.chars().take(*max_chars).collect()), Some(NoticeKind::OutOfRange))
+                    (
+                        Value::Text(raw.chars().take(*max_chars).collect()),
+                        Some(NoticeKind::OutOfRange),
+                    )
                 } else {
                     (t(raw), None)
                 }
@@ -263,16 +316,14 @@ pub fn percent_decode(s: &str) -> String {
     while i < bytes.len() {
         let hex = |b: u8| (b as char).to_digit(16);
         match bytes[i] {
-            b'%' if i + 2 < bytes.len() => {
-                match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                    (Some(h), Some(l)) => {
-                        out.push((h * 16 + l) as u8);
-                        i += 3;
-                        continue;
-                    }
-                    _ => out.push(b'%'),
+            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                (Some(h), Some(l)) => {
+                    out.push((h * 16 + l) as u8);
+                    i += 3;
+                    continue;
                 }
-            }
+                _ => out.push(b'%'),
+            },
             b'+' => out.push(b' '),
             b => out.push(b),
         }

@@ -48,7 +48,12 @@ impl TextCorpus {
 }
 
 /// `None` when the text is too short for one window of `block + 1` ids.
-pub fn random_windows(ids: &[usize], rng: &mut Rng, batch: usize, block: usize) -> Option<TokenBatch> {
+pub fn random_windows(
+    ids: &[usize],
+    rng: &mut Rng,
+    batch: usize,
+    block: usize,
+) -> Option<TokenBatch> {
     if ids.len() <= block {
         return None;
     }
@@ -59,11 +64,19 @@ pub fn random_windows(ids: &[usize], rng: &mut Rng, batch: usize, block: usize) 
         inputs.extend(ids[start..start + block].iter().map(|&i| i as i64));
         targets.extend(ids[start + 1..start + block + 1].iter().map(|&i| i as i64));
     }
-    Some(TokenBatch { batch, block, inputs, targets })
+    Some(TokenBatch {
+        batch,
+        block,
+        inputs,
+        targets,
+    })
 }
 
 /// Consecutive non-overlapping windows covering `ids`, for a full held-out evaluation.
-pub fn sequential_windows(ids: &[usize], block: usize) -> impl Iterator<Item = (&[usize], &[usize])> {
+pub fn sequential_windows(
+    ids: &[usize],
+    block: usize,
+) -> impl Iterator<Item = (&[usize], &[usize])> {
     let count = ids.len().saturating_sub(1) / block;
     (0..count).map(move |w| {
         let s = w * block;

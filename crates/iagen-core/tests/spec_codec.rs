@@ -12,8 +12,16 @@ fn default_spec_encodes_to_version_only() {
 #[test]
 fn round_trip_keeps_every_changed_field() {
     let mut spec = Spec::default();
-    for (k, v) in [("data", "shakespeare"), ("lr", "0.0005"), ("seed", "7"), ("trained", "30"),
-        ("prompt", "¿Quién es? & =%+ñ"), ("temp", "0"), ("topk", "5"), ("lang", "en")] {
+    for (k, v) in [
+        ("data", "shakespeare"),
+        ("lr", "0.0005"),
+        ("seed", "7"),
+        ("trained", "30"),
+        ("prompt", "¿Quién es? & =%+ñ"),
+        ("temp", "0"),
+        ("topk", "5"),
+        ("lang", "en"),
+    ] {
         assert_eq!(spec.set(k, v), None, "{k}={v}");
     }
     let hash = spec.to_hash();
@@ -28,7 +36,8 @@ fn round_trip_keeps_every_changed_field() {
 
 #[test]
 fn bad_values_fall_back_to_defaults_with_a_notice() {
-    let (spec, notices) = Spec::from_hash("v=1&lr=abc&temp=NaN&data=klingon&seed=-1&batch=100000&colour=red");
+    let (spec, notices) =
+        Spec::from_hash("v=1&lr=abc&temp=NaN&data=klingon&seed=-1&batch=100000&colour=red");
     let defaults = Spec::default();
     assert_eq!(spec.float("lr"), defaults.float("lr"));
     assert_eq!(spec.float("temp"), defaults.float("temp"));
@@ -36,14 +45,17 @@ fn bad_values_fall_back_to_defaults_with_a_notice() {
     assert_eq!(spec.int("seed"), 0, "clamped to the minimum");
     assert_eq!(spec.int("batch"), 128, "clamped to the maximum");
     let kinds: Vec<(NoticeKind, &str)> = notices.iter().map(|n| (n.kind, n.key.as_str())).collect();
-    assert_eq!(kinds, vec![
-        (NoticeKind::BadValue, "lr"),
-        (NoticeKind::BadValue, "temp"),
-        (NoticeKind::BadValue, "data"),
-        (NoticeKind::OutOfRange, "seed"),
-        (NoticeKind::OutOfRange, "batch"),
-        (NoticeKind::UnknownKey, "colour"),
-    ]);
+    assert_eq!(
+        kinds,
+        vec![
+            (NoticeKind::BadValue, "lr"),
+            (NoticeKind::BadValue, "temp"),
+            (NoticeKind::BadValue, "data"),
+            (NoticeKind::OutOfRange, "seed"),
+            (NoticeKind::OutOfRange, "batch"),
+            (NoticeKind::UnknownKey, "colour"),
+        ]
+    );
     assert_eq!(notices[4].used, "128");
 }
 
@@ -81,12 +93,16 @@ fn percent_codec_round_trips_and_tolerates_garbage() {
 /// range, and re-encoding the result reproduces the same spec.
 #[test]
 fn arbitrary_strings_never_panic_and_always_yield_a_valid_spec() {
-    const ALPHABET: &[&str] = &["v", "=", "&", "%", "1", "9", ".", "-", "e", "lr", "seed", "temp",
-        "data", "prompt", "inf", "NaN", "%2", "%FF", "%C3%B1", "ñ", "😀", " ", "+", "#", "x", "0"];
+    const ALPHABET: &[&str] = &[
+        "v", "=", "&", "%", "1", "9", ".", "-", "e", "lr", "seed", "temp", "data", "prompt", "inf",
+        "NaN", "%2", "%FF", "%C3%B1", "ñ", "😀", " ", "+", "#", "x", "0",
+    ];
     let mut rng = Rng::new(2026);
     for _ in 0..20_000 {
         let len = rng.below(24);
-        let s: String = (0..len).map(|_| ALPHABET[rng.below(ALPHABET.len())]).collect();
+        let s: String = (0..len)
+            .map(|_| ALPHABET[rng.below(ALPHABET.len())])
+            .collect();
         let (spec, _) = Spec::from_hash(&s);
         for key in ["lr", "temp", "topp"] {
             assert!(spec.float(key).is_finite(), "{s:?}");

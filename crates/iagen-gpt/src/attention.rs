@@ -36,15 +36,29 @@ impl KvCache {
 }
 
 impl CausalSelfAttention {
-    pub fn new(n_embd: usize, n_head: usize, n_layer: usize, dropout: f64, device: &Device) -> Self {
-        let init = Initializer::Normal { mean: 0.0, std: 0.02 };
+    pub fn new(
+        n_embd: usize,
+        n_head: usize,
+        n_layer: usize,
+        dropout: f64,
+        device: &Device,
+    ) -> Self {
+        let init = Initializer::Normal {
+            mean: 0.0,
+            std: 0.02,
+        };
         // GPT-2 scales the residual projections by 1/sqrt(2·layers) to keep the stream's
         // variance from growing with depth.
         let proj_std = 0.02 / ((2 * n_layer) as f64).sqrt();
         Self {
-            qkv: LinearConfig::new(n_embd, 3 * n_embd).with_initializer(init).init(device),
+            qkv: LinearConfig::new(n_embd, 3 * n_embd)
+                .with_initializer(init)
+                .init(device),
             proj: LinearConfig::new(n_embd, n_embd)
-                .with_initializer(Initializer::Normal { mean: 0.0, std: proj_std })
+                .with_initializer(Initializer::Normal {
+                    mean: 0.0,
+                    std: proj_std,
+                })
                 .init(device),
             dropout: DropoutConfig::new(dropout).init(),
             n_head,
@@ -54,7 +68,11 @@ impl CausalSelfAttention {
     /// `x` holds the new positions; `past` (if any) the cached keys and values before them,
     /// which this call extends. Returns the output and the attention weights
     /// `[B, H, T_new, T_past + T_new]`.
-    pub fn forward(&self, x: Tensor<3>, past: Option<&mut Option<(Tensor<4>, Tensor<4>)>>) -> (Tensor<3>, Tensor<4>) {
+    pub fn forward(
+        &self,
+        x: Tensor<3>,
+        past: Option<&mut Option<(Tensor<4>, Tensor<4>)>>,
+    ) -> (Tensor<3>, Tensor<4>) {
         let [b, t, c] = x.dims();
         let h = self.n_head;
         let dh = c / h;

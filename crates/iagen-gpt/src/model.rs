@@ -5,8 +5,8 @@
 //! over every position: the loss is in nats per character.
 
 use burn::nn::{
-    Dropout, DropoutConfig, Embedding, EmbeddingConfig, Initializer, LayerNorm, LayerNormConfig, Linear,
-    LinearConfig,
+    Dropout, DropoutConfig, Embedding, EmbeddingConfig, Initializer, LayerNorm, LayerNormConfig,
+    Linear, LinearConfig,
 };
 use burn::prelude::*;
 use burn::tensor::activation::{gelu, log_softmax};
@@ -42,9 +42,15 @@ pub struct Gpt {
 
 impl GptConfig {
     pub fn init(&self, device: &Device) -> Gpt {
-        assert!(self.n_embd % self.n_head == 0, "n_embd must be a multiple of n_head");
+        assert!(
+            self.n_embd % self.n_head == 0,
+            "n_embd must be a multiple of n_head"
+        );
         device.seed(self.seed);
-        let init = Initializer::Normal { mean: 0.0, std: 0.02 };
+        let init = Initializer::Normal {
+            mean: 0.0,
+            std: 0.02,
+        };
         let proj_std = 0.02 / ((2 * self.n_layer) as f64).sqrt();
         let c = self.n_embd;
         let block = || Block {
@@ -52,27 +58,42 @@ impl GptConfig {
             attn: CausalSelfAttention::new(c, self.n_head, self.n_layer, self.dropout, device),
             ln_2: LayerNormConfig::new(c).init(device),
             mlp: Mlp {
-                fc: LinearConfig::new(c, 4 * c).with_initializer(init.clone()).init(device),
+                fc: LinearConfig::new(c, 4 * c)
+                    .with_initializer(init.clone())
+                    .init(device),
                 proj: LinearConfig::new(4 * c, c)
-                    .with_initializer(Initializer::Normal { mean: 0.0, std: proj_std })
+                    .with_initializer(Initializer::Normal {
+                        mean: 0.0,
+                        std: proj_std,
+                    })
                     .init(device),
                 dropout: DropoutConfig::new(self.dropout).init(),
             },
         };
         Gpt {
-            token_embedding: EmbeddingConfig::new(self.vocab_size, c).with_initializer(init.clone()).init(device),
-            position_embedding: EmbeddingConfig::new(self.block_size, c).with_initializer(init.clone()).init(device),
+            token_embedding: EmbeddingConfig::new(self.vocab_size, c)
+                .with_initializer(init.clone())
+                .init(device),
+            position_embedding: EmbeddingConfig::new(self.block_size, c)
+                .with_initializer(init.clone())
+                .init(device),
             dropout: DropoutConfig::new(self.dropout).init(),
             blocks: (0..self.n_layer).map(|_| block()).collect(),
             ln_f: LayerNormConfig::new(c).init(device),
-            lm_head: LinearConfig::new(c, self.vocab_size).with_initializer(init).init(device),
+            lm_head: LinearConfig::new(c, self.vocab_size)
+                .with_initializer(init)
+                .init(device),
             block_size: self.block_size,
         }
     }
 }
 
 impl Block {
-    fn forward(&self, x: Tensor<3>, past: Option<&mut Option<(Tensor<4>, Tensor<4>)>>) -> (Tensor<3>, Tensor<4>) {
+    fn forward(
+        &self,
+        x: Tensor<3>,
+        past: Option<&mut Option<(Tensor<4>, Tensor<4>)>>,
+    ) -> (Tensor<3>, Tensor<4>) {
         let (a, att) = self.attn.forward(self.ln_1.forward(x.clone()), past); // [B, T, C]
         let x = x + a;
         let m = self.mlp.fc.forward(self.ln_2.forward(x.clone())); // [B, T, 4C]
@@ -106,10 +127,19 @@ impl Gpt {
         self.run(idx, Some(cache)).0
     }
 
-    fn run(&self, idx: Tensor<2, Int>, mut cache: Option<&mut KvCache>) -> (Tensor<3>, Vec<Tensor<4>>) {
+    fn run(
+        &self,
+        idx: Tensor<2, Int>,
+        mut cache: Option<&mut KvCache>,
+    ) -> (Tensor<3>, Vec<Tensor<4>>) {
         let [b, t] = idx.dims();
         let start = cache.as_ref().map_or(0, |c| c.len());
-        assert!(start + t <= self.block_size, "context {} exceeds block size {}", start + t, self.block_size);
+        assert!(
+            start + t <= self.block_size,
+            "context {} exceeds block size {}",
+            start + t,
+            self.block_size
+        );
         let device = idx.device();
         let positions = Tensor::<1, Int>::arange(start as i64..(start + t) as i64, &device)
             .reshape([1, t])

@@ -17,7 +17,11 @@ pub struct Sampler {
 impl Sampler {
     /// `model` should be an inference model (`Trainer::inference_model` or a loaded one).
     pub fn new(model: Gpt) -> Self {
-        Self { model, cache: KvCache::default(), context: Vec::new() }
+        Self {
+            model,
+            cache: KvCache::default(),
+            context: Vec::new(),
+        }
     }
 
     /// Feed `ids` (at least one) and get the next-character logits `[V]`.

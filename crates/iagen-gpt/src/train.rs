@@ -44,7 +44,13 @@ impl Trainer {
             .with_weight_decay(0.01)
             .with_grad_clipping(Some(GradientClippingConfig::Norm(1.0)))
             .init();
-        Self { model: model.to_device(&device).train(), optim, lr, steps: 0, device }
+        Self {
+            model: model.to_device(&device).train(),
+            optim,
+            lr,
+            steps: 0,
+            device,
+        }
     }
 
     pub fn steps(&self) -> usize {
@@ -68,7 +74,9 @@ impl Trainer {
         // Cloning a module clones tensor handles, not weights.
         self.model = self.optim.step(self.lr, self.model.clone(), grads);
         self.steps += 1;
-        StepStats { loss: loss.detach() }
+        StepStats {
+            loss: loss.detach(),
+        }
     }
 
     /// Mean loss on `batch` without dropout or gradients, `[1]`.

@@ -21,13 +21,24 @@ fn floats(t: Tensor<1>) -> Vec<f32> {
 fn logits_and_attention_have_the_documented_shapes() {
     let device = Device::flex();
     let model = config(11).with_n_layer(3).init(&device);
-    let idx = token_tensor(&[1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 3, 4, 5, 6, 7, 8], 2, 8, &device);
+    let idx = token_tensor(
+        &[1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 3, 4, 5, 6, 7, 8],
+        2,
+        8,
+        &device,
+    );
     let (logits, maps) = model.forward_with_attention(idx);
     assert_eq!(logits.dims(), [2, 8, 11]);
     assert_eq!(maps.len(), 3);
     assert_eq!(maps[0].dims(), [2, 2, 8, 8]);
     // Causal: row i of every map sums to 1 over keys 0..=i and is 0 beyond.
-    let row: Vec<f32> = maps[1].clone().narrow(2, 2, 1).reshape([2 * 2 * 8]).into_data().try_to_vec().unwrap();
+    let row: Vec<f32> = maps[1]
+        .clone()
+        .narrow(2, 2, 1)
+        .reshape([2 * 2 * 8])
+        .into_data()
+        .try_to_vec()
+        .unwrap();
     for head in row.chunks(8) {
         assert!((head[..3].iter().sum::<f32>() - 1.0).abs() < 1e-5);
         assert!(head[3..].iter().all(|&w| w == 0.0));
@@ -38,7 +49,11 @@ fn logits_and_attention_have_the_documented_shapes() {
 fn training_overfits_one_small_batch() {
     let corpus = TextCorpus::new(TEXT, 0.0);
     let batch = corpus.train_batch(&mut Rng::new(1), 4, 16).unwrap();
-    let mut trainer = Trainer::new(&config(corpus.tokenizer.vocab_size()), 1e-2, &Device::flex());
+    let mut trainer = Trainer::new(
+        &config(corpus.tokenizer.vocab_size()),
+        1e-2,
+        &Device::flex(),
+    );
     let first = floats(trainer.step(&batch).loss)[0];
     let mut last = first;
     for _ in 0..150 {
@@ -51,9 +66,19 @@ fn training_overfits_one_small_batch() {
 fn run(seed: u64) -> (Vec<f32>, String) {
     let corpus = TextCorpus::new(TEXT, 0.1);
     let mut rng = Rng::new(seed);
-    let mut trainer = Trainer::new(&config(corpus.tokenizer.vocab_size()).with_seed(seed), 3e-3, &Device::flex());
+    let mut trainer = Trainer::new(
+        &config(corpus.tokenizer.vocab_size()).with_seed(seed),
+        3e-3,
+        &Device::flex(),
+    );
     let losses = (0..20)
-        .map(|_| floats(trainer.step(&corpus.train_batch(&mut rng, 4, 16).unwrap()).loss)[0])
+        .map(|_| {
+            floats(
+                trainer
+                    .step(&corpus.train_batch(&mut rng, 4, 16).unwrap())
+                    .loss,
+            )[0]
+        })
         .collect();
     let mut sampler = Sampler::new(trainer.inference_model());
     let params = iagen_core::sampling::SamplingParams::default();
@@ -91,7 +116,11 @@ fn kv_cache_matches_full_recompute_and_slides_past_the_window() {
     };
     for end in 5..=ids.len() {
         // Past the 16-position window the sampler restarts from the last 8 characters.
-        let start = if end <= 16 { 0 } else { end - 8 - (end - 17) % 8 };
+        let start = if end <= 16 {
+            0
+        } else {
+            end - 8 - (end - 17) % 8
+        };
         let expected = full(&ids[start..end]);
         for (a, b) in cached.iter().zip(&expected) {
             assert!((a - b).abs() < 1e-4, "at {end}: {a} vs {b}");

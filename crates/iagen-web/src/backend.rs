@@ -24,11 +24,16 @@ struct BackendInfo {
 
 /// The device chosen by [`init_backend`].
 pub fn device() -> Result<Device, JsError> {
-    DEVICE.with(|d| d.borrow().clone()).ok_or_else(|| JsError::new("backend not initialised"))
+    DEVICE
+        .with(|d| d.borrow().clone())
+        .ok_or_else(|| JsError::new("backend not initialised"))
 }
 
 async fn try_webgpu() -> Result<Device, String> {
-    let device = Device::wgpu_options().init_async().await.map_err(|e| e.to_string())?;
+    let device = Device::wgpu_options()
+        .init_async()
+        .await
+        .map_err(|e| e.to_string())?;
     // A first kernel and an asynchronous read prove the adapter really works.
     let probe = Tensor::<1>::from_floats([1.0, 2.0, 3.0], &device).sum();
     match read::scalar(probe).await {
@@ -44,11 +49,29 @@ async fn try_webgpu() -> Result<Device, String> {
 pub async fn init_backend(try_gpu: bool) -> Result<JsValue, JsError> {
     let (device, info) = if try_gpu {
         match try_webgpu().await {
-            Ok(device) => (device, BackendInfo { kind: "webgpu", reason: String::new() }),
-            Err(reason) => (Device::flex(), BackendInfo { kind: "cpu", reason }),
+            Ok(device) => (
+                device,
+                BackendInfo {
+                    kind: "webgpu",
+                    reason: String::new(),
+                },
+            ),
+            Err(reason) => (
+                Device::flex(),
+                BackendInfo {
+                    kind: "cpu",
+                    reason,
+                },
+            ),
         }
     } else {
-        (Device::flex(), BackendInfo { kind: "cpu", reason: String::new() })
+        (
+            Device::flex(),
+            BackendInfo {
+                kind: "cpu",
+                reason: String::new(),
+            },
+        )
     };
     DEVICE.with(|d| *d.borrow_mut() = Some(device));
     Ok(serde_wasm(&info))

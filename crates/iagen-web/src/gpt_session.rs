@@ -62,7 +62,11 @@ fn js_err(e: impl std::fmt::Display) -> JsError {
 }
 
 fn params(temperature: f32, top_k: usize, top_p: f32) -> SamplingParams {
-    SamplingParams { temperature, top_k, top_p }
+    SamplingParams {
+        temperature,
+        top_k,
+        top_p,
+    }
 }
 
 impl State {
@@ -75,13 +79,20 @@ impl State {
     }
 
     fn top(&self, probs: &[f32]) -> Top {
-        top_n(probs, TOP).into_iter().map(|(id, p)| (self.tokenizer.char(id).to_string(), p)).collect()
+        top_n(probs, TOP)
+            .into_iter()
+            .map(|(id, p)| (self.tokenizer.char(id).to_string(), p))
+            .collect()
     }
 
     /// The prompt's ids, or a newline (the corpora separate entries with it) when empty.
     fn start_ids(&self, prompt: &str) -> (Vec<usize>, usize) {
         let (ids, unknown) = self.tokenizer.encode_lossy(prompt);
-        if ids.is_empty() { (vec![self.tokenizer.id('\n').unwrap_or(0)], unknown) } else { (ids, unknown) }
+        if ids.is_empty() {
+            (vec![self.tokenizer.id('\n').unwrap_or(0)], unknown)
+        } else {
+            (ids, unknown)
+        }
     }
 }
 
@@ -98,27 +109,46 @@ impl GptSession {
             pretrained: Some(model),
             generation: None,
         };
-        Ok(GptSession { state: Rc::new(RefCell::new(state)) })
+        Ok(GptSession {
+            state: Rc::new(RefCell::new(state)),
+        })
     }
 
     /// A fresh model to train on `text` (the last tenth held out for validation).
-    pub fn untrained(text: &str, size: &str, ctx: usize, batch: usize, lr: f64, seed: u32) -> Result<GptSession, JsError> {
-        let size = GptSize::from_name(size).ok_or_else(|| js_err(format!("unknown size {size}")))?;
+    pub fn untrained(
+        text: &str,
+        size: &str,
+        ctx: usize,
+        batch: usize,
+        lr: f64,
+        seed: u32,
+    ) -> Result<GptSession, JsError> {
+        let size =
+            GptSize::from_name(size).ok_or_else(|| js_err(format!("unknown size {size}")))?;
         let corpus = TextCorpus::new(text, VAL_FRACTION);
         if corpus.train.len() <= ctx || corpus.val.len() <= ctx {
             return Err(js_err("text too short"));
         }
-        let config = GptConfig::preset(size, corpus.tokenizer.vocab_size(), ctx).with_seed(seed as u64);
+        let config =
+            GptConfig::preset(size, corpus.tokenizer.vocab_size(), ctx).with_seed(seed as u64);
         let trainer = Trainer::new(&config, lr, &device()?);
         let seed = seed as u64;
         let state = State {
             tokenizer: corpus.tokenizer.clone(),
             config,
-            training: Some((trainer, corpus, Rng::new(seed), Rng::new(seed ^ 0x5EED), batch)),
+            training: Some((
+                trainer,
+                corpus,
+                Rng::new(seed),
+                Rng::new(seed ^ 0x5EED),
+                batch,
+            )),
             pretrained: None,
             generation: None,
         };
-        Ok(GptSession { state: Rc::new(RefCell::new(state)) })
+        Ok(GptSession {
+            state: Rc::new(RefCell::new(state)),
+        })
     }
 
     pub fn info(&self) -> JsValue {
@@ -147,20 +177,35 @@ impl GptSession {
         future_to_promise(async move {
             let (sum, step) = {
                 let mut s = state.borrow_mut();
-                let (trainer, corpus, rng, _, batch) = s.training.as_mut().ok_or_else(|| js_err("not training"))?;
+                let (trainer, corpus, rng, _, batch) =
+                    s.training.as_mut().ok_or_else(|| js_err("not training"))?;
                 let mut sum: Option<Tensor<1>> = None;
                 for _ in 0..steps {
-                    let b = corpus.train_batch(rng, *batch, trainer.block_size()).expect("checked length");
+                    let b = corpus
+                        .train_batch(rng, *batch, trainer.block_size())
+                        .expect("checked length");
                     let loss = trainer.step(&b).loss;
-                    sum = Some(match sum { Some(acc) => acc + loss, None => loss });
+                    sum = Some(match sum {
+                        Some(acc) => acc + loss,
+                        None => loss,
+                    });
                 }
                 (sum, trainer.steps())
             };
-            let loss = match sum { Some(t) => read::scalar(t).await? / steps as f32, None => f32::NAN };
+            let loss = match sum {
+                Some(t) => read::scalar(t).await? / steps as f32,
+                None => f32::NAN,
+            };
             #[derive(Serialize)]
-            struct Out { step: usize, loss: Option<f32> }
+            struct Out {
+                step: usize,
+                loss: Option<f32>,
+            }
             // JSON has no NaN: a diverged loss travels as null.
-            Ok(serde_wasm(&Out { step, loss: loss.is_finite().then_some(loss) }))
+            Ok(serde_wasm(&Out {
+                step,
+                loss: loss.is_finite().then_some(loss),
+            }))
         })
     }
 
@@ -170,21 +215,39 @@ impl GptSession {
         future_to_promise(async move {
             let total = {
                 let mut s = state.borrow_mut();
-                let (trainer, corpus, _, val_rng, batch) = s.training.as_mut().ok_or_else(|| js_err("not training"))?;
+                let (trainer, corpus, _, val_rng, batch) =
+                    s.training.as_mut().ok_or_else(|| js_err("not training"))?;
                 let block = trainer.block_size();
                 (0..batches.max(1))
-                    .map(|_| trainer.eval_loss(&corpus.val_batch(val_rng, *batch, block).expect("checked length")))
+                    .map(|_| {
+                        trainer.eval_loss(
+                            &corpus
+                                .val_batch(val_rng, *batch, block)
+                                .expect("checked length"),
+                        )
+                    })
                     .reduce(|a, b| a + b)
                     .expect("at least one batch")
             };
             let loss = read::scalar(total).await? / batches.max(1) as f32;
-            Ok(JsValue::from_f64(if loss.is_finite() { loss as f64 } else { f64::NAN }))
+            Ok(JsValue::from_f64(if loss.is_finite() {
+                loss as f64
+            } else {
+                f64::NAN
+            }))
         })
     }
 
     /// Begin generating after `prompt`. Resolves to `{unknown, top}`: prompt characters outside
     /// the vocabulary (skipped) and the next-character distribution.
-    pub fn start(&self, prompt: String, seed: u32, temperature: f32, top_k: usize, top_p: f32) -> Promise {
+    pub fn start(
+        &self,
+        prompt: String,
+        seed: u32,
+        temperature: f32,
+        top_k: usize,
+        top_p: f32,
+    ) -> Promise {
         let state = self.state.clone();
         future_to_promise(async move {
             let (pending, unknown) = {
@@ -204,8 +267,14 @@ impl GptSession {
             let s = state.borrow();
             let p = s.generation.as_ref().expect("just set").params;
             #[derive(Serialize)]
-            struct Out { unknown: usize, top: Top }
-            Ok(serde_wasm(&Out { unknown, top: s.top(&filtered_distribution(&logits, p)) }))
+            struct Out {
+                unknown: usize,
+                top: Top,
+            }
+            Ok(serde_wasm(&Out {
+                unknown,
+                top: s.top(&filtered_distribution(&logits, p)),
+            }))
         })
     }
 
@@ -216,24 +285,45 @@ impl GptSession {
         future_to_promise(async move {
             let pending = {
                 let s = state.borrow();
-                s.generation.as_ref().ok_or_else(|| js_err("call start first"))?.pending.clone()
+                s.generation
+                    .as_ref()
+                    .ok_or_else(|| js_err("call start first"))?
+                    .pending
+                    .clone()
             };
             let logits = read::floats(pending).await?;
             let mut s = state.borrow_mut();
-            let generation = s.generation.as_mut().ok_or_else(|| js_err("call start first"))?;
+            let generation = s
+                .generation
+                .as_mut()
+                .ok_or_else(|| js_err("call start first"))?;
             let probs = filtered_distribution(&logits, generation.params);
             let id = sample(&logits, generation.params, &mut generation.rng);
             generation.pending = generation.sampler.feed(&[id]);
             #[derive(Serialize)]
-            struct Out { ch: String, top: Top }
-            Ok(serde_wasm(&Out { ch: s.tokenizer.char(id).to_string(), top: s.top(&probs) }))
+            struct Out {
+                ch: String,
+                top: Top,
+            }
+            Ok(serde_wasm(&Out {
+                ch: s.tokenizer.char(id).to_string(),
+                top: s.top(&probs),
+            }))
         })
     }
 
     /// Look inside the model on `text` (its last `block` characters): for each position the
     /// next-character distribution, and `layer`/`head`'s attention map. Resolves to
     /// `{chars, top: [[ch, p]...] per position, attention: Float32Array T×T, layers, heads}`.
-    pub fn inspect(&self, text: String, layer: usize, head: usize, temperature: f32, top_k: usize, top_p: f32) -> Promise {
+    pub fn inspect(
+        &self,
+        text: String,
+        layer: usize,
+        head: usize,
+        temperature: f32,
+        top_k: usize,
+        top_p: f32,
+    ) -> Promise {
         let state = self.state.clone();
         future_to_promise(async move {
             let (logits, map, ids) = {
@@ -246,7 +336,8 @@ impl GptSession {
                 let model = s.model();
                 let device = model.devices()[0].clone();
                 let ints: Vec<i64> = ids.iter().map(|&i| i as i64).collect();
-                let (logits, maps) = model.forward_with_attention(token_tensor(&ints, 1, ids.len(), &device));
+                let (logits, maps) =
+                    model.forward_with_attention(token_tensor(&ints, 1, ids.len(), &device));
                 let layer = layer.min(maps.len() - 1);
                 let head = head.min(s.config.n_head - 1);
                 let map = maps[layer].clone().narrow(1, head, 1); // [1, 1, T, T]
@@ -259,15 +350,29 @@ impl GptSession {
             let p = params(temperature, top_k, top_p);
             let v = s.tokenizer.vocab_size();
             #[derive(Serialize)]
-            struct Out { chars: Vec<String>, top: Vec<Top>, layers: usize, heads: usize }
+            struct Out {
+                chars: Vec<String>,
+                top: Vec<Top>,
+                layers: usize,
+                heads: usize,
+            }
             let out = serde_wasm(&Out {
-                chars: ids.iter().map(|&i| s.tokenizer.char(i).to_string()).collect(),
-                top: (0..t).map(|i| s.top(&filtered_distribution(&logits[i * v..(i + 1) * v], p))).collect(),
+                chars: ids
+                    .iter()
+                    .map(|&i| s.tokenizer.char(i).to_string())
+                    .collect(),
+                top: (0..t)
+                    .map(|i| s.top(&filtered_distribution(&logits[i * v..(i + 1) * v], p)))
+                    .collect(),
                 layers: s.config.n_layer,
                 heads: s.config.n_head,
             });
-            Reflect::set(&out, &"attention".into(), &Float32Array::from(map.as_slice()))
-                .map_err(|_| js_err("cannot build result"))?;
+            Reflect::set(
+                &out,
+                &"attention".into(),
+                &Float32Array::from(map.as_slice()),
+            )
+            .map_err(|_| js_err("cannot build result"))?;
             Ok(out)
         })
     }

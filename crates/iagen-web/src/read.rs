@@ -5,8 +5,12 @@ use burn::prelude::*;
 use wasm_bindgen::JsError;
 
 pub async fn floats<const D: usize>(t: Tensor<D>) -> Result<Vec<f32>, JsError> {
-    let data = t.into_data_async().await.map_err(|e| JsError::new(&format!("{e:?}")))?;
-    data.try_to_vec::<f32>().map_err(|e| JsError::new(&format!("{e:?}")))
+    let data = t
+        .into_data_async()
+        .await
+        .map_err(|e| JsError::new(&format!("{e:?}")))?;
+    data.try_to_vec::<f32>()
+        .map_err(|e| JsError::new(&format!("{e:?}")))
 }
 
 pub async fn scalar(t: Tensor<1>) -> Result<f32, JsError> {

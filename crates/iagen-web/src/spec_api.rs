@@ -26,9 +26,18 @@ struct Parsed {
 fn view(spec: &Spec, notices: Vec<Notice>) -> JsValue {
     let notices = notices
         .into_iter()
-        .map(|n| NoticeView { kind: n.kind.code(), key: n.key, given: n.given, used: n.used })
+        .map(|n| NoticeView {
+            kind: n.kind.code(),
+            key: n.key,
+            given: n.given,
+            used: n.used,
+        })
         .collect();
-    serde_wasm(&Parsed { values: spec.entries(), hash: spec.to_hash(), notices })
+    serde_wasm(&Parsed {
+        values: spec.entries(),
+        hash: spec.to_hash(),
+        notices,
+    })
 }
 
 /// Parse a URL hash: `{values, hash, notices}`. Never throws.

@@ -40,7 +40,7 @@ export async function mountGpt(root, { call, listeners, spec, updateSpec, t, sho
       </div>
       <div>
         <h3 data-i18n="probs.title"></h3>
-        <p class="help" id="probs-help"></p>
+        <p class="help" id="probs-help" data-i18n="probs.empty"></p>
         <div class="bars" id="bars"></div>
         <h3 data-i18n="attn.title"></h3>
         <div class="controls">
@@ -183,8 +183,13 @@ export async function mountGpt(root, { call, listeners, spec, updateSpec, t, sho
   }
 
   // ---- generation ----------------------------------------------------------------------
+  function drawBarsHelp() {
+    $('probs-help').textContent = t('probs.help', { context: state.barsContext.slice(-12).replace(/\n/g, '↵') });
+  }
   function drawBars(top, context) {
-    $('probs-help').textContent = t('probs.help', { context: context.slice(-12).replace(/\n/g, '↵') });
+    state.barsContext = context;
+    delete $('probs-help').dataset.i18n; // from now on the help names the context
+    drawBarsHelp();
     $('bars').replaceChildren(...top.flatMap(([ch, p]) => {
       const label = document.createElement('span');
       label.className = 'label';
@@ -414,6 +419,7 @@ export async function mountGpt(root, { call, listeners, spec, updateSpec, t, sho
       describeModel();
       drawOutput();
       drawLoss();
+      if (state.barsContext !== undefined) drawBarsHelp();
     },
   };
 }

@@ -18,16 +18,17 @@ fn scalar(t: Tensor<1>) -> f32 {
     t.into_data().try_to_vec::<f32>().expect("f32 tensor")[0]
 }
 
-/// `--device cpu` (the flex backend, default) or `--device cuda` (built with `--features cuda`).
+/// `--device cpu` (the flex backend, default) or `--device vulkan` (built with
+/// `--features vulkan`).
 fn device(args: &Args) -> Result<Device, String> {
     match args.get("device", "cpu".to_string())?.as_str() {
         "cpu" => Ok(Device::flex()),
-        #[cfg(feature = "cuda")]
-        "cuda" => Ok(Device::cuda(0)),
+        #[cfg(feature = "vulkan")]
+        "vulkan" => Ok(Device::vulkan(burn::tensor::DeviceKind::DefaultDevice)),
         other => Err(format!(
             "--device {other}: this build knows cpu{}",
-            if cfg!(feature = "cuda") {
-                " and cuda"
+            if cfg!(feature = "vulkan") {
+                " and vulkan"
             } else {
                 ""
             }

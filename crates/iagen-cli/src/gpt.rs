@@ -12,7 +12,7 @@ use iagen_gpt::{
 };
 
 use crate::args::Args;
-use crate::model_files::{self, LoadedGpt};
+use crate::model_files;
 
 fn scalar(t: Tensor<1>) -> f32 {
     t.into_data().try_to_vec::<f32>().expect("f32 tensor")[0]
@@ -161,16 +161,6 @@ fn sampling_params(args: &Args) -> Result<SamplingParams, String> {
     })
 }
 
-/// The ids to start generation from: the prompt's known characters, or a newline.
-fn start_ids(loaded: &LoadedGpt, prompt: &str) -> Vec<usize> {
-    let (ids, _) = loaded.tokenizer.encode_lossy(prompt);
-    if ids.is_empty() {
-        vec![loaded.tokenizer.id('\n').unwrap_or(0)]
-    } else {
-        ids
-    }
-}
-
 pub fn sample_text(args: &Args) -> Result<(), String> {
     let device = device(args)?;
     let loaded = model_files::load(&args.required("model")?, &device)?;
@@ -179,7 +169,7 @@ pub fn sample_text(args: &Args) -> Result<(), String> {
     let params = sampling_params(args)?;
     let mut rng = Rng::new(args.get("seed", 42)?);
     let mut sampler = Sampler::new(loaded.model.clone());
-    let mut logits = sampler.feed(&start_ids(&loaded, &prompt));
+    let mut logits = sampler.feed(&loaded.tokenizer.encode_prompt(&prompt).0);
     let mut out = prompt.clone();
     for _ in 0..len {
         let next = sample(
@@ -219,7 +209,7 @@ pub fn bench(args: &Args) -> Result<(), String> {
     let mut rng = Rng::new(1);
     let mut sampler = Sampler::new(loaded.model.clone());
     let started = Instant::now();
-    let mut logits = sampler.feed(&start_ids(&loaded, ""));
+    let mut logits = sampler.feed(&loaded.tokenizer.encode_prompt("").0);
     for _ in 0..chars {
         let next = sample(
             &logits.into_data().try_to_vec::<f32>().unwrap(),

@@ -53,6 +53,17 @@ impl CharTokenizer {
         (ids, unknown)
     }
 
+    /// The ids to start generation from: the prompt's known characters, or a newline (the
+    /// corpora separate entries with it) when none is left; plus the count of unknown ones.
+    pub fn encode_prompt(&self, prompt: &str) -> (Vec<usize>, usize) {
+        let (ids, unknown) = self.encode_lossy(prompt);
+        if ids.is_empty() {
+            (vec![self.id('\n').unwrap_or(0)], unknown)
+        } else {
+            (ids, unknown)
+        }
+    }
+
     pub fn decode(&self, ids: &[usize]) -> String {
         ids.iter().map(|&i| self.chars[i]).collect()
     }
@@ -78,6 +89,14 @@ mod tests {
         let (ids, unknown) = tok.encode_lossy("aXbYc");
         assert_eq!(tok.decode(&ids), "abc");
         assert_eq!(unknown, 2);
+    }
+
+    #[test]
+    fn an_empty_or_unknown_prompt_starts_from_a_newline() {
+        let tok = CharTokenizer::from_text("ab\ncd");
+        assert_eq!(tok.encode_prompt(""), (vec![0], 0));
+        assert_eq!(tok.encode_prompt("xy"), (vec![0], 2));
+        assert_eq!(tok.decode(&tok.encode_prompt("ca").0), "ca");
     }
 
     #[test]

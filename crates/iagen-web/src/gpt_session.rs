@@ -84,16 +84,6 @@ impl State {
             .map(|(id, p)| (self.tokenizer.char(id).to_string(), p))
             .collect()
     }
-
-    /// The prompt's ids, or a newline (the corpora separate entries with it) when empty.
-    fn start_ids(&self, prompt: &str) -> (Vec<usize>, usize) {
-        let (ids, unknown) = self.tokenizer.encode_lossy(prompt);
-        if ids.is_empty() {
-            (vec![self.tokenizer.id('\n').unwrap_or(0)], unknown)
-        } else {
-            (ids, unknown)
-        }
-    }
 }
 
 #[wasm_bindgen]
@@ -252,7 +242,7 @@ impl GptSession {
         future_to_promise(async move {
             let (pending, unknown) = {
                 let mut s = state.borrow_mut();
-                let (ids, unknown) = s.start_ids(&prompt);
+                let (ids, unknown) = s.tokenizer.encode_prompt(&prompt);
                 let mut sampler = Sampler::new(s.model());
                 let pending = sampler.feed(&ids);
                 s.generation = Some(Generation {
@@ -328,7 +318,7 @@ impl GptSession {
         future_to_promise(async move {
             let (logits, map, ids) = {
                 let s = state.borrow();
-                let (mut ids, _) = s.start_ids(&text);
+                let (mut ids, _) = s.tokenizer.encode_prompt(&text);
                 let block = s.config.block_size;
                 if ids.len() > block {
                     ids.drain(..ids.len() - block);

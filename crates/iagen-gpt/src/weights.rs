@@ -2,7 +2,7 @@
 //! import), with a small JSON manifest: the config, the vocabulary and where it came from.
 
 use burn::prelude::*;
-use burn_store::{BurnpackStore, ModuleSnapshot};
+use iagen_core::burnpack;
 
 use crate::config::GptConfig;
 use crate::model::Gpt;
@@ -22,15 +22,10 @@ pub struct GptManifest {
 
 /// The model's weights as burnpack bytes.
 pub fn save_gpt(model: &Gpt) -> Result<Vec<u8>, String> {
-    let mut store = BurnpackStore::from_bytes(None);
-    model.save_into(&mut store).map_err(|e| e.to_string())?;
-    Ok(store.get_bytes().map_err(|e| e.to_string())?.to_vec())
+    burnpack::to_bytes(model)
 }
 
 /// A model of `config` on `device` with the weights in `bytes`.
 pub fn load_gpt(config: &GptConfig, bytes: Vec<u8>, device: &Device) -> Result<Gpt, String> {
-    let mut model = config.init(device);
-    let mut store = BurnpackStore::from_bytes(Some(burn::tensor::Bytes::from_bytes_vec(bytes)));
-    model.load_from(&mut store).map_err(|e| e.to_string())?;
-    Ok(model)
+    burnpack::load_bytes(config.init(device), bytes)
 }

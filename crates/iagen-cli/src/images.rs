@@ -1,0 +1,298 @@
+//! `iagen-cli {train,eval} judge` and `iagen-cli {train,sample,eval,bench} diffusion`: the
+//! native side of the image models and of the judge that scores them.
+
+use std::time::Instant;
+
+use burn::prelude::*;
+use iagen_core::classes::{CLASSES, ImageData};
+use iagen_core::image_data::{ImageSet, PIXELS, to_byte, to_signed};
+use iagen_core::image_io::{grid, npy_u8, png};
+use iagen_core::rng::Rng;
+use iagen_diffusion::{
+    Denoiser, DiffusionConfig, DiffusionManifest, DiffusionSize, Sampler, Trainer, UNet,
+    image_tensor, load_diffusion, save_diffusion,
+};
+use iagen_judge::{
+    Judge, JudgeConfig, JudgeManifest, JudgeTrainer, count_correct, load_judge, save_judge,
+};
+
+use crate::args::Args;
+use crate::host::{device, lr_scale, read_bytes, scalar, write_bytes};
+use crate::model_files;
+
+/// The held-out tenth of every image set.
+const HELD_OUT: f32 = 0.1;
+
+fn image_data(name: &str) -> Result<ImageData, String> {
+    ImageData::from_name(name).ok_or_else(|| format!("--data {name}: mnist or fashion"))
+}
+
+/// `--data mnist|fashion`, read from `--file` (default `web/assets/data/NAME.bin`).
+fn image_set(args: &Args) -> Result<(ImageData, ImageSet), String> {
+    let data = image_data(&args.get("data", "mnist".to_string())?)?;
+    let path = args.get("file", format!("web/assets/data/{}.bin", data.name()))?;
+    let set = ImageSet::from_records(&read_bytes(&path)?, CLASSES)
+        .map_err(|e| format!("{path}: not an image set ({e:?})"))?;
+    Ok((data, set))
+}
+
+fn int_scalar(t: Tensor<1, Int>) -> i64 {
+    t.into_data().convert::<i64>().try_to_vec::<i64>().expect("int tensor")[0]
+}
+
+/// Fraction of `set` the judge labels correctly.
+fn judge_accuracy(judge: &Judge, set: &ImageSet, device: &Device) -> f32 {
+    let indices: Vec<usize> = (0..set.len()).collect();
+    let correct: i64 = indices
+        .chunks(500)
+        .map(|chunk| int_scalar(count_correct(judge, &set.batch(chunk), device)))
+        .sum();
+    correct as f32 / set.len() as f32
+}
+
+pub fn train_judge(args: &Args) -> Result<(), String> {
+    let (data, set) = image_set(args)?;
+    let out = args.required("out")?;
+    let steps: usize = args.get("steps", 1500)?;
+    let batch: usize = args.get("batch", 64)?;
+    let lr: f64 = args.get("lr", 2e-3)?;
+    let config = JudgeConfig::new().with_seed(args.get("seed", 7)?);
+    let device = device(args)?;
+    let (train, held) = set.split(HELD_OUT);
+    let mut trainer = JudgeTrainer::new(&config, lr, &device);
+    let mut rng = Rng::new(config.seed);
+    let started = Instant::now();
+    for step in 0..steps {
+        trainer.set_lr(lr * lr_scale(step, steps));
+        let loss = trainer.step(&train.random_batch(&mut rng, batch));
+        if (step + 1) % 250 == 0 {
+            println!(
+                "step {:>5}  loss {:.4}  {:.0} s",
+                step + 1,
+                scalar(loss),
+                started.elapsed().as_secs_f32()
+            );
+        }
+    }
+    let judge = trainer.model();
+    let accuracy = judge_accuracy(&judge, &held, &device);
+    println!(
+        "{}: held-out accuracy {:.2} % on {} images; wall time {:.0} s",
+        data.name(),
+        accuracy * 100.0,
+        held.len(),
+        started.elapsed().as_secs_f32()
+    );
+    let manifest = JudgeManifest {
+        config,
+        data: data.name().to_string(),
+        steps,
+        held_out_accuracy: accuracy,
+    };
+    model_files::save(&out, save_judge(&judge)?, &manifest)
+}
+
+fn load_judge_files(prefix: &str, device: &Device) -> Result<(JudgeManifest, Judge), String> {
+    let (manifest, bytes): (JudgeManifest, _) = model_files::load(prefix)?;
+    let judge = load_judge(&manifest.config, bytes, device)?;
+    Ok((manifest, judge))
+}
+
+pub fn eval_judge(args: &Args) -> Result<(), String> {
+    let device = device(args)?;
+    let (_, judge) = load_judge_files(&args.required("model")?, &device)?;
+    let (data, set) = image_set(args)?;
+    let (_, held) = set.split(HELD_OUT);
+    let accuracy = judge_accuracy(&judge, &held, &device);
+    println!("{}: held-out accuracy {:.2} %", data.name(), accuracy * 100.0);
+    Ok(())
+}
+
+pub fn train_diffusion(args: &Args) -> Result<(), String> {
+    let (data, set) = image_set(args)?;
+    let out = args.required("out")?;
+    let size = DiffusionSize::from_name(&args.get("size", "nano".to_string())?)
+        .ok_or("--size: nano or tiny")?;
+    let steps: usize = args.get("steps", 3000)?;
+    let batch: usize = args.get("batch", 64)?;
+    let lr: f64 = args.get("lr", 2e-3)?;
+    let time_limit: f32 = args.get("time-limit", f32::INFINITY)?;
+    let config = DiffusionConfig::preset(size)
+        .with_seed(args.get("seed", 42)?)
+        .with_timesteps(args.get("timesteps", 1000)?)
+        .with_schedule(args.get("schedule", "cosine".to_string())?);
+    let device = device(args)?;
+    let (train, _) = set.split(HELD_OUT);
+    let mut trainer = Trainer::new(&config, lr, &device);
+    println!(
+        "{}: {} training images, {} parameters",
+        data.name(),
+        train.len(),
+        trainer.inference_model().num_params()
+    );
+    let started = Instant::now();
+    let (mut trained, mut recent) = (0, Vec::new());
+    for step in 0..steps {
+        if started.elapsed().as_secs_f32() > time_limit {
+            println!("time limit reached after {step} steps");
+            break;
+        }
+        trainer.set_lr(lr * lr_scale(step, steps));
+        let images = train.random_batch(trainer.rng(), batch);
+        recent.push(scalar(trainer.step(&images).loss));
+        trained = step + 1;
+        if trained % 100 == 0 {
+            let mean = recent.iter().sum::<f32>() / recent.len() as f32;
+            println!(
+                "step {trained:>6}  loss {mean:.4}  {:.0} s",
+                started.elapsed().as_secs_f32()
+            );
+            recent.clear();
+        }
+    }
+    let loss = recent.iter().sum::<f32>() / recent.len().max(1) as f32;
+    println!("wall time {:.0} s", started.elapsed().as_secs_f32());
+    let manifest = DiffusionManifest {
+        config,
+        data: data.name().to_string(),
+        steps: trained,
+        batch,
+        loss,
+    };
+    model_files::save(&out, save_diffusion(&trainer.inference_model())?, &manifest)
+}
+
+fn load_diffusion_files(prefix: &str, device: &Device) -> Result<(DiffusionManifest, UNet), String> {
+    let (manifest, bytes): (DiffusionManifest, _) = model_files::load(prefix)?;
+    let model = load_diffusion(&manifest.config, bytes, device)?;
+    Ok((manifest, model))
+}
+
+/// Generate images for `labels`, DDIM/DDPM with `k` steps; bytes `n × 784`.
+fn generate(
+    model: &UNet,
+    manifest: &DiffusionManifest,
+    labels: &[Option<usize>],
+    sampler: Sampler,
+    k: usize,
+    guidance: f64,
+    seed: u64,
+    device: &Device,
+) -> Vec<u8> {
+    let schedule = manifest.config.noise_schedule();
+    let mut denoiser = Denoiser::new(schedule, labels, model.null_class(), sampler, k, guidance, seed, device);
+    while denoiser.step(model).is_some() {}
+    let values = denoiser.sample().into_data().try_to_vec::<f32>().expect("f32 tensor");
+    values.into_iter().map(to_byte).collect()
+}
+
+struct SampleArgs {
+    sampler: Sampler,
+    k: usize,
+    guidance: f64,
+    seed: u64,
+}
+
+fn sample_args(args: &Args) -> Result<SampleArgs, String> {
+    Ok(SampleArgs {
+        sampler: Sampler::from_name(&args.get("sampler", "ddim".to_string())?)
+            .ok_or("--sampler: ddim or ddpm")?,
+        k: args.get("steps", 50)?,
+        guidance: args.get("guidance", 3.0)?,
+        seed: args.get("seed", 42)?,
+    })
+}
+
+pub fn sample_diffusion(args: &Args) -> Result<(), String> {
+    let device = device(args)?;
+    let (manifest, model) = load_diffusion_files(&args.required("model")?, &device)?;
+    let data = image_data(&manifest.data)?;
+    let class = args.get("class", "none".to_string())?;
+    let label = match class.as_str() {
+        "none" => None,
+        word => Some(data.parse_class(word).ok_or_else(|| {
+            format!("--class {word}: not a class; try {}", data.accepted_words("en").join(", "))
+        })?),
+    };
+    let n: usize = args.get("n", 16)?;
+    let s = sample_args(args)?;
+    let started = Instant::now();
+    let images = generate(&model, &manifest, &vec![label; n], s.sampler, s.k, s.guidance, s.seed, &device);
+    let out = args.required("out")?;
+    write_bytes(&out, &png(&grid(&images, (n as f64).sqrt().ceil() as usize)))?;
+    if let Ok(npy) = args.required("npy") {
+        write_bytes(&npy, &npy_u8(&[n, 28, 28], &images))?;
+    }
+    println!("{n} images in {:.1} s → {out}", started.elapsed().as_secs_f32());
+    Ok(())
+}
+
+/// The judge's verdict on samples: per class asked for, the share labelled as that class;
+/// and, unconditionally, the share of each class among the samples.
+pub fn eval_diffusion(args: &Args) -> Result<(), String> {
+    let device = device(args)?;
+    let (manifest, model) = load_diffusion_files(&args.required("model")?, &device)?;
+    let (_, judge) = load_judge_files(&args.required("judge")?, &device)?;
+    let n: usize = args.get("n", 1000)?;
+    let chunk: usize = args.get("batch", 100)?;
+    let s = sample_args(args)?;
+    let started = Instant::now();
+    let judge_labels = |images: &[u8]| -> Vec<i64> {
+        let pixels: Vec<f32> = images.iter().map(|&p| to_signed(p)).collect();
+        judge.classify(image_tensor(&pixels, images.len() / PIXELS, &device)).into_data().convert::<i64>().try_to_vec::<i64>().expect("ints")
+    };
+    let (mut asked, mut agreed) = ([0usize; CLASSES], [0usize; CLASSES]);
+    for start in (0..n).step_by(chunk) {
+        let labels: Vec<Option<usize>> = (start..(start + chunk).min(n)).map(|i| Some(i % CLASSES)).collect();
+        let images = generate(&model, &manifest, &labels, s.sampler, s.k, s.guidance, s.seed + start as u64, &device);
+        for (label, verdict) in labels.iter().zip(judge_labels(&images)) {
+            let class = label.expect("conditional");
+            asked[class] += 1;
+            agreed[class] += usize::from(verdict as usize == class);
+        }
+    }
+    let data = image_data(&manifest.data)?;
+    for class in 0..CLASSES {
+        println!("  {:<12} {:>5.1} %", data.class_name(class, "en"), 100.0 * agreed[class] as f32 / asked[class].max(1) as f32);
+    }
+    let total: usize = agreed.iter().sum();
+    println!(
+        "conditional: judge agrees on {:.1} % of {n} samples ({:?}, {} steps, guidance {})",
+        100.0 * total as f32 / n as f32,
+        s.sampler,
+        s.k,
+        s.guidance
+    );
+    let mut shares = [0usize; CLASSES];
+    for start in (0..n).step_by(chunk) {
+        let labels = vec![None; (start + chunk).min(n) - start];
+        let images = generate(&model, &manifest, &labels, s.sampler, s.k, 1.0, s.seed + 1_000_000 + start as u64, &device);
+        for verdict in judge_labels(&images) {
+            shares[verdict as usize] += 1;
+        }
+    }
+    let shares: Vec<String> = shares.iter().map(|&c| format!("{:.1}", 100.0 * c as f32 / n as f32)).collect();
+    println!("unconditional class shares (%): {}", shares.join(" "));
+    println!("wall time {:.0} s, {} parameters", started.elapsed().as_secs_f32(), model.num_params());
+    Ok(())
+}
+
+/// Milliseconds per denoising step for `--n` samples (with guidance: a doubled batch).
+pub fn bench_diffusion(args: &Args) -> Result<(), String> {
+    let device = Device::flex();
+    let (manifest, model) = load_diffusion_files(&args.required("model")?, &device)?;
+    let n: usize = args.get("n", 16)?;
+    let steps: usize = args.get("steps", 10)?;
+    let labels: Vec<Option<usize>> = (0..n).map(|i| Some(i % CLASSES)).collect();
+    let schedule = manifest.config.noise_schedule();
+    let mut denoiser = Denoiser::new(schedule, &labels, model.null_class(), Sampler::Ddim, steps + 1, 3.0, 1, &device);
+    denoiser.step(&model); // warm-up
+    let started = Instant::now();
+    for _ in 0..steps {
+        let step = denoiser.step(&model).expect("steps left");
+        step.x_prev.into_data();
+    }
+    let ms = started.elapsed().as_secs_f64() * 1000.0 / steps as f64;
+    println!("native\tdiffusion_ms_per_step_{n}_samples\t{ms:.1}");
+    Ok(())
+}

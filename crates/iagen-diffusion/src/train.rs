@@ -1,0 +1,102 @@
+//! The training loop, by hand: each `step` draws a step t, noise ε and (with probability
+//! `label_dropout`) drops the label, then takes one AdamW step on ‖ε − ε̂(x_t, t, y)‖²,
+//! DDPM's "simple" loss. Every draw comes from the trainer's seeded RNG, not the backend's,
+//! so a spec and seed give the same run on every backend that computes the same numbers.
+
+use burn::grad_clipping::GradientClippingConfig;
+use burn::optim::{AdamWConfig, GradientsParams, ModuleOptimizer};
+use burn::prelude::*;
+use iagen_core::image_data::ImageBatch;
+use iagen_core::rng::Rng;
+
+use crate::config::DiffusionConfig;
+use crate::sample::image_tensor;
+use crate::schedule::NoiseSchedule;
+use crate::unet::UNet;
+
+/// What one step returns: tensors, read by the host when it wants to.
+pub struct StepStats {
+    /// Mean squared error of the predicted noise, `[1]`.
+    pub loss: Tensor<1>,
+}
+
+pub struct Trainer {
+    model: UNet,
+    optim: ModuleOptimizer,
+    schedule: NoiseSchedule,
+    label_dropout: f64,
+    rng: Rng,
+    lr: f64,
+    steps: usize,
+    device: Device,
+}
+
+impl Trainer {
+    /// A fresh model from `config` (seeded) on `device`, which gains autodiff here.
+    pub fn new(config: &DiffusionConfig, lr: f64, device: &Device) -> Self {
+        let device = device.clone().autodiff();
+        Self::from_model(config.init(&device), config, lr, &device)
+    }
+
+    /// Continue training `model` (e.g. a pretrained one).
+    pub fn from_model(model: UNet, config: &DiffusionConfig, lr: f64, device: &Device) -> Self {
+        let device = device.clone().autodiff();
+        let optim = AdamWConfig::new()
+            .with_weight_decay(0.0)
+            .with_grad_clipping(Some(GradientClippingConfig::Norm(1.0)))
+            .init();
+        Self {
+            model: model.to_device(&device).train(),
+            optim,
+            schedule: config.noise_schedule(),
+            label_dropout: config.label_dropout,
+            rng: Rng::new(config.seed ^ 0x5EED_D1FF),
+            lr,
+            steps: 0,
+            device,
+        }
+    }
+
+    pub fn steps(&self) -> usize {
+        self.steps
+    }
+
+    pub fn set_lr(&mut self, lr: f64) {
+        self.lr = lr;
+    }
+
+    /// The trainer's generator, for the host to draw this step's images from, so one seed
+    /// decides the whole run.
+    pub fn rng(&mut self) -> &mut Rng {
+        &mut self.rng
+    }
+
+    /// One optimizer step on `batch` (pixels in [-1, 1]).
+    pub fn step(&mut self, batch: &ImageBatch) -> StepStats {
+        let n = batch.len;
+        let t: Vec<usize> = (0..n).map(|_| self.rng.below(self.schedule.len())).collect();
+        let null = self.model.null_class() as i64;
+        let labels: Vec<i64> = batch
+            .labels
+            .iter()
+            .map(|&y| if (self.rng.next_f32() as f64) < self.label_dropout { null } else { y })
+            .collect();
+        let noise = image_tensor(&self.rng.normals(batch.pixels.len()), n, &self.device); // [B, 1, 28, 28]
+        let x0 = image_tensor(&batch.pixels, n, &self.device); // [B, 1, 28, 28]
+        let x_t = self.schedule.add_noise(x0, noise.clone(), &t); // [B, 1, 28, 28]
+        let labels = Tensor::<1, Int>::from_ints(labels.as_slice(), &self.device); // [B]
+        let eps = self.model.forward(x_t, &t, labels); // [B, 1, 28, 28]
+        let loss = (eps - noise).powi_scalar(2).mean(); // [1]
+        let grads = GradientsParams::from_grads(loss.backward(), &self.model);
+        self.model = self.optim.step(self.lr, self.model.clone(), grads);
+        self.steps += 1;
+        StepStats {
+            loss: loss.detach(),
+        }
+    }
+
+    /// The model as it is now, without autodiff: for sampling.
+    pub fn inference_model(&self) -> UNet {
+        self.model.valid()
+    }
+}

@@ -1,0 +1,131 @@
+//! The diffusion contract on the CPU backend: schedule identities, one reverse step, DDIM's
+//! determinism, learning, and weights round-tripping through burnpack.
+
+use burn::prelude::*;
+use iagen_core::image_data::ImageBatch;
+use iagen_diffusion::{
+    Denoiser, DiffusionConfig, NoiseSchedule, Sampler, ScheduleKind, Trainer, image_tensor,
+    load_diffusion, save_diffusion,
+};
+
+fn floats<const D: usize>(t: Tensor<D>) -> Vec<f32> {
+    t.into_data().try_to_vec::<f32>().unwrap()
+}
+
+fn config() -> DiffusionConfig {
+    DiffusionConfig::new().with_channels(8).with_timesteps(100).with_seed(5)
+}
+
+#[test]
+fn both_schedules_end_near_pure_noise() {
+    for kind in [ScheduleKind::Linear, ScheduleKind::Cosine] {
+        let s = NoiseSchedule::new(kind, 1000);
+        let last = s.alphas_cumprod[999];
+        assert!(last < 1e-3, "{kind:?}: ᾱ_T = {last}");
+        assert!(s.alphas_cumprod[0] > 0.99, "{kind:?}: ᾱ_0 = {}", s.alphas_cumprod[0]);
+        assert!(s.alphas_cumprod.windows(2).all(|w| w[1] < w[0]), "{kind:?}: ᾱ decreases");
+        assert!(s.betas.iter().all(|&b| b > 0.0 && b < 1.0));
+        assert!(s.snr(10) > s.snr(500));
+    }
+}
+
+#[test]
+fn noising_at_t_max_has_zero_mean_and_unit_variance() {
+    let device = Device::flex();
+    let s = NoiseSchedule::new(ScheduleKind::Cosine, 1000);
+    let n = 64;
+    let x0 = image_tensor(&vec![1.0; n * 784], n, &device); // a white image: far from noise
+    let mut rng = iagen_core::rng::Rng::new(9);
+    let noise = image_tensor(&rng.normals(n * 784), n, &device);
+    let x_t = floats(s.add_noise(x0.clone(), noise.clone(), &vec![999; n]));
+    let mean = x_t.iter().sum::<f32>() / x_t.len() as f32;
+    let var = x_t.iter().map(|x| (x - mean).powi(2)).sum::<f32>() / x_t.len() as f32;
+    assert!(mean.abs() < 0.02 && (var - 1.0).abs() < 0.02, "mean {mean}, var {var}");
+    // And at t = 0 the image is almost untouched.
+    let x_1 = floats(s.add_noise(x0, noise, &vec![0; n]));
+    assert!(x_1.iter().map(|x| (x - 1.0).abs()).sum::<f32>() / (x_1.len() as f32) < 0.05);
+}
+
+#[test]
+fn timesteps_start_at_pure_noise_and_descend() {
+    let s = NoiseSchedule::new(ScheduleKind::Linear, 1000);
+    let k = s.timesteps(50);
+    assert_eq!((k.len(), k[0], *k.last().unwrap()), (50, 999, 19));
+    assert!(k.windows(2).all(|w| w[1] < w[0]));
+    assert_eq!(s.timesteps(1000), (0..1000).rev().collect::<Vec<_>>());
+}
+
+fn denoiser(sampler: Sampler, seed: u64, device: &Device) -> Denoiser {
+    let c = config();
+    let labels = [Some(7), None, Some(1)];
+    Denoiser::new(c.noise_schedule(), &labels, 10, sampler, 5, 3.0, seed, device)
+}
+
+#[test]
+fn one_reverse_step_has_the_sample_shape_and_is_reproducible() {
+    let device = Device::flex();
+    let model = config().init(&device);
+    let mut a = denoiser(Sampler::Ddpm, 1, &device);
+    let mut b = denoiser(Sampler::Ddpm, 1, &device);
+    assert_eq!(a.current_t(), Some(99));
+    let (sa, sb) = (a.step(&model).unwrap(), b.step(&model).unwrap());
+    assert_eq!(sa.x_prev.dims(), [3, 1, 28, 28]);
+    assert_eq!((sa.t, a.current_t(), a.progress()), (99, Some(79), (1, 5)));
+    for (x, y) in [(sa.x_prev, sb.x_prev), (sa.x0, sb.x0), (sa.eps, sb.eps)] {
+        assert_eq!(floats(x), floats(y));
+    }
+    let mut c = denoiser(Sampler::Ddpm, 2, &device);
+    assert_ne!(floats(c.step(&model).unwrap().x_prev), floats(a.sample()));
+}
+
+#[test]
+fn ddim_at_eta_zero_is_a_deterministic_map_of_the_start_noise() {
+    let device = Device::flex();
+    let model = config().init(&device);
+    let run = |sampler| {
+        let mut d = denoiser(sampler, 4, &device);
+        while d.step(&model).is_some() {}
+        assert_eq!(d.current_t(), None);
+        floats(d.sample())
+    };
+    let (first, second) = (run(Sampler::Ddim), run(Sampler::Ddim));
+    assert_eq!(first, second);
+    assert!(first.iter().all(|x| x.is_finite()));
+    // DDPM from the same start noise adds fresh noise on the way, so it lands elsewhere.
+    assert_ne!(first, run(Sampler::Ddpm));
+}
+
+#[test]
+fn training_on_one_batch_lowers_the_noise_error() {
+    let device = Device::flex();
+    // Four simple images (bars at different heights), each its own class.
+    let pixels: Vec<f32> = (0..4)
+        .flat_map(|k| (0..784).map(move |i| if (i / 28) / 7 == k { 1.0 } else { -1.0 }))
+        .collect();
+    let batch = ImageBatch {
+        len: 4,
+        pixels,
+        labels: vec![0, 1, 2, 3],
+    };
+    let mut trainer = Trainer::new(&config().with_label_dropout(0.0), 3e-3, &device);
+    let losses: Vec<f32> = (0..120)
+        .map(|_| floats(trainer.step(&batch).loss)[0])
+        .collect();
+    let mean = |xs: &[f32]| xs.iter().sum::<f32>() / xs.len() as f32;
+    let (early, late) = (mean(&losses[..20]), mean(&losses[100..]));
+    assert!(late < 0.5 * early, "early {early}, late {late}");
+}
+
+#[test]
+fn weights_round_trip_through_burnpack() {
+    let device = Device::flex();
+    let model = config().init(&device);
+    let bytes = save_diffusion(&model).unwrap();
+    let loaded = load_diffusion(&config().with_seed(99), bytes, &device).unwrap();
+    let x = image_tensor(&vec![0.3; 2 * 784], 2, &device);
+    let labels = || Tensor::<1, Int>::from_ints([3, 10], &device);
+    assert_eq!(
+        floats(model.forward(x.clone(), &[5, 50], labels())),
+        floats(loaded.forward(x, &[5, 50], labels()))
+    );
+}

@@ -1,6 +1,9 @@
 // The page shell: language, backend badge, share links and notices, embed mode, and the
 // worker connection. Views (views/<family>.js) draw the controls and results.
 import { mountGpt } from './views/gpt.js';
+import { mountDiffusion } from './views/diffusion.js';
+
+const VIEWS = { gpt: mountGpt, diffusion: mountDiffusion };
 
 const params = new URLSearchParams(location.search);
 const embed = params.get('embed') === '1';
@@ -139,7 +142,20 @@ async function main() {
     document.getElementById('embed-box').hidden = false;
   };
 
-  const view = await mountGpt(document.getElementById('view'), { call, listeners, spec: specValues, updateSpec, t, showError });
+  // One view per page load: switching views reloads the page with the new spec.
+  const current = VIEWS[specValues.view] ? specValues.view : 'gpt';
+  document.querySelectorAll('#views button').forEach((button) => {
+    button.setAttribute('aria-pressed', String(button.dataset.view === current));
+    button.onclick = async () => {
+      if (button.dataset.view === current) return;
+      await updateSpec({ view: button.dataset.view });
+      location.reload();
+    };
+  });
+  document.body.dataset.view = current;
+  const view = await VIEWS[current](document.getElementById('view'), {
+    call, listeners, spec: specValues, updateSpec, t, showError, lang: () => lang,
+  });
   translatePage();
   view.translate();
   document.body.dataset.ready = '1';

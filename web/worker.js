@@ -2,9 +2,12 @@
 // {id, method, args} and gets {id, result} or {id, error}; long jobs (training,
 // generation) also post progress events {event, ...} and check for stop/pause requests
 // between short chunks.
-import init, { init_backend, parse_spec, encode_spec, GptSession } from './pkg/iagen_web.js';
+import init, {
+  init_backend, parse_spec, encode_spec, class_of_word, GptSession, DiffusionSession,
+} from './pkg/iagen_web.js';
 
-let session = null;
+let session = null; // the GPT
+let diffusion = null;
 let stopRequested = false;
 // Let queued messages (Pause, Stop) run: CPU reads resolve as microtasks and would not yield.
 const yieldToEvents = () => new Promise((resolve) => setTimeout(resolve, 0));
@@ -110,7 +113,77 @@ const methods = {
 
   inspect: ({ text, layer, head, temp, topk, topp }) => session.inspect(text, layer, head, temp, topk, topp),
   info: () => session.info(),
+
+  // ---- diffusion ----
+  classOfWord: ({ data, word, lang }) => class_of_word(data, word, lang),
+
+  async diffLoad({ data }) {
+    const [manifest, weights] = await Promise.all([
+      fetchText(`assets/models/diffusion-${data}.json`),
+      fetchBytes(`assets/models/diffusion-${data}.bpk`),
+    ]);
+    diffusion?.free();
+    diffusion = DiffusionSession.pretrained(manifest, weights);
+    await loadJudge(data);
+    return { ...diffusion.info(), manifest: JSON.parse(manifest) };
+  },
+
+  async diffNewTraining({ data, size, sched, tmax, batch, lr, seed }) {
+    const records = await fetchBytes(`assets/data/${data}.bin`);
+    diffusion?.free();
+    diffusion = null;
+    diffusion = DiffusionSession.untrained(data, records, size, sched, tmax, batch, lr, seed);
+    await loadJudge(data);
+    return diffusion.info();
+  },
+
+  // Real images for the forward process, fetched only when a student opens it.
+  async diffImages({ data }) {
+    if (!diffusion.has_images()) diffusion.set_images(await fetchBytes(`assets/data/${data}.bin`));
+  },
+  diffNoised: ({ index, t, seed }) => diffusion.noised(index, t, seed),
+  diffStart: ({ labels, sampler, k, guidance, seed }) => diffusion.start(Int32Array.from(labels), sampler, k, guidance, seed),
+  diffStep: () => diffusion.step(),
+  diffClassify: ({ pixels, n }) => diffusion.classify(pixels, n),
+  diffSetLr: ({ lr }) => diffusion.set_lr(lr),
+
+  // Train until `until` steps in chunks, posting `dtrain` events and a `dpreview` (a few
+  // quick samples) every `previewEvery` steps. Resolves with why it stopped.
+  async diffTrain({ until, chunk, previewEvery }) {
+    stopRequested = false;
+    let step = diffusion.info().steps;
+    const started = performance.now();
+    const startStep = step;
+    while (step < until) {
+      const n = Math.min(chunk, until - step);
+      const out = await diffusion.train(n);
+      step = out.step;
+      const rate = (step - startStep) / Math.max((performance.now() - started) / 1000, 1e-3);
+      postMessage({ event: 'dtrain', step, loss: out.loss, rate });
+      if (out.loss === null) return { reason: 'diverged', step };
+      if (step % previewEvery < n || step === until) postMessage({ event: 'dpreview', step, pixels: await preview() });
+      await yieldToEvents();
+      if (stopRequested) return { reason: 'paused', step };
+    }
+    return { reason: 'done', step };
+  },
 };
+
+async function loadJudge(data) {
+  const [manifest, weights] = await Promise.all([
+    fetchText(`assets/models/judge-${data}.json`),
+    fetchBytes(`assets/models/judge-${data}.bpk`),
+  ]);
+  diffusion.set_judge(manifest, weights);
+}
+
+// Four quick samples (classes 0–3, DDIM, 10 steps) to watch the model learn.
+async function preview() {
+  diffusion.start([0, 1, 2, 3], 'ddim', 10, 3, 1);
+  let last = null;
+  for (let out = await diffusion.step(); out; out = await diffusion.step()) last = out.next;
+  return last;
+}
 
 async function sampleText(prompt, len, temp, seed) {
   await session.start(prompt, seed, temp, 0, 1);

@@ -1,15 +1,11 @@
+import { html, jobQueue, drawLossChart } from './common.js';
+
 // The GPT view: generate with a pretrained or freshly trained tiny GPT, look at the
 // next-character probabilities and the attention maps, and train one live.
 const PRETRAINED = ['refranes', 'shakespeare'];
 const DATA = ['refranes', 'shakespeare', 'palabras', 'custom'];
 const SIZES = ['nano', 'tiny', 'small'];
 const INSPECT_CHARS = 48; // the attention map stays readable up to about this many rows
-
-function html(strings, ...values) {
-  const template = document.createElement('template');
-  template.innerHTML = strings.reduce((acc, s, i) => acc + s + (values[i] ?? ''), '');
-  return template.content;
-}
 
 export async function mountGpt(root, { call, listeners, spec, updateSpec, t, showError }) {
   root.append(html`
@@ -84,12 +80,8 @@ export async function mountGpt(root, { call, listeners, spec, updateSpec, t, sho
   <p class="risks"><strong data-i18n="risks.title"></strong> — <span data-i18n="risks.text"></span></p>`);
 
   const $ = (id) => root.querySelector(`#${id}`);
-  // Model-changing work (load, train, generate, reset) runs one job at a time, in click order,
-  // so a fast second click never swaps the worker's model under a running job. A job starts
-  // after every control change made before it was queued has reached the link.
-  let queue = Promise.resolve();
-  let saving = Promise.resolve();
-  const exclusive = (job) => (queue = queue.then(() => saving).then(job, job));
+  const jobs = jobQueue(updateSpec, spec);
+  const { exclusive } = jobs;
   const state = {
     model: null,          // {kind: 'pretrained'|'trained', info, manifest?}
     training: false,      // a train loop is running in the worker
@@ -103,20 +95,16 @@ export async function mountGpt(root, { call, listeners, spec, updateSpec, t, sho
 
   // ---- controls <-> spec ---------------------------------------------------------------
   const fields = ['temp', 'topk', 'topp', 'len', 'seed', 'data', 'size', 'lr', 'batch', 'ctx', 'tseed', 'steps'];
-  function readSpecIntoControls(values) {
-    fields.forEach((f) => { $(f).value = values[f]; });
-    $('prompt').value = values.prompt;
-    $('custom-text').value = values.text;
-    $('temp-value').textContent = Number(values.temp).toFixed(2);
-    $('custom-box').hidden = values.data !== 'custom';
+  function readSpecIntoControls(v) {
+    fields.forEach((f) => { $(f).value = v[f]; });
+    $('prompt').value = v.prompt;
+    $('custom-text').value = v.text;
+    $('temp-value').textContent = Number(v.temp).toFixed(2);
+    $('custom-box').hidden = v.data !== 'custom';
   }
   readSpecIntoControls(spec);
-  let values = spec;
-  function save(changes) {
-    saving = saving.then(async () => { values = await updateSpec(changes); return values; });
-    return saving;
-  }
-  const sampling = () => ({ temp: Number(values.temp), topk: Number(values.topk), topp: Number(values.topp) });
+  const save = (changes) => jobs.save(changes);
+  const sampling = () => ({ temp: Number(jobs.values.temp), topk: Number(jobs.values.topk), topp: Number(jobs.values.topp) });
 
   // Generation settings change the link but not the model.
   for (const f of ['temp', 'topk', 'topp', 'len', 'seed']) {
@@ -179,7 +167,7 @@ export async function mountGpt(root, { call, listeners, spec, updateSpec, t, sho
     $('train-status').textContent = '';
     $('train-message').textContent = '';
     $('train-sample').textContent = '';
-    await loadPretrainedFor(values.data);
+    await loadPretrainedFor(jobs.values.data);
   }
 
   // ---- generation ----------------------------------------------------------------------
@@ -276,7 +264,7 @@ export async function mountGpt(root, { call, listeners, spec, updateSpec, t, sho
     $('gen-message').textContent = '';
     drawOutput();
     try {
-      await call('generate', { prompt: state.text.prompt, len: Number(values.len), seed: Number(values.seed), ...sampling() });
+      await call('generate', { prompt: state.text.prompt, len: Number(jobs.values.len), seed: Number(jobs.values.seed), ...sampling() });
       await inspect(state.text.generated);
     } catch (err) {
       showError(err);
@@ -292,39 +280,7 @@ export async function mountGpt(root, { call, listeners, spec, updateSpec, t, sho
 
   // ---- training ------------------------------------------------------------------------
   function drawLoss() {
-    const canvas = $('loss-chart');
-    canvas.width = canvas.clientWidth || canvas.width; // follow the card's width
-    const ctx = canvas.getContext('2d');
-    const { width, height } = canvas;
-    const pad = { l: 40, r: 40, t: 10, b: 22 };
-    ctx.clearRect(0, 0, width, height);
-    const points = state.history;
-    canvas.dataset.losses = JSON.stringify(points.map((p) => p.loss));
-    const maxStep = Math.max(Number(values.steps), ...points.map((p) => p.step), 1);
-    const maxLoss = Math.max(1, ...points.map((p) => Math.max(p.loss ?? 0, p.val ?? 0))) * 1.05;
-    const x = (s) => pad.l + (s / maxStep) * (width - pad.l - pad.r);
-    const y = (l) => height - pad.b - (l / maxLoss) * (height - pad.t - pad.b);
-    ctx.strokeStyle = '#d9dde6';
-    ctx.fillStyle = '#5b6478';
-    ctx.font = '11px sans-serif';
-    for (let k = 0; k <= 4; k++) {
-      const l = (maxLoss * k) / 4;
-      ctx.beginPath(); ctx.moveTo(pad.l, y(l)); ctx.lineTo(width - pad.r, y(l)); ctx.stroke();
-      ctx.textAlign = 'right'; ctx.fillText(l.toFixed(1), pad.l - 4, y(l) + 4);
-      ctx.textAlign = 'left'; ctx.fillText((l / Math.LN2).toFixed(1), width - pad.r + 4, y(l) + 4);
-    }
-    ctx.textAlign = 'center';
-    ctx.fillText(`0`, pad.l, height - 6);
-    ctx.fillText(String(maxStep), width - pad.r, height - 6);
-    for (const [key, colour] of [['loss', '#3d5afe'], ['val', '#e07a00']]) {
-      const series = points.filter((p) => p[key] != null);
-      ctx.strokeStyle = colour;
-      ctx.lineWidth = 2;
-      ctx.beginPath();
-      series.forEach((p, i) => (i ? ctx.lineTo(x(p.step), y(p[key])) : ctx.moveTo(x(p.step), y(p[key]))));
-      ctx.stroke();
-      ctx.lineWidth = 1;
-    }
+    drawLossChart($('loss-chart'), state.history, Number(jobs.values.steps), (l) => (l / Math.LN2).toFixed(1));
   }
   listeners.add((e) => {
     if (e.event === 'gen-start') {
@@ -338,7 +294,7 @@ export async function mountGpt(root, { call, listeners, spec, updateSpec, t, sho
     } else if (e.event === 'train') {
       state.trained = e.step;
       if (e.loss !== null) state.history.push({ step: e.step, loss: e.loss, val: e.val });
-      const total = Number(values.steps);
+      const total = Number(jobs.values.steps);
       $('progress-bar').style.width = `${Math.min(100, (100 * e.step) / total)}%`;
       $('train-status').textContent = t('train.progress', { step: e.step, total, rate: e.rate ? e.rate.toFixed(1) : '–' })
         + (e.loss != null ? ` · ${e.loss.toFixed(3)} nats (${(e.loss / Math.LN2).toFixed(3)} bits)` : '');
@@ -348,15 +304,15 @@ export async function mountGpt(root, { call, listeners, spec, updateSpec, t, sho
     }
   });
 
-  const sampleEvery = () => Math.max(25, Math.round(Number(values.steps) / 10));
+  const sampleEvery = () => Math.max(25, Math.round(Number(jobs.values.steps) / 10));
   async function ensureTrainingSession() {
     if (state.model?.kind === 'trained') return;
     $('train-status').textContent = t('train.loading');
-    const corpusOk = values.data !== 'custom' || values.text.length > Number(values.ctx) * 1.2;
-    if (!corpusOk) throw new Error(t('train.tooshort', { n: Math.ceil(Number(values.ctx) * 1.2) }));
+    const corpusOk = jobs.values.data !== 'custom' || jobs.values.text.length > Number(jobs.values.ctx) * 1.2;
+    if (!corpusOk) throw new Error(t('train.tooshort', { n: Math.ceil(Number(jobs.values.ctx) * 1.2) }));
     const info = await call('newTraining', {
-      data: values.data, text: values.text, size: values.size, ctx: Number(values.ctx),
-      batch: Number(values.batch), lr: Number(values.lr), seed: Number(values.tseed),
+      data: jobs.values.data, text: jobs.values.text, size: jobs.values.size, ctx: Number(jobs.values.ctx),
+      batch: Number(jobs.values.batch), lr: Number(jobs.values.lr), seed: Number(jobs.values.tseed),
     });
     state.model = { kind: 'trained', info };
     state.history = [];
@@ -385,7 +341,7 @@ export async function mountGpt(root, { call, listeners, spec, updateSpec, t, sho
       describeModel();
       return result;
     } catch (err) {
-      $('train-message').textContent = err.message.includes('too short') ? t('train.tooshort', { n: values.ctx }) : t('error.generic', { error: err.message });
+      $('train-message').textContent = err.message.includes('too short') ? t('train.tooshort', { n: jobs.values.ctx }) : t('error.generic', { error: err.message });
       return { reason: 'error' };
     } finally {
       setTrainingUi(false);
@@ -396,7 +352,7 @@ export async function mountGpt(root, { call, listeners, spec, updateSpec, t, sho
     await call('stop');
     while (state.training) await new Promise((r) => setTimeout(r, 20));
   }
-  $('train').onclick = () => exclusive(() => runTraining(Math.max(Number(values.steps), state.trained + 1)));
+  $('train').onclick = () => exclusive(() => runTraining(Math.max(Number(jobs.values.steps), state.trained + 1)));
   $('pause').onclick = pauseTraining;
   $('step').onclick = () => exclusive(() => runTraining(state.trained + 1));
   $('reset').onclick = discardTrained;
@@ -404,12 +360,12 @@ export async function mountGpt(root, { call, listeners, spec, updateSpec, t, sho
   // ---- first view ----------------------------------------------------------------------
   drawOutput();
   drawLoss();
-  const replay = Number(values.trained);
+  const replay = Number(jobs.values.trained);
   if (replay > 0) {
-    $('train-status').textContent = t('train.replaying', { n: replay, seed: values.tseed });
+    $('train-status').textContent = t('train.replaying', { n: replay, seed: jobs.values.tseed });
     await exclusive(() => runTraining(replay));
   } else {
-    await exclusive(() => loadPretrainedFor(values.data));
+    await exclusive(() => loadPretrainedFor(jobs.values.data));
   }
   $('sample-title').textContent = t('train.sample', { n: sampleEvery() });
 

@@ -67,8 +67,9 @@ fn t(s: &str) -> Value {
     Value::Text(s.to_string())
 }
 
-pub const VIEWS: &[&str] = &["gpt"];
+pub const VIEWS: &[&str] = &["gpt", "diffusion"];
 pub const GPT_DATA: &[&str] = &["refranes", "shakespeare", "palabras", "custom"];
+pub const IMAGE_DATA: &[&str] = &["mnist", "fashion"];
 pub const GPT_SIZES: &[&str] = &["nano", "tiny", "small"];
 pub const LANGS: &[&str] = &["es", "en"];
 
@@ -92,6 +93,16 @@ static FIELDS: &[Field] = &[
     int("topk", 0, 256, || Value::Int(0)),
     float("topp", 0.01, 1.0, || Value::Float(1.0)),
     int("len", 1, 2000, || Value::Int(300)),
+    // Diffusion. `size`, `lr`, `batch`, `steps`, `trained`, `tseed` and `seed` are shared.
+    choice("idata", IMAGE_DATA, || t("mnist")),
+    choice("sched", &["cosine", "linear"], || t("cosine")),
+    int("tmax", 10, 1000, || Value::Int(1000)),
+    choice("sampler", &["ddim", "ddpm"], || t("ddim")),
+    int("dsteps", 1, 1000, || Value::Int(20)),
+    float("guide", 0.0, 10.0, || Value::Float(3.0)),
+    // The word typed to choose a class; empty: one sample of each class in turn.
+    text("class", 40, || t("")),
+    int("count", 1, 36, || Value::Int(16)),
 ];
 
 /// Something the parser changed or ignored, for the page to show in the user's language.

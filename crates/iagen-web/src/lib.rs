@@ -3,10 +3,12 @@
 //! session. It reads tensors asynchronously and hands plain arrays and JSON to the page.
 
 mod backend;
+mod diffusion_session;
 mod gpt_session;
 mod read;
 mod spec_api;
 
 pub use backend::init_backend;
+pub use diffusion_session::{DiffusionSession, class_of_word};
 pub use gpt_session::GptSession;
 pub use spec_api::{encode_spec, parse_spec};

@@ -1,0 +1,93 @@
+// Helpers every view shares: HTML templates, the one-job-at-a-time queue, the loss chart
+// and grey-image drawing.
+
+export function html(strings, ...values) {
+  const template = document.createElement('template');
+  template.innerHTML = strings.reduce((acc, s, i) => acc + s + (values[i] ?? ''), '');
+  return template.content;
+}
+
+// Model-changing work (load, train, generate, reset) runs one job at a time, in click order,
+// so a fast second click never swaps the worker's model under a running job. A job starts
+// after every control change made before it was queued has reached the link.
+export function jobQueue(updateSpec, initial) {
+  let queue = Promise.resolve();
+  let saving = Promise.resolve();
+  const jobs = {
+    values: initial,
+    exclusive: (job) => (queue = queue.then(() => saving).then(job, job)),
+    save(changes) {
+      saving = saving.then(async () => { jobs.values = await updateSpec(changes); return jobs.values; });
+      return saving;
+    },
+  };
+  return jobs;
+}
+
+/** Training (and validation) loss against steps; `right` labels a second axis (or null). */
+export function drawLossChart(canvas, points, maxStep, right) {
+  canvas.width = canvas.clientWidth || canvas.width; // follow the card's width
+  const ctx = canvas.getContext('2d');
+  const { width, height } = canvas;
+  const pad = { l: 44, r: 40, t: 10, b: 22 };
+  ctx.clearRect(0, 0, width, height);
+  canvas.dataset.losses = JSON.stringify(points.map((p) => p.loss));
+  maxStep = Math.max(maxStep, ...points.map((p) => p.step), 1);
+  const top = Math.max(...points.map((p) => Math.max(p.loss ?? 0, p.val ?? 0)), 0);
+  const maxLoss = (right ? Math.max(1, top) : top || 1) * 1.05;
+  const x = (s) => pad.l + (s / maxStep) * (width - pad.l - pad.r);
+  const y = (l) => height - pad.b - (l / maxLoss) * (height - pad.t - pad.b);
+  ctx.strokeStyle = '#d9dde6';
+  ctx.fillStyle = '#5b6478';
+  ctx.font = '11px sans-serif';
+  for (let k = 0; k <= 4; k++) {
+    const l = (maxLoss * k) / 4;
+    ctx.beginPath(); ctx.moveTo(pad.l, y(l)); ctx.lineTo(width - pad.r, y(l)); ctx.stroke();
+    ctx.textAlign = 'right'; ctx.fillText(l < 1 ? l.toFixed(2) : l.toFixed(1), pad.l - 4, y(l) + 4);
+    if (right) { ctx.textAlign = 'left'; ctx.fillText(right(l), width - pad.r + 4, y(l) + 4); }
+  }
+  ctx.textAlign = 'center';
+  ctx.fillText('0', pad.l, height - 6);
+  ctx.fillText(String(maxStep), width - pad.r, height - 6);
+  for (const [key, colour] of [['loss', '#3d5afe'], ['val', '#e07a00']]) {
+    const series = points.filter((p) => p[key] != null);
+    ctx.strokeStyle = colour;
+    ctx.lineWidth = 2;
+    ctx.beginPath();
+    series.forEach((p, i) => (i ? ctx.lineTo(x(p.step), y(p[key])) : ctx.moveTo(x(p.step), y(p[key]))));
+    ctx.stroke();
+    ctx.lineWidth = 1;
+  }
+}
+
+/** Draw 28×28 images (values in [-1, 1], n×784) on `canvas`, `cols` per row, `scale`× each. */
+export function drawImages(canvas, pixels, n, cols, scale, selected = -1) {
+  const rows = Math.ceil(n / cols);
+  const cell = 28 * scale + 2;
+  canvas.width = cols * cell;
+  canvas.height = rows * cell;
+  const ctx = canvas.getContext('2d');
+  ctx.fillStyle = '#1d2330';
+  ctx.fillRect(0, 0, canvas.width, canvas.height);
+  const image = ctx.createImageData(28, 28);
+  const tile = document.createElement('canvas');
+  tile.width = tile.height = 28;
+  const tctx = tile.getContext('2d');
+  ctx.imageSmoothingEnabled = false;
+  for (let k = 0; k < n; k++) {
+    for (let i = 0; i < 784; i++) {
+      const v = Math.max(0, Math.min(255, Math.round((pixels[k * 784 + i] + 1) * 127.5)));
+      image.data.set([v, v, v, 255], i * 4);
+    }
+    tctx.putImageData(image, 0, 0);
+    const x = (k % cols) * cell + 1;
+    const y = Math.floor(k / cols) * cell + 1;
+    ctx.drawImage(tile, x, y, 28 * scale, 28 * scale);
+    if (k === selected) {
+      ctx.strokeStyle = '#3d5afe';
+      ctx.lineWidth = 2;
+      ctx.strokeRect(x - 0.5, y - 0.5, 28 * scale + 1, 28 * scale + 1);
+    }
+  }
+  return cell;
+}

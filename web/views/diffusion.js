@@ -1,0 +1,487 @@
+import { html, jobQueue, drawLossChart, drawImages } from './common.js';
+
+// The diffusion view: denoise a grid of samples step by step (and scrub back), see x_t, the
+// predicted x̂_0 and ε̂ of one sample, the noise schedule, the forward process on real
+// images, generate from a word, and train a model live.
+const DATA = ['mnist', 'fashion'];
+const SIZES = ['nano', 'tiny'];
+const SCALE = 3;       // grid pixels per image pixel
+const THUMBS = 10;     // thumbnails along the trajectory of the selected sample
+
+export async function mountDiffusion(root, { call, listeners, spec, updateSpec, t, showError, lang }) {
+  root.append(html`
+  <section class="card" id="diff-generate">
+    <h2 data-i18n="view.diffusion"></h2>
+    <p class="intro" data-i18n="diff.intro"></p>
+    <p class="status" id="diff-model"></p>
+    <div class="controls">
+      <label><span data-i18n="diff.data"></span><select id="idata">${DATA.map((d) => `<option value="${d}" data-i18n="data.${d}"></option>`).join('')}</select></label>
+      <label><span data-i18n="diff.word"></span><input id="class" type="text" maxlength="40" data-i18n-placeholder="diff.word.placeholder"></label>
+      <label><span data-i18n="diff.guide"></span><span><input id="guide" type="range" min="0" max="10" step="0.5"> <output id="guide-value"></output></span></label>
+      <label><span data-i18n="diff.sampler"></span><select id="sampler"><option value="ddim">DDIM (η = 0)</option><option value="ddpm">DDPM (η = 1)</option></select></label>
+      <label><span data-i18n="diff.dsteps"></span><input id="dsteps" type="number" min="1" max="1000" step="1"></label>
+      <label><span data-i18n="diff.count"></span><input id="count" type="number" min="1" max="36" step="1"></label>
+      <label><span data-i18n="gen.seed"></span><span><input id="seed" type="number" min="0" max="4294967295" step="1">
+        <button id="dice" class="secondary" data-i18n-title="gen.dice" aria-label="dice">⚄</button></span></label>
+    </div>
+    <p class="help" data-i18n="diff.guide.help"></p>
+    <div class="controls">
+      <button id="generate" data-i18n="diff.generate"></button>
+      <button id="step-denoise" class="secondary" data-i18n="diff.step"></button>
+      <button id="play" class="secondary" data-i18n="diff.play"></button>
+      <label><span data-i18n="diff.speed"></span><input id="speed" type="range" min="1" max="30" step="1" value="8"></label>
+    </div>
+    <p class="message" id="diff-message"></p>
+    <div class="grid-2">
+      <div>
+        <label class="controls" style="display:block"><span id="t-label"></span>
+          <input id="t-slider" type="range" min="0" max="0" step="1" value="0" style="width:100%"></label>
+        <canvas id="samples" data-i18n-title="diff.samples.help"></canvas>
+        <p class="help" id="judge-verdict"></p>
+        <p class="help" data-i18n="diff.samples.help"></p>
+      </div>
+      <div>
+        <h3 data-i18n="diff.selected"></h3>
+        <div class="triptych">
+          <figure><canvas id="sel-xt"></canvas><figcaption>x<sub>t</sub></figcaption></figure>
+          <figure><canvas id="sel-x0"></canvas><figcaption data-i18n="diff.x0"></figcaption></figure>
+          <figure><canvas id="sel-eps"></canvas><figcaption data-i18n="diff.eps"></figcaption></figure>
+        </div>
+        <canvas id="thumbs"></canvas>
+        <p class="help" data-i18n="diff.selected.help"></p>
+        <h3 data-i18n="diff.schedule"></h3>
+        <canvas id="schedule" width="380" height="170"></canvas>
+        <p class="legend"><span class="swatch" style="background:#3d5afe"></span>ᾱ<sub>t</sub><span class="swatch" style="background:#e07a00"></span>β<sub>t</sub> (×1/máx)<span class="swatch" style="background:#1b7f4c"></span>log₁₀ SNR</p>
+      </div>
+    </div>
+    <details id="forward">
+      <summary data-i18n="diff.forward"></summary>
+      <p class="help" data-i18n="diff.forward.help"></p>
+      <div class="controls">
+        <label><span data-i18n="diff.forward.image"></span><input id="fwd-index" type="number" min="0" step="1" value="0"></label>
+        <label style="flex:1"><span id="fwd-t-label"></span><input id="fwd-t" type="range" min="0" max="999" step="1" value="0" style="width:100%"></label>
+      </div>
+      <div class="triptych">
+        <figure><canvas id="fwd-x0"></canvas><figcaption>x<sub>0</sub></figcaption></figure>
+        <figure><canvas id="fwd-xt"></canvas><figcaption>x<sub>t</sub> ~ q(x<sub>t</sub> | x<sub>0</sub>)</figcaption></figure>
+      </div>
+      <p class="status" id="fwd-status"></p>
+    </details>
+  </section>
+  <section class="card" id="diff-train">
+    <h2 data-i18n="diff.train.title"></h2>
+    <p class="intro" data-i18n="diff.train.intro"></p>
+    <div class="controls">
+      <label><span data-i18n="train.size"></span><select id="size">${SIZES.map((s) => `<option value="${s}" data-i18n="dsize.${s}"></option>`).join('')}</select></label>
+      <label><span data-i18n="diff.sched"></span><select id="sched"><option value="cosine" data-i18n="diff.sched.cosine"></option><option value="linear" data-i18n="diff.sched.linear"></option></select></label>
+      <label><span data-i18n="diff.tmax"></span><input id="tmax" type="number" min="10" max="1000" step="10"></label>
+      <label><span data-i18n="train.lr"></span><input id="lr" type="number" min="0.00001" max="0.1" step="0.0005"></label>
+      <label><span data-i18n="train.batch"></span><input id="batch" type="number" min="1" max="128" step="1"></label>
+      <label><span data-i18n="train.steps"></span><input id="steps" type="number" min="1" max="100000" step="50"></label>
+      <label><span data-i18n="train.seed"></span><span><input id="tseed" type="number" min="0" max="4294967295" step="1">
+        <button id="tdice" class="secondary" data-i18n-title="gen.dice" aria-label="dice">⚄</button></span></label>
+    </div>
+    <div class="controls">
+      <button id="train" data-i18n="train.train"></button>
+      <button id="pause" class="secondary" data-i18n="train.pause" disabled></button>
+      <button id="step" class="secondary" data-i18n="train.step"></button>
+      <button id="reset" class="secondary" data-i18n="train.reset"></button>
+    </div>
+    <div class="progress"><div id="progress-bar"></div></div>
+    <p class="status" id="train-status"></p>
+    <p class="message" id="train-message"></p>
+    <h3><span data-i18n="diff.loss"></span></h3>
+    <canvas id="loss-chart" class="wide" width="760" height="200"></canvas>
+    <h3 id="preview-title"></h3>
+    <canvas id="preview"></canvas>
+  </section>
+  <p class="risks"><strong data-i18n="risks.title"></strong> — <span data-i18n="diff.risks"></span></p>`);
+
+  const $ = (id) => root.querySelector(`#${id}`);
+  const jobs = jobQueue(updateSpec, spec);
+  const { exclusive } = jobs;
+  const v = () => jobs.values;
+  const state = {
+    model: null,        // {kind: 'pretrained'|'trained', info, manifest?}
+    training: false,
+    playing: false,
+    trained: 0,
+    history: [],
+    traj: [],           // one record per reverse step: {t, after, index, total, xt, eps, x0, next}
+    pos: 0,             // position shown: 0 = the start noise, k = after k steps
+    count: 0,           // samples in the grid
+    labels: [],
+    selected: 0,
+    verdict: null,
+  };
+
+  // ---- controls <-> spec ---------------------------------------------------------------
+  const sampling = ['class', 'guide', 'sampler', 'dsteps', 'count', 'seed'];
+  const training = ['size', 'sched', 'tmax', 'lr', 'batch', 'steps', 'tseed'];
+  function readSpecIntoControls(values) {
+    for (const f of ['idata', ...sampling, ...training]) $(f).value = values[f];
+    if (values.size === 'small') $('size').value = 'tiny';
+    $('guide-value').textContent = Number(values.guide).toFixed(1);
+  }
+  readSpecIntoControls(spec);
+  const save = (changes) => jobs.save(changes).then((values) => { readSpecIntoControls(values); return values; });
+  for (const f of sampling) $(f).addEventListener('change', () => save({ [f]: $(f).value }));
+  $('guide').addEventListener('input', () => { $('guide-value').textContent = Number($('guide').value).toFixed(1); });
+  $('dice').onclick = () => save({ seed: Math.floor(Math.random() * 2 ** 32) });
+  // The data set picks the pretrained model and the training images; training settings
+  // define the trained model, so changing one discards it.
+  $('idata').addEventListener('change', () => { save({ idata: $('idata').value, class: '' }); discardTrained(); });
+  for (const f of training) {
+    $(f).addEventListener('change', () => { save({ [f]: $(f).value }); if (f !== 'steps') discardTrained(); });
+  }
+  $('tdice').onclick = () => { save({ tseed: Math.floor(Math.random() * 2 ** 32) }); discardTrained(); };
+
+  // ---- model ---------------------------------------------------------------------------
+  function describeModel() {
+    const box = $('diff-model');
+    if (!state.model) { box.textContent = t('gen.model.loading'); return; }
+    const { kind, info, manifest } = state.model;
+    box.textContent = `${t('gen.model')}: ` + (kind === 'pretrained'
+      ? t('diff.model.pretrained', { data: t(`data.${info.data}`), params: info.params.toLocaleString(), steps: manifest.steps, T: info.timesteps })
+      : t('gen.model.trained', { steps: state.trained, params: info.params.toLocaleString() }));
+    drawSchedule();
+  }
+  async function loadPretrained() {
+    state.model = null;
+    describeModel();
+    const info = await call('diffLoad', { data: v().idata });
+    state.model = { kind: 'pretrained', info, manifest: info.manifest };
+    state.fwdLoaded = false;
+    describeModel();
+    resetTrajectory();
+  }
+  function discardTrained() {
+    if (state.training) call('stop');
+    state.playing = false;
+    return exclusive(async () => {
+      await save({ trained: 0 });
+      state.trained = 0;
+      state.history = [];
+      drawLoss();
+      $('progress-bar').style.width = '0';
+      $('train-status').textContent = '';
+      $('train-message').textContent = '';
+      await loadPretrained();
+    });
+  }
+
+  // ---- the schedule chart --------------------------------------------------------------
+  function currentT() {
+    if (!state.traj.length) return state.model ? state.model.info.timesteps - 1 : 0;
+    return state.pos === 0 ? state.traj[0].t : state.traj[state.pos - 1].after;
+  }
+  function drawSchedule() {
+    const canvas = $('schedule');
+    const ctx = canvas.getContext('2d');
+    const { width, height } = canvas;
+    ctx.clearRect(0, 0, width, height);
+    if (!state.model) return;
+    const { betas, alpha_bars: abar, snr } = state.model.info;
+    const n = abar.length;
+    const pad = 6;
+    const x = (i) => pad + (i / Math.max(1, n - 1)) * (width - 2 * pad);
+    const y = (f) => height - pad - f * (height - 2 * pad);
+    const maxBeta = Math.max(...betas);
+    const series = [
+      ['#3d5afe', (i) => abar[i]],
+      ['#e07a00', (i) => betas[i] / maxBeta],
+      ['#1b7f4c', (i) => Math.min(1, Math.max(0, (Math.log10(snr[i]) + 5) / 10))],
+    ];
+    ctx.strokeStyle = '#d9dde6';
+    ctx.strokeRect(pad, pad, width - 2 * pad, height - 2 * pad);
+    for (const [colour, f] of series) {
+      ctx.strokeStyle = colour;
+      ctx.lineWidth = 2;
+      ctx.beginPath();
+      for (let i = 0; i < n; i++) (i ? ctx.lineTo(x(i), y(f(i))) : ctx.moveTo(x(i), y(f(i))));
+      ctx.stroke();
+    }
+    const now = currentT();
+    ctx.strokeStyle = '#1d2330';
+    ctx.lineWidth = 1;
+    ctx.setLineDash([4, 3]);
+    const at = x(Math.max(0, now));
+    ctx.beginPath(); ctx.moveTo(at, pad); ctx.lineTo(at, height - pad); ctx.stroke();
+    ctx.setLineDash([]);
+    ctx.fillStyle = '#1d2330';
+    ctx.font = '11px sans-serif';
+    ctx.textAlign = at > width / 2 ? 'right' : 'left';
+    const i = Math.max(0, now);
+    ctx.fillText(`t = ${Math.max(now, 0)}  ᾱ = ${abar[i].toFixed(3)}  SNR = ${snr[i].toExponential(1)}`, at + (at > width / 2 ? -4 : 4), 16);
+  }
+
+  // ---- the denoising grid --------------------------------------------------------------
+  const cols = () => Math.ceil(Math.sqrt(state.count || 1));
+  function imagesAt(pos) {
+    if (!state.traj.length) return null;
+    return pos === 0 ? state.traj[0].xt : state.traj[pos - 1].next;
+  }
+  function resetTrajectory() {
+    state.traj = [];
+    state.pos = 0;
+    state.verdict = null;
+    state.started = false;
+    drawDenoising();
+  }
+  function drawDenoising() {
+    const slider = $('t-slider');
+    slider.max = String(state.traj.length);
+    slider.value = String(state.pos);
+    const now = currentT();
+    const total = state.traj.length ? state.traj[0].total : Number(v().dsteps);
+    $('t-label').textContent = state.traj.length
+      ? t('diff.t', { t: now < 0 ? 0 : now, done: state.pos, total }) + (now < 0 ? ` · ${t('diff.clean')}` : '')
+      : t('diff.t.none');
+    const grid = $('samples');
+    grid.dataset.t = String(now);
+    grid.dataset.position = String(state.pos);
+    const pixels = imagesAt(state.pos);
+    if (pixels) {
+      drawImages(grid, pixels, state.count, cols(), SCALE, state.selected);
+      grid.dataset.checksum = String(Math.round(pixels.reduce((a, p, i) => a + p * ((i % 97) + 1), 0) * 1000));
+    } else {
+      grid.width = 0;
+    }
+    drawSelected();
+    drawSchedule();
+    drawVerdict();
+  }
+  function slice(arr, k) { return arr.subarray(k * 784, (k + 1) * 784); }
+  function drawSelected() {
+    if (!state.traj.length) {
+      for (const id of ['sel-xt', 'sel-x0', 'sel-eps', 'thumbs']) $(id).width = 0;
+      return;
+    }
+    const k = Math.min(state.selected, state.count - 1);
+    const record = state.traj[Math.min(state.pos, state.traj.length - 1)];
+    const xt = state.pos === state.traj.length ? record.next : record.xt;
+    drawImages($('sel-xt'), slice(xt, k), 1, 1, 4);
+    drawImages($('sel-x0'), slice(record.x0, k), 1, 1, 4);
+    // ε̂ is roughly N(0, 1): shown at half contrast so it fits the grey range.
+    drawImages($('sel-eps'), slice(record.eps, k).map((e) => e / 2), 1, 1, 4);
+    const positions = state.traj.length + 1;
+    const shown = Math.min(THUMBS, positions);
+    const strip = new Float32Array(shown * 784);
+    for (let i = 0; i < shown; i++) {
+      const pos = Math.round((i * (positions - 1)) / Math.max(1, shown - 1));
+      strip.set(slice(imagesAt(pos), k), i * 784);
+    }
+    drawImages($('thumbs'), strip, shown, shown, 2);
+  }
+  function drawVerdict() {
+    const box = $('judge-verdict');
+    const done = state.traj.length && state.pos === state.traj.length && state.traj.at(-1).after < 0;
+    if (!done || !state.verdict) { box.textContent = ''; return; }
+    const names = state.verdict.map((c) => state.classNames[c]);
+    box.textContent = t('diff.judge', { labels: names.join(', ') });
+  }
+  $('samples').addEventListener('click', (e) => {
+    const cell = 28 * SCALE + 2;
+    const rect = e.target.getBoundingClientRect();
+    const scale = e.target.width / rect.width;
+    const col = Math.floor(((e.clientX - rect.left) * scale) / cell);
+    const row = Math.floor(((e.clientY - rect.top) * scale) / cell);
+    const k = row * cols() + col;
+    if (k < state.count) { state.selected = k; drawDenoising(); }
+  });
+  $('t-slider').addEventListener('input', () => { state.pos = Number($('t-slider').value); drawDenoising(); });
+
+  /** Start a new grid from the word (or every class in turn), unless the word is unknown. */
+  async function startDenoising() {
+    $('diff-message').textContent = '';
+    const count = Number(v().count);
+    const word = v().class.trim();
+    const result = await call('classOfWord', { data: v().idata, word: word || '0', lang: lang() });
+    if (word && result.class === null) {
+      $('diff-message').textContent = t('diff.word.unknown', { word, accepted: result.accepted.join(', ') });
+      return false;
+    }
+    // Digits are named by their numeral, clothes by their name.
+    state.classNames = result.accepted.map((a) => a.replace(/ \(.*\)$/, ''));
+    state.labels = Array.from({ length: count }, (_, i) => (word ? result.class : i % 10));
+    state.count = count;
+    state.selected = Math.min(state.selected, count - 1);
+    resetTrajectory();
+    await call('diffStart', { labels: state.labels, sampler: v().sampler, k: Number(v().dsteps), guidance: Number(v().guide), seed: Number(v().seed) });
+    state.started = true;
+    return true;
+  }
+  /** One reverse step at the end of the trajectory; false when the sample is clean. */
+  async function stepOnce() {
+    const out = await call('diffStep');
+    if (!out) return false;
+    state.traj.push(out);
+    state.pos = state.traj.length;
+    drawDenoising();
+    if (out.after < 0) await judge();
+    return out.after >= 0;
+  }
+  async function judge() {
+    const last = state.traj.at(-1).next;
+    state.verdict = Array.from(await call('diffClassify', { pixels: last, n: state.count }));
+    document.body.dataset.judged = JSON.stringify({ asked: state.labels, seen: state.verdict });
+    drawVerdict();
+  }
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  async function play() {
+    state.playing = true;
+    $('play').textContent = t('diff.pause');
+    try {
+      if (!state.started || (state.traj.length && state.traj.at(-1).after < 0)) {
+        if (!(await startDenoising())) return;
+      }
+      while (state.playing) {
+        const started = performance.now();
+        if (!(await stepOnce())) break;
+        const wait = 1000 / Number($('speed').value) - (performance.now() - started);
+        if (wait > 0) await sleep(wait);
+      }
+    } catch (err) {
+      showError(err);
+    } finally {
+      state.playing = false;
+      $('play').textContent = t('diff.play');
+      document.body.dataset.denoised = String((document.body.dataset.denoised | 0) + 1);
+    }
+  }
+  $('generate').onclick = async () => {
+    state.playing = false;
+    await save({ class: $('class').value });
+    exclusive(async () => { state.started = false; await play(); });
+  };
+  $('play').onclick = () => {
+    if (state.playing) { state.playing = false; return; }
+    exclusive(play);
+  };
+  $('step-denoise').onclick = () => {
+    state.playing = false;
+    exclusive(async () => {
+      try {
+        if (!state.started || (state.traj.length && state.traj.at(-1).after < 0)) {
+          if (!(await startDenoising())) return;
+        }
+        // Stepping from a scrubbed-back position continues from the newest step.
+        await stepOnce();
+      } catch (err) {
+        showError(err);
+      } finally {
+        document.body.dataset.stepped = String((document.body.dataset.stepped | 0) + 1);
+      }
+    });
+  };
+
+  // ---- the forward process -------------------------------------------------------------
+  async function drawForward() {
+    if (!$('forward').open || !state.model) return;
+    $('fwd-t').max = String(state.model.info.timesteps - 1);
+    $('fwd-status').textContent = t('diff.forward.loading');
+    await call('diffImages', { data: v().idata });
+    const t_ = Number($('fwd-t').value);
+    const out = await call('diffNoised', { index: Number($('fwd-index').value), t: t_, seed: Number(v().seed) });
+    $('fwd-index').max = String(out.count - 1);
+    drawImages($('fwd-x0'), out.x0, 1, 1, 4);
+    drawImages($('fwd-xt'), out.xt, 1, 1, 4);
+    const abar = state.model.info.alpha_bars[t_];
+    $('fwd-t-label').textContent = `t = ${t_}`;
+    $('fwd-status').textContent = t('diff.forward.status', { a: Math.sqrt(abar).toFixed(3), b: Math.sqrt(1 - abar).toFixed(3) });
+  }
+  const forward = () => exclusive(drawForward).catch(showError);
+  $('forward').addEventListener('toggle', forward);
+  $('fwd-t').addEventListener('input', forward);
+  $('fwd-index').addEventListener('change', forward);
+
+  // ---- training ------------------------------------------------------------------------
+  function drawLoss() { drawLossChart($('loss-chart'), state.history, Number(v().steps), null); }
+  const previewEvery = () => Math.max(10, Math.round(Number(v().steps) / 10));
+  listeners.add((e) => {
+    if (e.event === 'dtrain') {
+      state.trained = e.step;
+      if (e.loss !== null) state.history.push({ step: e.step, loss: e.loss });
+      const total = Number(v().steps);
+      $('progress-bar').style.width = `${Math.min(100, (100 * e.step) / total)}%`;
+      $('train-status').textContent = t('train.progress', { step: e.step, total, rate: e.rate.toFixed(2) })
+        + (e.loss != null ? ` · ${t('diff.loss.value', { loss: e.loss.toFixed(4) })}` : '');
+      drawLoss();
+    } else if (e.event === 'dpreview') {
+      drawImages($('preview'), e.pixels, 4, 4, 2);
+      $('preview').dataset.step = String(e.step);
+    }
+  });
+  async function ensureTrainingSession() {
+    if (state.model?.kind === 'trained') return;
+    $('train-status').textContent = t('train.loading');
+    const values = v();
+    const info = await call('diffNewTraining', {
+      data: values.idata, size: values.size === 'small' ? 'tiny' : values.size, sched: values.sched,
+      tmax: Number(values.tmax), batch: Number(values.batch), lr: Number(values.lr), seed: Number(values.tseed),
+    });
+    state.model = { kind: 'trained', info };
+    state.history = [];
+    state.trained = 0;
+    state.fwdLoaded = false;
+    resetTrajectory();
+    describeModel();
+  }
+  function setTrainingUi(running) {
+    state.training = running;
+    $('train').disabled = running;
+    $('step').disabled = running;
+    $('pause').disabled = !running;
+    for (const f of ['generate', 'step-denoise', 'play', 'idata', 'tdice', ...training.filter((f) => f !== 'steps')]) $(f).disabled = running;
+  }
+  async function runTraining(until) {
+    $('train-message').textContent = '';
+    try {
+      await ensureTrainingSession();
+      setTrainingUi(true);
+      const chunk = document.body.dataset.backend === 'webgpu' ? 1 : 2;
+      const result = await call('diffTrain', { until, chunk, previewEvery: previewEvery() });
+      state.trained = result.step;
+      if (result.reason === 'diverged') $('train-message').textContent = t('train.diverged');
+      await save({ trained: state.trained });
+      describeModel();
+      resetTrajectory(); // the previews replaced the denoiser
+      return result;
+    } catch (err) {
+      $('train-message').textContent = t('error.generic', { error: err.message });
+      return { reason: 'error' };
+    } finally {
+      setTrainingUi(false);
+      document.body.dataset.trainRuns = String((document.body.dataset.trainRuns | 0) + 1);
+    }
+  }
+  async function pauseTraining() {
+    await call('stop');
+    while (state.training) await sleep(20);
+  }
+  $('train').onclick = () => { state.playing = false; exclusive(() => runTraining(Math.max(Number(v().steps), state.trained + 1))); };
+  $('pause').onclick = pauseTraining;
+  $('step').onclick = () => { state.playing = false; exclusive(() => runTraining(state.trained + 1)); };
+  $('reset').onclick = discardTrained;
+
+  // ---- first view ----------------------------------------------------------------------
+  drawLoss();
+  const replay = Number(v().trained);
+  if (replay > 0) {
+    $('train-status').textContent = t('train.replaying', { n: replay, seed: v().tseed });
+    await exclusive(() => runTraining(replay));
+  } else {
+    await exclusive(loadPretrained);
+  }
+  $('preview-title').textContent = t('diff.preview', { n: previewEvery() });
+
+  return {
+    translate() {
+      $('preview-title').textContent = t('diff.preview', { n: previewEvery() });
+      $('play').textContent = t(state.playing ? 'diff.pause' : 'diff.play');
+      describeModel();
+      drawDenoising();
+      drawLoss();
+    },
+  };
+}

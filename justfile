@@ -39,9 +39,14 @@ check:
 # Speed and size numbers: native, Chromium CPU and Chromium WebGPU, wasm size, first-view bytes
 bench: (wasm "release")
     cargo run -p iagen-cli -- bench gpt --model web/assets/models/refranes --text web/assets/data/refranes.txt
+    cargo run -p iagen-cli -- bench diffusion --model web/assets/models/diffusion-mnist --n 16
     node bench/run.mjs
 
-# Train the shipped GPT weights natively (minutes to hours on a CPU; see MODELS.md)
+# Train the shipped weights natively: GPTs, judges, diffusion models (hours on a CPU; see MODELS.md)
 train-models:
     cargo run -p iagen-cli -- train gpt --name refranes --data web/assets/data/refranes.txt --out web/assets/models/refranes --size tiny --ctx 64 --batch 32 --steps 3000 --lr 3e-3
     cargo run -p iagen-cli -- train gpt --name shakespeare --data web/assets/data/shakespeare.txt --out web/assets/models/shakespeare --size small --ctx 128 --batch 32 --steps 5000 --lr 2e-3
+    cargo run -p iagen-cli -- train judge --data mnist --steps 1500 --out web/assets/models/judge-mnist
+    cargo run -p iagen-cli -- train judge --data fashion --steps 2500 --out web/assets/models/judge-fashion
+    cargo run -p iagen-cli -- train diffusion --data mnist --size nano --steps 2000 --batch 32 --lr 2e-3 --out web/assets/models/diffusion-mnist
+    cargo run -p iagen-cli -- train diffusion --data fashion --size nano --steps 2000 --batch 32 --lr 2e-3 --out web/assets/models/diffusion-fashion

@@ -37,7 +37,10 @@ fn image_set(args: &Args) -> Result<(ImageData, ImageSet), String> {
 }
 
 fn int_scalar(t: Tensor<1, Int>) -> i64 {
-    t.into_data().convert::<i64>().try_to_vec::<i64>().expect("int tensor")[0]
+    t.into_data()
+        .convert::<i64>()
+        .try_to_vec::<i64>()
+        .expect("int tensor")[0]
 }
 
 /// Fraction of `set` the judge labels correctly.
@@ -104,7 +107,11 @@ pub fn eval_judge(args: &Args) -> Result<(), String> {
     let (data, set) = image_set(args)?;
     let (_, held) = set.split(HELD_OUT);
     let accuracy = judge_accuracy(&judge, &held, &device);
-    println!("{}: held-out accuracy {:.2} %", data.name(), accuracy * 100.0);
+    println!(
+        "{}: held-out accuracy {:.2} %",
+        data.name(),
+        accuracy * 100.0
+    );
     Ok(())
 }
 
@@ -162,7 +169,10 @@ pub fn train_diffusion(args: &Args) -> Result<(), String> {
     model_files::save(&out, save_diffusion(&trainer.inference_model())?, &manifest)
 }
 
-fn load_diffusion_files(prefix: &str, device: &Device) -> Result<(DiffusionManifest, UNet), String> {
+fn load_diffusion_files(
+    prefix: &str,
+    device: &Device,
+) -> Result<(DiffusionManifest, UNet), String> {
     let (manifest, bytes): (DiffusionManifest, _) = model_files::load(prefix)?;
     let model = load_diffusion(&manifest.config, bytes, device)?;
     Ok((manifest, model))
@@ -180,9 +190,22 @@ fn generate(
     device: &Device,
 ) -> Vec<u8> {
     let schedule = manifest.config.noise_schedule();
-    let mut denoiser = Denoiser::new(schedule, labels, model.null_class(), sampler, k, guidance, seed, device);
+    let mut denoiser = Denoiser::new(
+        schedule,
+        labels,
+        model.null_class(),
+        sampler,
+        k,
+        guidance,
+        seed,
+        device,
+    );
     while denoiser.step(model).is_some() {}
-    let values = denoiser.sample().into_data().try_to_vec::<f32>().expect("f32 tensor");
+    let values = denoiser
+        .sample()
+        .into_data()
+        .try_to_vec::<f32>()
+        .expect("f32 tensor");
     values.into_iter().map(to_byte).collect()
 }
 
@@ -211,19 +234,37 @@ pub fn sample_diffusion(args: &Args) -> Result<(), String> {
     let label = match class.as_str() {
         "none" => None,
         word => Some(data.parse_class(word).ok_or_else(|| {
-            format!("--class {word}: not a class; try {}", data.accepted_words("en").join(", "))
+            format!(
+                "--class {word}: not a class; try {}",
+                data.accepted_words("en").join(", ")
+            )
         })?),
     };
     let n: usize = args.get("n", 16)?;
     let s = sample_args(args)?;
     let started = Instant::now();
-    let images = generate(&model, &manifest, &vec![label; n], s.sampler, s.k, s.guidance, s.seed, &device);
+    let images = generate(
+        &model,
+        &manifest,
+        &vec![label; n],
+        s.sampler,
+        s.k,
+        s.guidance,
+        s.seed,
+        &device,
+    );
     let out = args.required("out")?;
-    write_bytes(&out, &png(&grid(&images, (n as f64).sqrt().ceil() as usize)))?;
+    write_bytes(
+        &out,
+        &png(&grid(&images, (n as f64).sqrt().ceil() as usize)),
+    )?;
     if let Ok(npy) = args.required("npy") {
         write_bytes(&npy, &npy_u8(&[n, 28, 28], &images))?;
     }
-    println!("{n} images in {:.1} s → {out}", started.elapsed().as_secs_f32());
+    println!(
+        "{n} images in {:.1} s → {out}",
+        started.elapsed().as_secs_f32()
+    );
     Ok(())
 }
 
@@ -239,12 +280,28 @@ pub fn eval_diffusion(args: &Args) -> Result<(), String> {
     let started = Instant::now();
     let judge_labels = |images: &[u8]| -> Vec<i64> {
         let pixels: Vec<f32> = images.iter().map(|&p| to_signed(p)).collect();
-        judge.classify(image_tensor(&pixels, images.len() / PIXELS, &device)).into_data().convert::<i64>().try_to_vec::<i64>().expect("ints")
+        judge
+            .classify(image_tensor(&pixels, images.len() / PIXELS, &device))
+            .into_data()
+            .convert::<i64>()
+            .try_to_vec::<i64>()
+            .expect("ints")
     };
     let (mut asked, mut agreed) = ([0usize; CLASSES], [0usize; CLASSES]);
     for start in (0..n).step_by(chunk) {
-        let labels: Vec<Option<usize>> = (start..(start + chunk).min(n)).map(|i| Some(i % CLASSES)).collect();
-        let images = generate(&model, &manifest, &labels, s.sampler, s.k, s.guidance, s.seed + start as u64, &device);
+        let labels: Vec<Option<usize>> = (start..(start + chunk).min(n))
+            .map(|i| Some(i % CLASSES))
+            .collect();
+        let images = generate(
+            &model,
+            &manifest,
+            &labels,
+            s.sampler,
+            s.k,
+            s.guidance,
+            s.seed + start as u64,
+            &device,
+        );
         for (label, verdict) in labels.iter().zip(judge_labels(&images)) {
             let class = label.expect("conditional");
             asked[class] += 1;
@@ -253,7 +310,11 @@ pub fn eval_diffusion(args: &Args) -> Result<(), String> {
     }
     let data = image_data(&manifest.data)?;
     for class in 0..CLASSES {
-        println!("  {:<12} {:>5.1} %", data.class_name(class, "en"), 100.0 * agreed[class] as f32 / asked[class].max(1) as f32);
+        println!(
+            "  {:<12} {:>5.1} %",
+            data.class_name(class, "en"),
+            100.0 * agreed[class] as f32 / asked[class].max(1) as f32
+        );
     }
     let total: usize = agreed.iter().sum();
     println!(
@@ -266,14 +327,30 @@ pub fn eval_diffusion(args: &Args) -> Result<(), String> {
     let mut shares = [0usize; CLASSES];
     for start in (0..n).step_by(chunk) {
         let labels = vec![None; (start + chunk).min(n) - start];
-        let images = generate(&model, &manifest, &labels, s.sampler, s.k, 1.0, s.seed + 1_000_000 + start as u64, &device);
+        let images = generate(
+            &model,
+            &manifest,
+            &labels,
+            s.sampler,
+            s.k,
+            1.0,
+            s.seed + 1_000_000 + start as u64,
+            &device,
+        );
         for verdict in judge_labels(&images) {
             shares[verdict as usize] += 1;
         }
     }
-    let shares: Vec<String> = shares.iter().map(|&c| format!("{:.1}", 100.0 * c as f32 / n as f32)).collect();
+    let shares: Vec<String> = shares
+        .iter()
+        .map(|&c| format!("{:.1}", 100.0 * c as f32 / n as f32))
+        .collect();
     println!("unconditional class shares (%): {}", shares.join(" "));
-    println!("wall time {:.0} s, {} parameters", started.elapsed().as_secs_f32(), model.num_params());
+    println!(
+        "wall time {:.0} s, {} parameters",
+        started.elapsed().as_secs_f32(),
+        model.num_params()
+    );
     Ok(())
 }
 
@@ -285,7 +362,16 @@ pub fn bench_diffusion(args: &Args) -> Result<(), String> {
     let steps: usize = args.get("steps", 10)?;
     let labels: Vec<Option<usize>> = (0..n).map(|i| Some(i % CLASSES)).collect();
     let schedule = manifest.config.noise_schedule();
-    let mut denoiser = Denoiser::new(schedule, &labels, model.null_class(), Sampler::Ddim, steps + 1, 3.0, 1, &device);
+    let mut denoiser = Denoiser::new(
+        schedule,
+        &labels,
+        model.null_class(),
+        Sampler::Ddim,
+        steps + 1,
+        3.0,
+        1,
+        &device,
+    );
     denoiser.step(&model); // warm-up
     let started = Instant::now();
     for _ in 0..steps {

@@ -28,15 +28,38 @@ const DIGITS: [&[&str]; CLASSES] = [
 /// Fashion-MNIST's label order.
 const CLOTHES: [&[&str]; CLASSES] = [
     &["camiseta", "t-shirt", "top", "tshirt", "shirt top"],
-    &["pantalón", "trouser", "pantalones", "pantalon", "trousers", "pants"],
+    &[
+        "pantalón",
+        "trouser",
+        "pantalones",
+        "pantalon",
+        "trousers",
+        "pants",
+    ],
     &["jersey", "pullover", "suéter", "sueter", "sweater"],
     &["vestido", "dress"],
     &["abrigo", "coat", "chaqueta", "jacket"],
     &["sandalia", "sandal", "sandalias", "sandals"],
     &["camisa", "shirt"],
-    &["zapatilla", "sneaker", "zapatillas", "sneakers", "zapato", "shoe", "deportiva"],
+    &[
+        "zapatilla",
+        "sneaker",
+        "zapatillas",
+        "sneakers",
+        "zapato",
+        "shoe",
+        "deportiva",
+    ],
     &["bolso", "bag", "bolsa"],
-    &["bota", "ankle boot", "botín", "botin", "boot", "botas", "boots"],
+    &[
+        "bota",
+        "ankle boot",
+        "botín",
+        "botin",
+        "boot",
+        "botas",
+        "boots",
+    ],
 ];
 
 impl ImageData {
@@ -100,7 +123,13 @@ mod tests {
     #[test]
     fn words_in_both_languages_name_their_class() {
         let d = ImageData::Mnist;
-        for (word, class) in [("7", 7), ("siete", 7), ("Seven", 7), (" cero ", 0), ("nine", 9)] {
+        for (word, class) in [
+            ("7", 7),
+            ("siete", 7),
+            ("Seven", 7),
+            (" cero ", 0),
+            ("nine", 9),
+        ] {
             assert_eq!(d.parse_class(word), Some(class), "{word}");
         }
         let f = ImageData::Fashion;

@@ -85,7 +85,10 @@ impl Denoiser {
             schedule,
             index: 0,
             x,
-            labels: labels.iter().map(|l| l.unwrap_or(null_class) as i64).collect(),
+            labels: labels
+                .iter()
+                .map(|l| l.unwrap_or(null_class) as i64)
+                .collect(),
             guidance,
             sampler,
             rng,
@@ -139,7 +142,14 @@ impl Denoiser {
             Sampler::Ddim => vec![0.0; n * 784],
         };
         let noise = image_tensor(&noise, n, &self.x.device());
-        let x_prev = self.schedule.step(self.x.clone(), x0.clone(), t, t_prev, self.sampler.eta(), noise);
+        let x_prev = self.schedule.step(
+            self.x.clone(),
+            x0.clone(),
+            t,
+            t_prev,
+            self.sampler.eta(),
+            noise,
+        );
         let x_t = std::mem::replace(&mut self.x, x_prev.clone());
         self.index += 1;
         Some(DenoiseStep {

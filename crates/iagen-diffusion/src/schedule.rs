@@ -43,7 +43,11 @@ impl NoiseSchedule {
                     .collect()
             }
             ScheduleKind::Cosine => {
-                let f = |t: f64| ((t / t_max + 0.008) / 1.008 * std::f64::consts::FRAC_PI_2).cos().powi(2);
+                let f = |t: f64| {
+                    ((t / t_max + 0.008) / 1.008 * std::f64::consts::FRAC_PI_2)
+                        .cos()
+                        .powi(2)
+                };
                 (0..timesteps)
                     .map(|t| (1.0 - f(t as f64 + 1.0) / f(t as f64)).min(0.999))
                     .collect()
@@ -92,7 +96,10 @@ impl NoiseSchedule {
     pub fn add_noise(&self, x0: Tensor<4>, noise: Tensor<4>, t: &[usize]) -> Tensor<4> {
         let device = x0.device();
         let coef = |f: &dyn Fn(f64) -> f64| {
-            let v: Vec<f32> = t.iter().map(|&t| f(self.alphas_cumprod[t]) as f32).collect();
+            let v: Vec<f32> = t
+                .iter()
+                .map(|&t| f(self.alphas_cumprod[t]) as f32)
+                .collect();
             Tensor::<1>::from_floats(v.as_slice(), &device).reshape([t.len(), 1, 1, 1]) // [B, 1, 1, 1]
         };
         x0 * coef(&|a| a.sqrt()) + noise * coef(&|a| (1.0 - a).sqrt()) // [B, C, H, W]
@@ -123,6 +130,10 @@ impl NoiseSchedule {
         let sigma = eta * ((1.0 - a_prev) / (1.0 - a)).sqrt() * (1.0 - a / a_prev).sqrt();
         let direction = (1.0 - a_prev - sigma * sigma).max(0.0).sqrt();
         let mean = x0 * a_prev.sqrt() + eps * direction;
-        if sigma > 0.0 { mean + noise * sigma } else { mean }
+        if sigma > 0.0 {
+            mean + noise * sigma
+        } else {
+            mean
+        }
     }
 }

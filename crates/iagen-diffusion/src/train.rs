@@ -74,12 +74,20 @@ impl Trainer {
     /// One optimizer step on `batch` (pixels in [-1, 1]).
     pub fn step(&mut self, batch: &ImageBatch) -> StepStats {
         let n = batch.len;
-        let t: Vec<usize> = (0..n).map(|_| self.rng.below(self.schedule.len())).collect();
+        let t: Vec<usize> = (0..n)
+            .map(|_| self.rng.below(self.schedule.len()))
+            .collect();
         let null = self.model.null_class() as i64;
         let labels: Vec<i64> = batch
             .labels
             .iter()
-            .map(|&y| if (self.rng.next_f32() as f64) < self.label_dropout { null } else { y })
+            .map(|&y| {
+                if (self.rng.next_f32() as f64) < self.label_dropout {
+                    null
+                } else {
+                    y
+                }
+            })
             .collect();
         let noise = image_tensor(&self.rng.normals(batch.pixels.len()), n, &self.device); // [B, 1, 28, 28]
         let x0 = image_tensor(&batch.pixels, n, &self.device); // [B, 1, 28, 28]

@@ -4,7 +4,9 @@
 
 use burn::nn::conv::{Conv2d, Conv2dConfig};
 use burn::nn::interpolate::{Interpolate2d, Interpolate2dConfig, InterpolateMode};
-use burn::nn::{Embedding, EmbeddingConfig, GroupNorm, GroupNormConfig, Linear, LinearConfig, PaddingConfig2d};
+use burn::nn::{
+    Embedding, EmbeddingConfig, GroupNorm, GroupNormConfig, Linear, LinearConfig, PaddingConfig2d,
+};
 use burn::prelude::*;
 use burn::tensor::activation::silu;
 
@@ -13,7 +15,12 @@ use crate::config::DiffusionConfig;
 fn conv(channels: [usize; 2], kernel: usize, stride: usize, device: &Device) -> Conv2d {
     Conv2dConfig::new(channels, [kernel, kernel])
         .with_stride([stride, stride])
-        .with_padding(PaddingConfig2d::Explicit(kernel / 2, kernel / 2, kernel / 2, kernel / 2))
+        .with_padding(PaddingConfig2d::Explicit(
+            kernel / 2,
+            kernel / 2,
+            kernel / 2,
+            kernel / 2,
+        ))
         .init(device)
 }
 
@@ -138,7 +145,9 @@ impl UNet {
         let h = self.pool_2.forward(skip_2.clone()); // [B, 2C, 7, 7]
         let h = self.mid.forward(h, emb.clone()); // [B, 2C, 7, 7]
         let h = self.upsample.forward(h); // [B, 2C, 14, 14]
-        let h = self.up_2.forward(Tensor::cat(vec![h, skip_2], 1), emb.clone()); // [B, 2C, 14, 14]
+        let h = self
+            .up_2
+            .forward(Tensor::cat(vec![h, skip_2], 1), emb.clone()); // [B, 2C, 14, 14]
         let h = self.upsample.forward(h); // [B, 2C, 28, 28]
         let h = self.up_1.forward(Tensor::cat(vec![h, skip_1], 1), emb); // [B, C, 28, 28]
         self.conv_out.forward(silu(self.norm_out.forward(h))) // [B, 1, 28, 28]

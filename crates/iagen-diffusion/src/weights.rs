@@ -23,6 +23,10 @@ pub fn save_diffusion(model: &UNet) -> Result<Vec<u8>, String> {
     burnpack::to_bytes(model)
 }
 
-pub fn load_diffusion(config: &DiffusionConfig, bytes: Vec<u8>, device: &Device) -> Result<UNet, String> {
+pub fn load_diffusion(
+    config: &DiffusionConfig,
+    bytes: Vec<u8>,
+    device: &Device,
+) -> Result<UNet, String> {
     burnpack::load_bytes(config.init(device), bytes)
 }

@@ -13,7 +13,10 @@ fn floats<const D: usize>(t: Tensor<D>) -> Vec<f32> {
 }
 
 fn config() -> DiffusionConfig {
-    DiffusionConfig::new().with_channels(8).with_timesteps(100).with_seed(5)
+    DiffusionConfig::new()
+        .with_channels(8)
+        .with_timesteps(100)
+        .with_seed(5)
 }
 
 #[test]
@@ -22,8 +25,15 @@ fn both_schedules_end_near_pure_noise() {
         let s = NoiseSchedule::new(kind, 1000);
         let last = s.alphas_cumprod[999];
         assert!(last < 1e-3, "{kind:?}: ᾱ_T = {last}");
-        assert!(s.alphas_cumprod[0] > 0.99, "{kind:?}: ᾱ_0 = {}", s.alphas_cumprod[0]);
-        assert!(s.alphas_cumprod.windows(2).all(|w| w[1] < w[0]), "{kind:?}: ᾱ decreases");
+        assert!(
+            s.alphas_cumprod[0] > 0.99,
+            "{kind:?}: ᾱ_0 = {}",
+            s.alphas_cumprod[0]
+        );
+        assert!(
+            s.alphas_cumprod.windows(2).all(|w| w[1] < w[0]),
+            "{kind:?}: ᾱ decreases"
+        );
         assert!(s.betas.iter().all(|&b| b > 0.0 && b < 1.0));
         assert!(s.snr(10) > s.snr(500));
     }
@@ -40,7 +50,10 @@ fn noising_at_t_max_has_zero_mean_and_unit_variance() {
     let x_t = floats(s.add_noise(x0.clone(), noise.clone(), &vec![999; n]));
     let mean = x_t.iter().sum::<f32>() / x_t.len() as f32;
     let var = x_t.iter().map(|x| (x - mean).powi(2)).sum::<f32>() / x_t.len() as f32;
-    assert!(mean.abs() < 0.02 && (var - 1.0).abs() < 0.02, "mean {mean}, var {var}");
+    assert!(
+        mean.abs() < 0.02 && (var - 1.0).abs() < 0.02,
+        "mean {mean}, var {var}"
+    );
     // And at t = 0 the image is almost untouched.
     let x_1 = floats(s.add_noise(x0, noise, &vec![0; n]));
     assert!(x_1.iter().map(|x| (x - 1.0).abs()).sum::<f32>() / (x_1.len() as f32) < 0.05);
@@ -58,7 +71,16 @@ fn timesteps_start_at_pure_noise_and_descend() {
 fn denoiser(sampler: Sampler, seed: u64, device: &Device) -> Denoiser {
     let c = config();
     let labels = [Some(7), None, Some(1)];
-    Denoiser::new(c.noise_schedule(), &labels, 10, sampler, 5, 3.0, seed, device)
+    Denoiser::new(
+        c.noise_schedule(),
+        &labels,
+        10,
+        sampler,
+        5,
+        3.0,
+        seed,
+        device,
+    )
 }
 
 #[test]

@@ -70,7 +70,8 @@ impl Judge {
 }
 
 fn batch_tensors(batch: &ImageBatch, device: &Device) -> (Tensor<4>, Tensor<1, Int>) {
-    let images = Tensor::<1>::from_floats(batch.pixels.as_slice(), device).reshape([batch.len, 1, 28, 28]);
+    let images =
+        Tensor::<1>::from_floats(batch.pixels.as_slice(), device).reshape([batch.len, 1, 28, 28]);
     let labels = Tensor::<1, Int>::from_ints(batch.labels.as_slice(), device);
     (images, labels)
 }

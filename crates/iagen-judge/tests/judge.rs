@@ -10,10 +10,22 @@ fn bars(n: usize, seed: u64) -> ImageBatch {
     let labels: Vec<i64> = (0..n).map(|i| (i % 4) as i64).collect();
     let pixels = labels
         .iter()
-        .flat_map(|&k| (0..784).map(move |i| if (i / 28) / 7 == k as usize { 0.9 } else { -0.9 }))
+        .flat_map(|&k| {
+            (0..784).map(move |i| {
+                if (i / 28) / 7 == k as usize {
+                    0.9
+                } else {
+                    -0.9
+                }
+            })
+        })
         .map(|p: f32| p + 0.2 * rng.normal())
         .collect();
-    ImageBatch { len: n, pixels, labels }
+    ImageBatch {
+        len: n,
+        pixels,
+        labels,
+    }
 }
 
 fn correct(t: Tensor<1, Int>) -> i64 {
@@ -31,7 +43,16 @@ fn learns_to_classify_and_round_trips() {
         trainer.step(&bars(16, 100 + step));
     }
     let judge = trainer.model();
-    assert_eq!(correct(count_correct(&judge, &held_out, &device)), 40, "before: {before}/40");
-    let loaded = load_judge(&config.clone().with_seed(1), save_judge(&judge).unwrap(), &device).unwrap();
+    assert_eq!(
+        correct(count_correct(&judge, &held_out, &device)),
+        40,
+        "before: {before}/40"
+    );
+    let loaded = load_judge(
+        &config.clone().with_seed(1),
+        save_judge(&judge).unwrap(),
+        &device,
+    )
+    .unwrap();
     assert_eq!(correct(count_correct(&loaded, &held_out, &device)), 40);
 }

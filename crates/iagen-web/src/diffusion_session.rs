@@ -213,7 +213,9 @@ impl DiffusionSession {
                 let training = s.training.as_mut().ok_or_else(|| js_err("not training"))?;
                 let mut sum: Option<Tensor<1>> = None;
                 for _ in 0..steps {
-                    let batch = training.images.random_batch(training.trainer.rng(), training.batch);
+                    let batch = training
+                        .images
+                        .random_batch(training.trainer.rng(), training.batch);
                     let loss = training.trainer.step(&batch).loss;
                     sum = Some(sum.map_or(loss.clone(), |acc| acc + loss));
                 }
@@ -275,7 +277,10 @@ impl DiffusionSession {
             let (step, progress, after) = {
                 let mut s = state.borrow_mut();
                 let model = s.model();
-                let denoiser = s.denoiser.as_mut().ok_or_else(|| js_err("call start first"))?;
+                let denoiser = s
+                    .denoiser
+                    .as_mut()
+                    .ok_or_else(|| js_err("call start first"))?;
                 let step = denoiser.step(&model);
                 (step, denoiser.progress(), denoiser.current_t())
             };
@@ -283,12 +288,22 @@ impl DiffusionSession {
                 return Ok(JsValue::NULL);
             };
             let out: JsValue = Object::new().into();
-            for (key, tensor) in [("xt", step.x_t), ("eps", step.eps), ("x0", step.x0), ("next", step.x_prev)] {
+            for (key, tensor) in [
+                ("xt", step.x_t),
+                ("eps", step.eps),
+                ("x0", step.x0),
+                ("next", step.x_prev),
+            ] {
                 set_floats(&out, key, &read::floats(tensor).await?)?;
             }
             // `after`: the step the new sample is at, −1 once it is clean.
             let after = after.map_or(-1.0, |t| t as f64);
-            for (key, value) in [("t", step.t as f64), ("after", after), ("index", progress.0 as f64), ("total", progress.1 as f64)] {
+            for (key, value) in [
+                ("t", step.t as f64),
+                ("after", after),
+                ("index", progress.0 as f64),
+                ("total", progress.1 as f64),
+            ] {
                 Reflect::set(&out, &key.into(), &JsValue::from_f64(value))
                     .map_err(|_| js_err("cannot build result"))?;
             }
@@ -311,7 +326,9 @@ impl DiffusionSession {
                 .await
                 .map_err(|e| js_err(format!("{e:?}")))?
                 .convert::<i32>();
-            let labels = data.try_to_vec::<i32>().map_err(|e| js_err(format!("{e:?}")))?;
+            let labels = data
+                .try_to_vec::<i32>()
+                .map_err(|e| js_err(format!("{e:?}")))?;
             Ok(Int32Array::from(labels.as_slice()).into())
         })
     }

@@ -1,0 +1,127 @@
+// The diffusion view as a student uses it, on the CPU path and on the WebGPU path (SwiftShader).
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, openPage, setControl, shot, startServer, train } from './harness.mjs';
+
+let server;
+before(async () => { server = await startServer(); });
+after(() => server.stop());
+
+const view = (hash) => `${server.url}?backend=cpu#v=1&view=diffusion&${hash}`;
+const grid = (page) => page.$eval('#samples', (c) => ({ t: Number(c.dataset.t), position: Number(c.dataset.position), checksum: c.dataset.checksum }));
+
+async function stepOnce(page) {
+  const before = await page.evaluate(() => Number(document.body.dataset.stepped || 0));
+  await page.click('#step-denoise');
+  await page.waitForFunction((n) => Number(document.body.dataset.stepped || 0) > n, before, { timeout: 300_000 });
+}
+
+/** Type `word` (if given), click Generate and wait until the grid is denoised and judged. */
+async function generateImages(page, word) {
+  if (word !== undefined) await page.fill('#class', word);
+  const before = await page.evaluate(() => Number(document.body.dataset.denoised || 0));
+  await page.click('#generate');
+  await page.waitForFunction((n) => Number(document.body.dataset.denoised || 0) > n, before, { timeout: 300_000 });
+}
+
+describe('CPU path', () => {
+  let browser;
+  before(async () => { browser = await launch({ gpu: false }); });
+  after(() => browser.close());
+
+  test('loads the pretrained model; Step lowers t by one and changes the images; the slider scrubs back', async () => {
+    const page = await openPage(browser, view('dsteps=1000&count=4'));
+    assert.match(await page.textContent('#diff-model'), /preentrenado en «Dígitos \(MNIST\)»/);
+    await stepOnce(page);
+    const first = await grid(page);
+    assert.deepEqual([first.t, first.position], [998, 1]);
+    await stepOnce(page);
+    const second = await grid(page);
+    assert.deepEqual([second.t, second.position], [997, 2]);
+    assert.notEqual(second.checksum, first.checksum, 'the images changed');
+    await page.fill('#t-slider', '0');
+    await page.dispatchEvent('#t-slider', 'input');
+    const start = await grid(page);
+    assert.deepEqual([start.t, start.position], [999, 0]);
+    assert.notEqual(start.checksum, second.checksum);
+    await page.fill('#t-slider', '2');
+    await page.dispatchEvent('#t-slider', 'input');
+    assert.equal((await grid(page)).checksum, second.checksum, 'scrubbing forward shows the same step again');
+    await page.click('#samples', { position: { x: 100, y: 10 } }); // the second sample
+    await shot(page, 'cpu-diffusion-stepped');
+  });
+
+  test('"siete" gives images the judge labels 7 at least 7 times out of 10', async () => {
+    const page = await openPage(browser, view('dsteps=10&count=10&seed=3'));
+    await generateImages(page, 'siete');
+    const { asked, seen } = JSON.parse(await page.evaluate(() => document.body.dataset.judged));
+    assert.deepEqual(asked, Array(10).fill(7));
+    const sevens = seen.filter((c) => c === 7).length;
+    assert.ok(sevens >= 7, `judge saw ${seen}`);
+    assert.match(await page.textContent('#judge-verdict'), /El juez/);
+    assert.match(page.url(), /class=siete/);
+    await shot(page, 'cpu-diffusion-siete');
+  });
+
+  test('an unknown word lists the accepted ones, in the page language', async () => {
+    const page = await openPage(browser, view('idata=fashion'));
+    await page.fill('#class', 'gato');
+    await page.click('#generate');
+    await page.waitForFunction(() => document.getElementById('diff-message').textContent.length > 0);
+    const message = await page.textContent('#diff-message');
+    assert.match(message, /No conozco «gato»/);
+    assert.match(message, /vestido/);
+    await shot(page, 'cpu-diffusion-unknown-word');
+  });
+
+  test('a copied link reproduces the same images in a new page', async () => {
+    const page = await openPage(browser, view('dsteps=4&count=6'));
+    await setControl(page, 'seed', '77');
+    await generateImages(page, 'zero');
+    const first = await grid(page);
+    await page.click('#copy-link');
+    const link = await page.$eval('#share-status', (s) => s.dataset.url);
+    assert.match(link, /view=diffusion/);
+    assert.match(link, /seed=77/);
+    const again = await openPage(browser, link.replace('?', '?backend=cpu&'));
+    assert.equal(await again.inputValue('#class'), 'zero');
+    await generateImages(again);
+    assert.equal((await grid(again)).checksum, first.checksum);
+  });
+
+  test('the forward process noises a real image as t grows', async () => {
+    const page = await openPage(browser, view(''));
+    await page.click('#forward summary');
+    await page.waitForFunction(() => document.getElementById('fwd-status').textContent.includes('x_t ='), null, { timeout: 60_000 });
+    await page.fill('#fwd-t', '999');
+    await page.dispatchEvent('#fwd-t', 'input');
+    await page.waitForFunction(() => document.getElementById('fwd-status').textContent.startsWith('x_t = 0.0'), null, { timeout: 60_000 });
+    await shot(page, 'cpu-diffusion-forward');
+  });
+
+  test('training steps in the page lower the loss and show previews', async () => {
+    const page = await openPage(browser, view('steps=12&batch=8&tseed=5'));
+    await train(page);
+    const losses = JSON.parse(await page.$eval('#loss-chart', (c) => c.dataset.losses));
+    assert.equal(losses.length, 6);
+    assert.ok(losses.at(-1) < losses[0], `loss ${losses}`);
+    assert.match(await page.textContent('#train-status'), /Paso 12 de 12/);
+    assert.equal(await page.$eval('#preview', (c) => c.dataset.step), '12');
+    assert.match(page.url(), /trained=12/);
+    await shot(page, 'cpu-diffusion-trained');
+  });
+});
+
+describe('WebGPU path (SwiftShader)', () => {
+  let browser;
+  before(async () => { browser = await launch({ gpu: true }); });
+  after(() => browser.close());
+
+  test('one denoising step on the GPU', async () => {
+    const page = await openPage(browser, `${server.url}#v=1&view=diffusion&dsteps=1000&count=2&lang=en`);
+    assert.match(await page.textContent('#backend'), /WebGPU/);
+    await stepOnce(page);
+    assert.deepEqual(await grid(page).then((g) => [g.t, g.position]), [998, 1]);
+    await shot(page, 'webgpu-diffusion-step');
+  });
+});

@@ -81,10 +81,10 @@ describe('CPU path', () => {
     const first = await grid(page);
     await page.click('#copy-link');
     const link = await page.$eval('#share-status', (s) => s.dataset.url);
-    assert.match(link, /view=diffusion/);
+    assert.match(link, /view=diffusion/, link);
     assert.match(link, /seed=77/);
     const again = await openPage(browser, link.replace('?', '?backend=cpu&'));
-    assert.equal(await again.inputValue('#class'), 'zero');
+    assert.equal(await again.inputValue('#class'), 'zero', `${link} -> ${again.url()}`);
     await generateImages(again);
     assert.equal((await grid(again)).checksum, first.checksum);
   });

@@ -119,7 +119,8 @@ export async function mountDiffusion(root, { call, listeners, spec, updateSpec, 
   const sampling = ['class', 'guide', 'sampler', 'dsteps', 'count', 'seed'];
   const training = ['size', 'sched', 'tmax', 'lr', 'batch', 'steps', 'tseed'];
   function readSpecIntoControls(values) {
-    for (const f of ['idata', ...sampling, ...training]) $(f).value = values[f];
+    // The control being edited keeps what the student is typing; it is saved on change.
+    for (const f of ['idata', ...sampling, ...training]) if ($(f) !== document.activeElement) $(f).value = values[f];
     if (values.size === 'small') $('size').value = 'tiny';
     $('guide-value').textContent = Number(values.guide).toFixed(1);
   }

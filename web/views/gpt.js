@@ -96,9 +96,11 @@ export async function mountGpt(root, { call, listeners, spec, updateSpec, t, sho
   // ---- controls <-> spec ---------------------------------------------------------------
   const fields = ['temp', 'topk', 'topp', 'len', 'seed', 'data', 'size', 'lr', 'batch', 'ctx', 'tseed', 'steps'];
   function readSpecIntoControls(v) {
-    fields.forEach((f) => { $(f).value = v[f]; });
-    $('prompt').value = v.prompt;
-    $('custom-text').value = v.text;
+    // The control being edited keeps what the student is typing; it is saved on change.
+    const put = (id, value) => { if ($(id) !== document.activeElement) $(id).value = value; };
+    fields.forEach((f) => put(f, v[f]));
+    put('prompt', v.prompt);
+    put('custom-text', v.text);
     $('temp-value').textContent = Number(v.temp).toFixed(2);
     $('custom-box').hidden = v.data !== 'custom';
   }

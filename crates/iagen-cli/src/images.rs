@@ -138,7 +138,7 @@ pub fn train_diffusion(args: &Args) -> Result<(), String> {
         trainer.inference_model().num_params()
     );
     let started = Instant::now();
-    let (mut trained, mut recent) = (0, Vec::new());
+    let (mut trained, mut recent, mut loss) = (0, Vec::new(), f32::NAN);
     for step in 0..steps {
         if started.elapsed().as_secs_f32() > time_limit {
             println!("time limit reached after {step} steps");
@@ -148,16 +148,15 @@ pub fn train_diffusion(args: &Args) -> Result<(), String> {
         let images = train.random_batch(trainer.rng(), batch);
         recent.push(scalar(trainer.step(&images).loss));
         trained = step + 1;
-        if trained % 100 == 0 {
-            let mean = recent.iter().sum::<f32>() / recent.len() as f32;
+        if trained % 100 == 0 || trained == steps {
+            loss = recent.iter().sum::<f32>() / recent.len() as f32;
             println!(
-                "step {trained:>6}  loss {mean:.4}  {:.0} s",
+                "step {trained:>6}  loss {loss:.4}  {:.0} s",
                 started.elapsed().as_secs_f32()
             );
             recent.clear();
         }
     }
-    let loss = recent.iter().sum::<f32>() / recent.len().max(1) as f32;
     println!("wall time {:.0} s", started.elapsed().as_secs_f32());
     let manifest = DiffusionManifest {
         config,

@@ -38,7 +38,7 @@ struct State {
     pretrained: Option<UNet>,
     denoiser: Option<Denoiser>,
     judge: Option<Judge>,
-    /// Real held-out images, for the forward process.
+    /// Real training images, for the forward process.
     real: Option<ImageSet>,
 }
 
@@ -150,22 +150,22 @@ impl DiffusionSession {
             .with_schedule(schedule.to_string())
             .with_timesteps(timesteps)
             .with_seed(seed as u64);
-        let (train, held) = image_set(&records)?.split(HELD_OUT);
+        let (train, _) = image_set(&records)?.split(HELD_OUT);
         let mut state = State::new(image_data(data)?, config);
+        state.real = Some(train.clone());
         state.training = Some(Training {
             trainer: Trainer::new(&state.config, lr, &device()?),
             images: train,
             batch,
         });
-        state.real = Some(held);
         Ok(DiffusionSession {
             state: Rc::new(RefCell::new(state)),
         })
     }
 
-    /// Real images (the held-out tenth of `records`) for the forward process.
+    /// Real images (the training part of `records`) for the forward process.
     pub fn set_images(&self, records: Vec<u8>) -> Result<(), JsError> {
-        self.state.borrow_mut().real = Some(image_set(&records)?.split(HELD_OUT).1);
+        self.state.borrow_mut().real = Some(image_set(&records)?.split(HELD_OUT).0);
         Ok(())
     }
 
@@ -333,7 +333,7 @@ impl DiffusionSession {
         })
     }
 
-    /// The forward process on real image `index` (of the held-out images): resolves to `{x0,
+    /// The forward process on real training image `index`: resolves to `{x0,
     /// xt, label, count}` with x_t drawn from q(x_t | x_0) with noise from `seed`.
     pub fn noised(&self, index: usize, t: usize, seed: u32) -> Promise {
         let state = self.state.clone();

@@ -246,7 +246,7 @@ export async function mountDiffusion(root, { call, listeners, spec, updateSpec, 
       drawImages(grid, pixels, state.count, cols(), SCALE, state.selected);
       grid.dataset.checksum = String(Math.round(pixels.reduce((a, p, i) => a + p * ((i % 97) + 1), 0) * 1000));
     } else {
-      grid.width = 0;
+      grid.width = grid.height = 0;
     }
     drawSelected();
     drawSchedule();
@@ -255,7 +255,7 @@ export async function mountDiffusion(root, { call, listeners, spec, updateSpec, 
   function slice(arr, k) { return arr.subarray(k * 784, (k + 1) * 784); }
   function drawSelected() {
     if (!state.traj.length) {
-      for (const id of ['sel-xt', 'sel-x0', 'sel-eps', 'thumbs']) $(id).width = 0;
+      for (const id of ['sel-xt', 'sel-x0', 'sel-eps', 'thumbs']) $(id).width = $(id).height = 0;
       return;
     }
     const k = Math.min(state.selected, state.count - 1);

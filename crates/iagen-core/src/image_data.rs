@@ -34,7 +34,7 @@ pub enum ImageSetError {
 
 impl ImageSet {
     pub fn from_records(bytes: &[u8], classes: usize) -> Result<Self, ImageSetError> {
-        if bytes.is_empty() || bytes.len() % RECORD != 0 {
+        if bytes.is_empty() || !bytes.len().is_multiple_of(RECORD) {
             return Err(ImageSetError::Truncated(bytes.len()));
         }
         let mut set = Self {

@@ -85,7 +85,10 @@ pub struct UNet {
 
 impl DiffusionConfig {
     pub fn init(&self, device: &Device) -> UNet {
-        assert!(self.channels % 8 == 0, "channels must be a multiple of 8");
+        assert!(
+            self.channels.is_multiple_of(8),
+            "channels must be a multiple of 8"
+        );
         device.seed(self.seed);
         let (c, e) = (self.channels, 4 * self.channels);
         UNet {

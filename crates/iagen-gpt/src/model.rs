@@ -43,7 +43,7 @@ pub struct Gpt {
 impl GptConfig {
     pub fn init(&self, device: &Device) -> Gpt {
         assert!(
-            self.n_embd % self.n_head == 0,
+            self.n_embd.is_multiple_of(self.n_head),
             "n_embd must be a multiple of n_head"
         );
         device.seed(self.seed);

@@ -177,14 +177,13 @@ fn load_diffusion_files(
     Ok((manifest, model))
 }
 
-/// Generate images for `labels`, DDIM/DDPM with `k` steps; bytes `n × 784`.
+/// Generate images for `labels` (with `s`'s sampler, steps and guidance, the noise from
+/// `seed`); bytes `n × 784`.
 fn generate(
     model: &UNet,
     manifest: &DiffusionManifest,
     labels: &[Option<usize>],
-    sampler: Sampler,
-    k: usize,
-    guidance: f64,
+    s: &SampleArgs,
     seed: u64,
     device: &Device,
 ) -> Vec<u8> {
@@ -193,9 +192,9 @@ fn generate(
         schedule,
         labels,
         model.null_class(),
-        sampler,
-        k,
-        guidance,
+        s.sampler,
+        s.k,
+        s.guidance,
         seed,
         device,
     );
@@ -242,16 +241,7 @@ pub fn sample_diffusion(args: &Args) -> Result<(), String> {
     let n: usize = args.get("n", 16)?;
     let s = sample_args(args)?;
     let started = Instant::now();
-    let images = generate(
-        &model,
-        &manifest,
-        &vec![label; n],
-        s.sampler,
-        s.k,
-        s.guidance,
-        s.seed,
-        &device,
-    );
+    let images = generate(&model, &manifest, &vec![label; n], &s, s.seed, &device);
     let out = args.required("out")?;
     write_bytes(
         &out,
@@ -295,9 +285,7 @@ pub fn eval_diffusion(args: &Args) -> Result<(), String> {
             &model,
             &manifest,
             &labels,
-            s.sampler,
-            s.k,
-            s.guidance,
+            &s,
             s.seed + start as u64,
             &device,
         );
@@ -330,9 +318,7 @@ pub fn eval_diffusion(args: &Args) -> Result<(), String> {
             &model,
             &manifest,
             &labels,
-            s.sampler,
-            s.k,
-            1.0,
+            &s, // without labels there is nothing to guide
             s.seed + 1_000_000 + start as u64,
             &device,
         );

@@ -7,6 +7,19 @@ export function html(strings, ...values) {
   return template.content;
 }
 
+// Train / Pause / One step / Reset, the progress bar and the status lines every training
+// panel has (the views wire them up by these ids).
+export const TRAINING_BUTTONS = `
+    <div class="controls">
+      <button id="train" data-i18n="train.train"></button>
+      <button id="pause" class="secondary" data-i18n="train.pause" disabled></button>
+      <button id="step" class="secondary" data-i18n="train.step"></button>
+      <button id="reset" class="secondary" data-i18n="train.reset"></button>
+    </div>
+    <div class="progress"><div id="progress-bar"></div></div>
+    <p class="status" id="train-status"></p>
+    <p class="message" id="train-message"></p>`;
+
 // Model-changing work (load, train, generate, reset) runs one job at a time, in click order,
 // so a fast second click never swaps the worker's model under a running job. A job starts
 // after every control change made before it was queued has reached the link.

@@ -1,4 +1,4 @@
-import { html, jobQueue, drawLossChart, drawImages } from './common.js';
+import { html, jobQueue, drawLossChart, TRAINING_BUTTONS, drawImages } from './common.js';
 
 // The diffusion view: denoise a grid of samples step by step (and scrub back), see x_t, the
 // predicted x̂_0 and ε̂ of one sample, the noise schedule, the forward process on real
@@ -81,15 +81,7 @@ export async function mountDiffusion(root, { call, listeners, spec, updateSpec, 
       <label><span data-i18n="train.seed"></span><span><input id="tseed" type="number" min="0" max="4294967295" step="1">
         <button id="tdice" class="secondary" data-i18n-title="gen.dice" aria-label="dice">⚄</button></span></label>
     </div>
-    <div class="controls">
-      <button id="train" data-i18n="train.train"></button>
-      <button id="pause" class="secondary" data-i18n="train.pause" disabled></button>
-      <button id="step" class="secondary" data-i18n="train.step"></button>
-      <button id="reset" class="secondary" data-i18n="train.reset"></button>
-    </div>
-    <div class="progress"><div id="progress-bar"></div></div>
-    <p class="status" id="train-status"></p>
-    <p class="message" id="train-message"></p>
+    ${TRAINING_BUTTONS}
     <h3><span data-i18n="diff.loss"></span></h3>
     <canvas id="loss-chart" class="wide" width="760" height="200"></canvas>
     <h3 id="preview-title"></h3>

@@ -1,4 +1,4 @@
-import { html, jobQueue, drawLossChart } from './common.js';
+import { html, jobQueue, drawLossChart, TRAINING_BUTTONS } from './common.js';
 
 // The GPT view: generate with a pretrained or freshly trained tiny GPT, look at the
 // next-character probabilities and the attention maps, and train one live.
@@ -63,15 +63,7 @@ export async function mountGpt(root, { call, listeners, spec, updateSpec, t, sho
     </div>
     <label class="controls" id="custom-box" style="display:block" hidden><span data-i18n="train.text"></span>
       <textarea id="custom-text" rows="4" data-i18n-placeholder="train.text.placeholder"></textarea></label>
-    <div class="controls">
-      <button id="train" data-i18n="train.train"></button>
-      <button id="pause" class="secondary" data-i18n="train.pause" disabled></button>
-      <button id="step" class="secondary" data-i18n="train.step"></button>
-      <button id="reset" class="secondary" data-i18n="train.reset"></button>
-    </div>
-    <div class="progress"><div id="progress-bar"></div></div>
-    <p class="status" id="train-status"></p>
-    <p class="message" id="train-message"></p>
+    ${TRAINING_BUTTONS}
     <h3><span data-i18n="train.loss"></span> <span class="legend"><span class="swatch" style="background:var(--accent)"></span><span data-i18n="train.loss.train"></span><span class="swatch" style="background:var(--val)"></span><span data-i18n="train.loss.val"></span> · <span data-i18n="train.loss.units"></span></span></h3>
     <canvas id="loss-chart" class="wide" width="760" height="220"></canvas>
     <h3 id="sample-title"></h3>

@@ -182,20 +182,7 @@ impl GptSession {
                 }
                 (sum, trainer.steps())
             };
-            let loss = match sum {
-                Some(t) => read::scalar(t).await? / steps as f32,
-                None => f32::NAN,
-            };
-            #[derive(Serialize)]
-            struct Out {
-                step: usize,
-                loss: Option<f32>,
-            }
-            // JSON has no NaN: a diverged loss travels as null.
-            Ok(serde_wasm(&Out {
-                step,
-                loss: loss.is_finite().then_some(loss),
-            }))
+            Ok(read::chunk_outcome(sum, steps, step).await?)
         })
     }
 

@@ -2,7 +2,10 @@
 //! synchronous one panics or hangs), so every read in the shell goes through here.
 
 use burn::prelude::*;
-use wasm_bindgen::JsError;
+use serde::Serialize;
+use wasm_bindgen::{JsError, JsValue};
+
+use crate::backend::serde_wasm;
 
 pub async fn floats<const D: usize>(t: Tensor<D>) -> Result<Vec<f32>, JsError> {
     let data = t
@@ -15,4 +18,26 @@ pub async fn floats<const D: usize>(t: Tensor<D>) -> Result<Vec<f32>, JsError> {
 
 pub async fn scalar(t: Tensor<1>) -> Result<f32, JsError> {
     Ok(floats(t).await?[0])
+}
+
+/// What a chunk of `steps` training steps tells the page: `{step, loss}`, the mean of the
+/// summed losses `sum`, or `null` when training diverged (JSON has no NaN).
+pub async fn chunk_outcome(
+    sum: Option<Tensor<1>>,
+    steps: usize,
+    step: usize,
+) -> Result<JsValue, JsError> {
+    let loss = match sum {
+        Some(t) => scalar(t).await? / steps as f32,
+        None => f32::NAN,
+    };
+    #[derive(Serialize)]
+    struct Out {
+        step: usize,
+        loss: Option<f32>,
+    }
+    Ok(serde_wasm(&Out {
+        step,
+        loss: loss.is_finite().then_some(loss),
+    }))
 }

@@ -124,13 +124,26 @@ pub fn train_diffusion(args: &Args) -> Result<(), String> {
     let batch: usize = args.get("batch", 64)?;
     let lr: f64 = args.get("lr", 2e-3)?;
     let time_limit: f32 = args.get("time-limit", f32::INFINITY)?;
-    let config = DiffusionConfig::preset(size)
-        .with_seed(args.get("seed", 42)?)
-        .with_timesteps(args.get("timesteps", 1000)?)
-        .with_schedule(args.get("schedule", "cosine".to_string())?);
     let device = device(args)?;
+    // `--init PREFIX` continues a saved model (its config; a new seed for the new draws).
+    let (config, mut trainer, earlier) = match args.required("init") {
+        Ok(prefix) => {
+            let (manifest, model) = load_diffusion_files(&prefix, &device)?;
+            let seed = args.get("seed", manifest.config.seed + 1)?;
+            let config = manifest.config.with_seed(seed);
+            let trainer = Trainer::from_model(model, &config, lr, &device);
+            (config, trainer, manifest.steps)
+        }
+        Err(_) => {
+            let config = DiffusionConfig::preset(size)
+                .with_seed(args.get("seed", 42)?)
+                .with_timesteps(args.get("timesteps", 1000)?)
+                .with_schedule(args.get("schedule", "cosine".to_string())?);
+            let trainer = Trainer::new(&config, lr, &device);
+            (config, trainer, 0)
+        }
+    };
     let (train, _) = set.split(HELD_OUT);
-    let mut trainer = Trainer::new(&config, lr, &device);
     println!(
         "{}: {} training images, {} parameters",
         data.name(),
@@ -161,7 +174,7 @@ pub fn train_diffusion(args: &Args) -> Result<(), String> {
     let manifest = DiffusionManifest {
         config,
         data: data.name().to_string(),
-        steps: trained,
+        steps: earlier + trained,
         batch,
         loss,
     };

@@ -51,7 +51,7 @@ export async function mountDiffusion(root, { call, listeners, spec, updateSpec, 
         <p class="help" data-i18n="diff.selected.help"></p>
         <h3 data-i18n="diff.schedule"></h3>
         <canvas id="schedule" width="380" height="170"></canvas>
-        <p class="legend"><span class="swatch" style="background:#3d5afe"></span>ᾱ<sub>t</sub><span class="swatch" style="background:#e07a00"></span>β<sub>t</sub> (×1/máx)<span class="swatch" style="background:#1b7f4c"></span>log₁₀ SNR</p>
+        <p class="legend"><span class="swatch" style="background:#3d5afe"></span>ᾱ<sub>t</sub><span class="swatch" style="background:#e07a00"></span>β<sub>t</sub>/β<sub>max</sub><span class="swatch" style="background:#1b7f4c"></span>log₁₀ SNR</p>
       </div>
     </div>
     <details id="forward">

@@ -48,5 +48,7 @@ train-models:
     cargo run -p iagen-cli -- train gpt --name shakespeare --data web/assets/data/shakespeare.txt --out web/assets/models/shakespeare --size small --ctx 128 --batch 32 --steps 5000 --lr 2e-3
     cargo run -p iagen-cli -- train judge --data mnist --steps 1500 --out web/assets/models/judge-mnist
     cargo run -p iagen-cli -- train judge --data fashion --steps 2500 --out web/assets/models/judge-fashion
-    cargo run -p iagen-cli -- train diffusion --data mnist --size nano --steps 2000 --batch 32 --lr 2e-3 --out web/assets/models/diffusion-mnist
-    cargo run -p iagen-cli -- train diffusion --data fashion --size nano --steps 2000 --batch 32 --lr 2e-3 --out web/assets/models/diffusion-fashion
+    cargo run -p iagen-cli -- train diffusion --data mnist --size nano --steps 2000 --batch 32 --lr 2e-3 --out target/diffusion-mnist-base
+    cargo run -p iagen-cli -- train diffusion --data mnist --init target/diffusion-mnist-base --steps 2000 --batch 32 --lr 1e-3 --out web/assets/models/diffusion-mnist
+    cargo run -p iagen-cli -- train diffusion --data fashion --size nano --steps 2000 --batch 32 --lr 2e-3 --out target/diffusion-fashion-base
+    cargo run -p iagen-cli -- train diffusion --data fashion --init target/diffusion-fashion-base --steps 2000 --batch 32 --lr 1e-3 --out web/assets/models/diffusion-fashion

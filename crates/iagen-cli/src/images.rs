@@ -20,9 +20,6 @@ use crate::args::Args;
 use crate::host::{device, lr_scale, read_bytes, scalar, write_bytes};
 use crate::model_files;
 
-/// The held-out tenth of every image set.
-const HELD_OUT: f32 = 0.1;
-
 fn image_data(name: &str) -> Result<ImageData, String> {
     ImageData::from_name(name).ok_or_else(|| format!("--data {name}: mnist or fashion"))
 }
@@ -61,7 +58,7 @@ pub fn train_judge(args: &Args) -> Result<(), String> {
     let lr: f64 = args.get("lr", 2e-3)?;
     let config = JudgeConfig::new().with_seed(args.get("seed", 7)?);
     let device = device(args)?;
-    let (train, held) = set.split(HELD_OUT);
+    let (train, held) = set.split_held_out();
     let mut trainer = JudgeTrainer::new(&config, lr, &device);
     let mut rng = Rng::new(config.seed);
     let started = Instant::now();
@@ -105,7 +102,7 @@ pub fn eval_judge(args: &Args) -> Result<(), String> {
     let device = device(args)?;
     let (_, judge) = load_judge_files(&args.required("model")?, &device)?;
     let (data, set) = image_set(args)?;
-    let (_, held) = set.split(HELD_OUT);
+    let (_, held) = set.split_held_out();
     let accuracy = judge_accuracy(&judge, &held, &device);
     println!(
         "{}: held-out accuracy {:.2} %",
@@ -143,7 +140,7 @@ pub fn train_diffusion(args: &Args) -> Result<(), String> {
             (config, trainer, 0)
         }
     };
-    let (train, _) = set.split(HELD_OUT);
+    let (train, _) = set.split_held_out();
     println!(
         "{}: {} training images, {} parameters",
         data.name(),

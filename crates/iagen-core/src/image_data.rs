@@ -7,6 +7,8 @@ use crate::rng::Rng;
 pub const SIDE: usize = 28;
 pub const PIXELS: usize = SIDE * SIDE;
 const RECORD: usize = 1 + PIXELS;
+/// The share of every image set held out (its tail): no model trains on it.
+const HELD_OUT: f32 = 0.1;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct ImageSet {
@@ -64,6 +66,11 @@ impl ImageSet {
 
     pub fn image(&self, index: usize) -> &[u8] {
         &self.pixels[index * PIXELS..(index + 1) * PIXELS]
+    }
+
+    /// (training head, held-out tail): the split every model and judge uses.
+    pub fn split_held_out(&self) -> (ImageSet, ImageSet) {
+        self.split(HELD_OUT)
     }
 
     /// (training head, held-out tail of `fraction`).

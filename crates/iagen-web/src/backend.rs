@@ -77,6 +77,11 @@ pub async fn init_backend(try_gpu: bool) -> Result<JsValue, JsError> {
     Ok(serde_wasm(&info))
 }
 
+/// Any error as a JavaScript `Error` with its message.
+pub fn js_err(e: impl std::fmt::Display) -> JsError {
+    JsError::new(&e.to_string())
+}
+
 /// Plain data to a JS value, through JSON (small payloads only).
 pub fn serde_wasm<T: Serialize>(value: &T) -> JsValue {
     let json = serde_json::to_string(value).expect("serialisable");

@@ -19,11 +19,8 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
-use crate::backend::{device, serde_wasm};
+use crate::backend::{device, js_err, serde_wasm};
 use crate::read;
-
-/// The held-out tenth of every image set (as in the CLI).
-const HELD_OUT: f32 = 0.1;
 
 struct Training {
     trainer: Trainer,
@@ -38,17 +35,14 @@ struct State {
     pretrained: Option<UNet>,
     denoiser: Option<Denoiser>,
     judge: Option<Judge>,
-    /// Real training images, for the forward process.
+    /// Real training images for the forward process of a pretrained model (a training
+    /// session uses its own).
     real: Option<ImageSet>,
 }
 
 #[wasm_bindgen]
 pub struct DiffusionSession {
     state: Rc<RefCell<State>>,
-}
-
-fn js_err(e: impl std::fmt::Display) -> JsError {
-    JsError::new(&e.to_string())
 }
 
 fn image_data(name: &str) -> Result<ImageData, JsError> {
@@ -72,6 +66,14 @@ impl State {
             (Some(training), _) => training.trainer.inference_model(),
             (None, Some(model)) => model.clone(),
             (None, None) => unreachable!("a session has a model"),
+        }
+    }
+
+    /// The real training images the forward process noises, once loaded.
+    fn real_images(&self) -> Option<&ImageSet> {
+        match &self.training {
+            Some(training) => Some(&training.images),
+            None => self.real.as_ref(),
         }
     }
 
@@ -101,21 +103,18 @@ struct Info {
     snr: Vec<f32>,
 }
 
-/// The class a typed word names in data set `data`: `{class}` or `{class: null, accepted}`
-/// listing the words the page accepts, in `lang`.
+/// The class a typed word names in data set `data`: `{class, accepted}`, `class` null when
+/// the word names none; `accepted` lists the words the page accepts, in `lang`.
 #[wasm_bindgen]
 pub fn class_of_word(data: &str, word: &str, lang: &str) -> Result<JsValue, JsError> {
     let data = image_data(data)?;
     #[derive(Serialize)]
     struct Out {
         class: Option<usize>,
-        name: Option<&'static str>,
         accepted: Vec<String>,
     }
-    let class = data.parse_class(word);
     Ok(serde_wasm(&Out {
-        class,
-        name: class.map(|c| data.class_name(c, lang)),
+        class: data.parse_class(word),
         accepted: data.accepted_words(lang),
     }))
 }
@@ -150,9 +149,8 @@ impl DiffusionSession {
             .with_schedule(schedule.to_string())
             .with_timesteps(timesteps)
             .with_seed(seed as u64);
-        let (train, _) = image_set(&records)?.split(HELD_OUT);
+        let (train, _) = image_set(&records)?.split_held_out();
         let mut state = State::new(image_data(data)?, config);
-        state.real = Some(train.clone());
         state.training = Some(Training {
             trainer: Trainer::new(&state.config, lr, &device()?),
             images: train,
@@ -165,12 +163,12 @@ impl DiffusionSession {
 
     /// Real images (the training part of `records`) for the forward process.
     pub fn set_images(&self, records: Vec<u8>) -> Result<(), JsError> {
-        self.state.borrow_mut().real = Some(image_set(&records)?.split(HELD_OUT).0);
+        self.state.borrow_mut().real = Some(image_set(&records)?.split_held_out().0);
         Ok(())
     }
 
     pub fn has_images(&self) -> bool {
-        self.state.borrow().real.is_some()
+        self.state.borrow().real_images().is_some()
     }
 
     /// The judge for this data set: its manifest (JSON) and weights.
@@ -328,7 +326,7 @@ impl DiffusionSession {
         future_to_promise(async move {
             let (x0, xt, label, count) = {
                 let s = state.borrow();
-                let real = s.real.as_ref().ok_or_else(|| js_err("no images loaded"))?;
+                let real = s.real_images().ok_or_else(|| js_err("no images loaded"))?;
                 let index = index % real.len();
                 let batch = real.batch(&[index]);
                 let device = device()?;

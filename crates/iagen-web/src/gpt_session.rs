@@ -15,7 +15,7 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
-use crate::backend::{device, serde_wasm};
+use crate::backend::{device, js_err, serde_wasm};
 use crate::read;
 
 /// Share of the training text held out for the validation loss.
@@ -56,10 +56,6 @@ struct Info {
 }
 
 type Top = Vec<(String, f32)>;
-
-fn js_err(e: impl std::fmt::Display) -> JsError {
-    JsError::new(&e.to_string())
-}
 
 fn params(temperature: f32, top_k: usize, top_p: f32) -> SamplingParams {
     SamplingParams {

@@ -144,7 +144,6 @@ export async function mountDiffusion(root, { call, listeners, spec, updateSpec, 
     describeModel();
     const info = await call('diffLoad', { data: v().idata });
     state.model = { kind: 'pretrained', info, manifest: info.manifest };
-    state.fwdLoaded = false;
     describeModel();
     resetTrajectory();
   }
@@ -320,14 +319,17 @@ export async function mountDiffusion(root, { call, listeners, spec, updateSpec, 
     document.body.dataset.judged = JSON.stringify({ asked: state.labels, seen: state.verdict });
     drawVerdict();
   }
+  /** A grid to denoise: the current one, or a new one when none is started or it is clean. */
+  async function ensureStarted() {
+    const finished = state.traj.length && state.traj.at(-1).after < 0;
+    return (state.started && !finished) || startDenoising();
+  }
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
   async function play() {
     state.playing = true;
     $('play').textContent = t('diff.pause');
     try {
-      if (!state.started || (state.traj.length && state.traj.at(-1).after < 0)) {
-        if (!(await startDenoising())) return;
-      }
+      if (!(await ensureStarted())) return;
       while (state.playing) {
         const started = performance.now();
         if (!(await stepOnce())) break;
@@ -355,9 +357,7 @@ export async function mountDiffusion(root, { call, listeners, spec, updateSpec, 
     state.playing = false;
     exclusive(async () => {
       try {
-        if (!state.started || (state.traj.length && state.traj.at(-1).after < 0)) {
-          if (!(await startDenoising())) return;
-        }
+        if (!(await ensureStarted())) return;
         // Stepping from a scrubbed-back position continues from the newest step.
         await stepOnce();
       } catch (err) {
@@ -416,7 +416,6 @@ export async function mountDiffusion(root, { call, listeners, spec, updateSpec, 
     state.model = { kind: 'trained', info };
     state.history = [];
     state.trained = 0;
-    state.fwdLoaded = false;
     resetTrajectory();
     describeModel();
   }

@@ -1,7 +1,7 @@
 // The diffusion view as a student uses it, on the CPU path and on the WebGPU path (SwiftShader).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, setControl, shot, startServer, train } from './harness.mjs';
+import { copyLink, launch, openPage, setControl, shot, startServer, train } from './harness.mjs';
 
 let server;
 before(async () => { server = await startServer(); });
@@ -79,8 +79,7 @@ describe('CPU path', () => {
     await setControl(page, 'seed', '77');
     await generateImages(page, 'zero');
     const first = await grid(page);
-    await page.click('#copy-link');
-    const link = await page.$eval('#share-status', (s) => s.dataset.url);
+    const link = await copyLink(page);
     assert.match(link, /view=diffusion/, link);
     assert.match(link, /seed=77/);
     const again = await openPage(browser, link.replace('?', '?backend=cpu&'));

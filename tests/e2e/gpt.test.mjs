@@ -1,7 +1,7 @@
 // The GPT view as a student uses it, on the WebGPU path (SwiftShader) and on the CPU path.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { generate, launch, openPage, setControl, shot, startServer, train } from './harness.mjs';
+import { copyLink, generate, launch, openPage, setControl, shot, startServer, train } from './harness.mjs';
 
 let server;
 before(async () => { server = await startServer(); });
@@ -55,8 +55,7 @@ describe('CPU path', () => {
     await setControl(page, 'lr', '0.01');
     await train(page);
     const first = await generate(page, { prompt: 'En', len: 60, seed: 5 });
-    await page.click('#copy-link');
-    const link = await page.$eval('#share-status', (s) => s.dataset.url);
+    const link = await copyLink(page);
     assert.match(link, /trained=20/);
     assert.match(link, /lr=0.01/);
     assert.match(link, /tseed=11/);

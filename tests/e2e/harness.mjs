@@ -73,6 +73,13 @@ export async function generate(page, { prompt, len, seed } = {}) {
   return page.evaluate(() => [...document.querySelectorAll('#output span.ch')].map((s) => s.textContent).join(''));
 }
 
+/** Click "Copy link" and return the link once the page has it (after the clipboard write). */
+export async function copyLink(page) {
+  await page.click('#copy-link');
+  await page.waitForFunction(() => document.getElementById('share-status').dataset.url);
+  return page.$eval('#share-status', (s) => s.dataset.url);
+}
+
 /** Set a control to a non-default value as a user would; waits until the link holds it. */
 export async function setControl(page, id, value) {
   const tag = await page.$eval(`#${id}`, (el) => el.tagName);

@@ -7,7 +7,10 @@ const VIEWS = { gpt: mountGpt, diffusion: mountDiffusion };
 
 const params = new URLSearchParams(location.search);
 const embed = params.get('embed') === '1';
-const forceCpu = params.get('backend') === 'cpu';
+// Set when this tab lost its WebGPU device: the page reloads on the CPU and says why.
+const GPU_LOST_KEY = 'iagen.gpuLost';
+const gpuLost = sessionStorage.getItem(GPU_LOST_KEY);
+const forceCpu = params.get('backend') === 'cpu' || gpuLost !== null;
 
 // ---- worker RPC -----------------------------------------------------------------------
 const worker = new Worker('worker.js', { type: 'module' });
@@ -15,6 +18,7 @@ const pending = new Map();
 const listeners = new Set();
 let nextId = 1;
 worker.onmessage = ({ data }) => {
+  if (data.event === 'gpulost') return restartOnCpu(data.message);
   if (data.event) return listeners.forEach((fn) => fn(data));
   const { resolve, reject } = pending.get(data.id);
   pending.delete(data.id);
@@ -24,6 +28,12 @@ function call(method, args) {
   const id = nextId++;
   worker.postMessage({ id, method, args });
   return new Promise((resolve, reject) => pending.set(id, { resolve, reject }));
+}
+
+// The link holds the experiment (trained steps included), so a reload restores it on the CPU.
+function restartOnCpu(message) {
+  sessionStorage.setItem(GPU_LOST_KEY, message);
+  location.reload();
 }
 
 // ---- language -------------------------------------------------------------------------
@@ -112,6 +122,7 @@ async function main() {
   translatePage();
 
   backend = await call('init', { forceCpu });
+  if (gpuLost !== null) backend = { kind: 'cpu', why: 'lost', error: gpuLost };
   drawBackend();
   document.body.dataset.backend = backend.kind;
 

@@ -34,12 +34,29 @@ async function fetchText(url) {
   return response.text();
 }
 
+// Burn asks the adapter for its device inside the wasm; wrapping requestDevice lets the
+// worker watch that device's `lost` promise (driver reset, GPU process crash) and tell the
+// page, which then restarts on the CPU.
+let onGpu = false;
+function watchDeviceLoss() {
+  const requestDevice = GPUAdapter.prototype.requestDevice;
+  GPUAdapter.prototype.requestDevice = async function watched(...args) {
+    const device = await requestDevice.apply(this, args);
+    device.lost.then((info) => {
+      if (onGpu) postMessage({ event: 'gpulost', message: info.message || info.reason || '' });
+    });
+    return device;
+  };
+}
+
 const methods = {
   async init({ forceCpu }) {
     await init();
     const gpu = await describeGpu(forceCpu);
+    if (gpu.tryGpu) watchDeviceLoss();
     const chosen = await init_backend(gpu.tryGpu);
-    if (chosen.kind === 'webgpu') return { kind: 'webgpu', adapter: gpu.adapter };
+    onGpu = chosen.kind === 'webgpu';
+    if (onGpu) return { kind: 'webgpu', adapter: gpu.adapter };
     return gpu.tryGpu ? { kind: 'cpu', why: 'failed', error: chosen.reason } : { kind: 'cpu', why: gpu.why };
   },
   parseSpec: ({ hash }) => parse_spec(hash),

@@ -1,7 +1,9 @@
 // The GPT view as a student uses it, on the WebGPU path (SwiftShader) and on the CPU path.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyLink, generate, launch, openPage, setControl, shot, startServer, train } from './harness.mjs';
+import {
+  copyLink, generate, launch, openPage, setControl, shot, startServer, train, waitReady,
+} from './harness.mjs';
 
 let server;
 before(async () => { server = await startServer(); });
@@ -110,6 +112,37 @@ describe('WebGPU path (SwiftShader)', () => {
     assert.equal([...text].length, 100);
     assert.equal(await page.locator('#bars .bar').count(), 10);
     await shot(page, 'webgpu-generated');
+  });
+
+  test('a lost GPU device moves the page to the CPU, keeping the experiment', async () => {
+    // The browser loses a device on a driver reset or a GPU-process crash; destroy() is the
+    // same event on demand. The test's copy of the worker keeps a handle on burn's device.
+    const keepDevice = `if (self.GPUAdapter) {
+      const request = GPUAdapter.prototype.requestDevice;
+      GPUAdapter.prototype.requestDevice = async function (...a) {
+        self.testDevice = await request.apply(this, a);
+        return self.testDevice;
+      };
+    }\n`;
+    const prepare = (page) => page.route('**/worker.js', async (route) => {
+      const response = await route.fetch();
+      await route.fulfill({ response, body: keepDevice + await response.text() });
+    });
+    const page = await openPage(browser, `${server.url}#v=1&seed=9&len=30&prompt=Dime`, { prepare });
+    assert.equal(await page.evaluate(() => document.body.dataset.backend), 'webgpu');
+    const reloaded = page.waitForEvent('load', { timeout: 60_000 });
+    await page.workers()[0].evaluate(() => self.testDevice.destroy()).catch(() => {});
+    await reloaded;
+    await waitReady(page);
+    const badge = await page.textContent('#backend');
+    assert.match(badge, /^CPU \(WebAssembly\)/);
+    assert.match(badge, /se perdió el dispositivo WebGPU/);
+    assert.equal(await page.inputValue('#seed'), '9');
+    assert.equal(await page.inputValue('#prompt'), 'Dime');
+    await page.waitForFunction(() => !document.getElementById('generate').disabled);
+    const text = await generate(page);
+    assert.equal([...text].length, 30);
+    await shot(page, 'webgpu-lost-cpu');
   });
 
   test('training runs a few steps on the GPU', async () => {

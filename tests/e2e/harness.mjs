@@ -42,19 +42,26 @@ export async function launch({ gpu }) {
   });
 }
 
-/** Open the page and wait until the view is mounted (wasm loaded, backend chosen). */
-export async function openPage(browser, url, { locale = 'es-ES' } = {}) {
+/** Open the page and wait until the view is mounted (wasm loaded, backend chosen).
+ * `prepare(page)` runs before the page loads (to route requests, say). */
+export async function openPage(browser, url, { locale = 'es-ES', prepare } = {}) {
   const context = await browser.newContext({ locale, viewport: { width: 1280, height: 1100 } });
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (err) => errors.push(String(err)));
   page.on('console', (msg) => { if (msg.type() === 'error') errors.push(msg.text()); });
+  await prepare?.(page);
   await page.goto(url);
-  await page.waitForFunction(() => document.body.dataset.ready === '1' || !document.getElementById('error').hidden, null, { timeout: 120_000 });
+  await waitReady(page);
   const failure = await page.locator('#error').isVisible() ? await page.locator('#error').textContent() : null;
   if (failure) throw new Error(`page failed: ${failure}\n${errors.join('\n')}`);
   page.errors = errors;
   return page;
+}
+
+/** Wait until the view is mounted or the page shows an error. */
+export async function waitReady(page) {
+  await page.waitForFunction(() => document.body.dataset.ready === '1' || !document.getElementById('error').hidden, null, { timeout: 120_000 });
 }
 
 export async function shot(page, name) {

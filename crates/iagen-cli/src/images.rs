@@ -127,7 +127,11 @@ pub fn train_diffusion(args: &Args) -> Result<(), String> {
         Ok(prefix) => {
             let (manifest, model) = load_diffusion_files(&prefix, &device)?;
             let seed = args.get("seed", manifest.config.seed + 1)?;
-            let config = manifest.config.with_seed(seed);
+            let label_dropout = args.get("label-drop", manifest.config.label_dropout)?;
+            let config = manifest
+                .config
+                .with_seed(seed)
+                .with_label_dropout(label_dropout);
             let trainer = Trainer::from_model(model, &config, lr, &device);
             (config, trainer, manifest.steps)
         }
@@ -135,7 +139,8 @@ pub fn train_diffusion(args: &Args) -> Result<(), String> {
             let config = DiffusionConfig::preset(size)
                 .with_seed(args.get("seed", 42)?)
                 .with_timesteps(args.get("timesteps", 1000)?)
-                .with_schedule(args.get("schedule", "cosine".to_string())?);
+                .with_schedule(args.get("schedule", "cosine".to_string())?)
+                .with_label_dropout(args.get("label-drop", 0.1)?);
             let trainer = Trainer::new(&config, lr, &device);
             (config, trainer, 0)
         }

@@ -20,6 +20,7 @@ const USAGE: &str = "usage:
   iagen-cli eval judge --model PREFIX --data mnist|fashion [--file FILE]
   iagen-cli train diffusion --data mnist|fashion --out PREFIX [--file FILE --size nano|tiny --steps 3000
                       --batch 64 --lr 2e-3 --seed 42 --timesteps 1000 --schedule cosine|linear
+                      --label-drop 0.1 (share of labels trained as \"no class\")
                       --device cpu|vulkan --time-limit SECONDS --init PREFIX (continue a saved model)]
   iagen-cli sample diffusion --model PREFIX --out FILE.png [--class WORD|none --n 16 --seed 42
                       --steps 50 --guidance 3 --sampler ddim|ddpm --npy FILE.npy]

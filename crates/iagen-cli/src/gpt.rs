@@ -20,6 +20,7 @@ use crate::model_files;
 struct LoadedGpt {
     model: Gpt,
     tokenizer: CharTokenizer,
+    manifest: GptManifest,
 }
 
 fn load(prefix: &str, device: &Device) -> Result<LoadedGpt, String> {
@@ -27,6 +28,7 @@ fn load(prefix: &str, device: &Device) -> Result<LoadedGpt, String> {
     Ok(LoadedGpt {
         model: load_gpt(&manifest.config, bytes, device)?,
         tokenizer: CharTokenizer::from_vocab(&manifest.vocab),
+        manifest,
     })
 }
 
@@ -76,10 +78,28 @@ pub fn train(args: &Args) -> Result<(), String> {
     let device = device(args)?;
     let text = read_text(&data_path)?;
     let corpus = TextCorpus::new(&text, val_fraction);
-    let config = GptConfig::preset(size, corpus.tokenizer.vocab_size(), ctx)
-        .with_seed(seed)
-        .with_dropout(dropout);
-    let mut trainer = Trainer::new(&config, lr, &device);
+    // `--init PREFIX` goes on with a saved run: its config, from its step count to `--steps`
+    // (the learning-rate schedule continues; the optimizer's moments start afresh).
+    let (config, mut trainer, done) = match args.required("init") {
+        Ok(prefix) => {
+            let loaded = load(&prefix, &device)?;
+            if loaded.tokenizer.vocab() != corpus.tokenizer.vocab() {
+                return Err(format!(
+                    "{prefix}: trained on another alphabet than {data_path}"
+                ));
+            }
+            let trainer = Trainer::from_model(loaded.model, lr, &device);
+            (loaded.manifest.config, trainer, loaded.manifest.steps)
+        }
+        Err(_) => {
+            let config = GptConfig::preset(size, corpus.tokenizer.vocab_size(), ctx)
+                .with_seed(seed)
+                .with_dropout(dropout);
+            let trainer = Trainer::new(&config, lr, &device);
+            (config, trainer, 0)
+        }
+    };
+    let ctx = config.block_size;
     let params = trainer.inference_model().num_params();
     println!(
         "{name}: {} train / {} held-out chars, vocab {}, {params} parameters",
@@ -87,11 +107,19 @@ pub fn train(args: &Args) -> Result<(), String> {
         corpus.val.len(),
         corpus.tokenizer.vocab_size()
     );
-    let mut rng = Rng::new(seed);
+    // A resumed run draws other batches than the run it continues.
+    let mut rng = Rng::new(seed ^ done as u64);
     let mut val_rng = Rng::new(seed ^ 0x5EED);
+    let manifest = |steps: usize, val_loss: f32| GptManifest {
+        config: config.clone(),
+        vocab: corpus.tokenizer.vocab(),
+        data: name.clone(),
+        steps,
+        val_loss,
+    };
     let started = Instant::now();
-    let mut trained = 0;
-    for step in 0..steps {
+    let mut trained = done;
+    for step in done..steps {
         if started.elapsed().as_secs_f32() > time_limit {
             println!("time limit reached after {step} steps");
             break;
@@ -102,7 +130,7 @@ pub fn train(args: &Args) -> Result<(), String> {
             .ok_or("text shorter than one context")?;
         let loss = trainer.step(&b).loss;
         trained = step + 1;
-        if (step + 1) % eval_every == 0 || step + 1 == steps {
+        if trained % eval_every == 0 || trained == steps {
             let val: f32 = (0..4)
                 .map(|_| {
                     scalar(trainer.eval_loss(&corpus.val_batch(&mut val_rng, batch, ctx).unwrap()))
@@ -110,12 +138,13 @@ pub fn train(args: &Args) -> Result<(), String> {
                 .sum::<f32>()
                 / 4.0;
             println!(
-                "step {:>6}  train {:.3}  val≈{:.3} nats/char  {:.1} s",
-                step + 1,
+                "step {trained:>6}  train {:.3}  val≈{val:.3} nats/char  {:.1} s",
                 scalar(loss),
-                val,
                 started.elapsed().as_secs_f32()
             );
+            // Saved at every evaluation, so a long run that is cut off can go on (`--init`).
+            let model = save_gpt(&trainer.inference_model())?;
+            model_files::save(&out, model, &manifest(trained, val))?;
         }
     }
     let model = trainer.inference_model();
@@ -125,14 +154,7 @@ pub fn train(args: &Args) -> Result<(), String> {
         nats_to_bits(val_loss),
         started.elapsed().as_secs_f32()
     );
-    let manifest = GptManifest {
-        config,
-        vocab: corpus.tokenizer.vocab(),
-        data: name,
-        steps: trained,
-        val_loss,
-    };
-    model_files::save(&out, save_gpt(&model)?, &manifest)
+    model_files::save(&out, save_gpt(&model)?, &manifest(trained, val_loss))
 }
 
 fn sampling_params(args: &Args) -> Result<SamplingParams, String> {

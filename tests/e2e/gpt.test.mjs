@@ -52,6 +52,24 @@ describe('CPU path', () => {
     await shot(page, 'cpu-trained');
   });
 
+  test('Pause stops a run part-way, the link keeps its steps, Reset returns to the pretrained model', async () => {
+    const page = await openPage(browser, `${server.url}?backend=cpu#v=1&steps=2000`);
+    const runs = await page.evaluate(() => Number(document.body.dataset.trainRuns || 0));
+    await page.click('#train');
+    await page.waitForFunction(() => /Paso [1-9]\d* de 2000/.test(document.getElementById('train-status').textContent));
+    await page.click('#pause');
+    await page.waitForFunction((n) => Number(document.body.dataset.trainRuns || 0) > n, runs);
+    const trained = Number(new URLSearchParams((await page.evaluate(() => location.hash)).slice(1)).get('trained'));
+    assert.ok(trained > 0 && trained < 2000, `paused after ${trained} steps`);
+    assert.match(await page.textContent('#model-info'), new RegExp(`${trained} pasos`));
+    assert.equal(await page.isEnabled('#generate'), true);
+    await shot(page, 'cpu-paused');
+    await page.click('#reset');
+    await page.waitForFunction(() => /preentrenado/.test(document.getElementById('model-info').textContent));
+    assert.doesNotMatch(await page.evaluate(() => location.hash), /trained=/);
+    assert.equal(await page.textContent('#train-status'), '');
+  });
+
   test('a copied link reopened in a new page reproduces the same text', async () => {
     const page = await openPage(browser, `${server.url}?backend=cpu#v=1&steps=20&tseed=11`);
     await setControl(page, 'lr', '0.01');

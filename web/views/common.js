@@ -1,24 +1,11 @@
 // Helpers every view shares: HTML templates, the one-job-at-a-time queue, the loss chart
-// and grey-image drawing.
+// and grey-image drawing. The training panel has its own file.
 
 export function html(strings, ...values) {
   const template = document.createElement('template');
   template.innerHTML = strings.reduce((acc, s, i) => acc + s + (values[i] ?? ''), '');
   return template.content;
 }
-
-// Train / Pause / One step / Reset, the progress bar and the status lines every training
-// panel has (the views wire them up by these ids).
-export const TRAINING_BUTTONS = `
-    <div class="controls">
-      <button id="train" data-i18n="train.train"></button>
-      <button id="pause" class="secondary" data-i18n="train.pause" disabled></button>
-      <button id="step" class="secondary" data-i18n="train.step"></button>
-      <button id="reset" class="secondary" data-i18n="train.reset"></button>
-    </div>
-    <div class="progress"><div id="progress-bar"></div></div>
-    <p class="status" id="train-status"></p>
-    <p class="message" id="train-message"></p>`;
 
 // Model-changing work (load, train, generate, reset) runs one job at a time, in click order,
 // so a fast second click never swaps the worker's model under a running job. A job starts

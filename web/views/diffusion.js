@@ -1,4 +1,5 @@
-import { html, jobQueue, drawLossChart, TRAINING_BUTTONS, drawImages } from './common.js';
+import { html, jobQueue, drawLossChart, drawImages } from './common.js';
+import { TRAINING_BUTTONS, trainingPanel } from './training_panel.js';
 
 // The diffusion view: denoise a grid of samples step by step (and scrub back), see x_t, the
 // predicted x̂_0 and ε̂ of one sample, the noise schedule, the forward process on real
@@ -147,20 +148,7 @@ export async function mountDiffusion(root, { call, listeners, spec, updateSpec, 
     describeModel();
     resetTrajectory();
   }
-  function discardTrained() {
-    if (state.training) call('stop');
-    state.playing = false;
-    return exclusive(async () => {
-      await save({ trained: 0 });
-      state.trained = 0;
-      state.history = [];
-      drawLoss();
-      $('progress-bar').style.width = '0';
-      $('train-status').textContent = '';
-      $('train-message').textContent = '';
-      await loadPretrained();
-    });
-  }
+  const discardTrained = () => panel.discard();
 
   // ---- the schedule chart --------------------------------------------------------------
   function currentT() {
@@ -393,78 +381,35 @@ export async function mountDiffusion(root, { call, listeners, spec, updateSpec, 
   const previewEvery = () => Math.max(10, Math.round(Number(v().steps) / 10));
   listeners.add((e) => {
     if (e.event === 'dtrain') {
-      state.trained = e.step;
-      if (e.loss !== null) state.history.push({ step: e.step, loss: e.loss });
-      const total = Number(v().steps);
-      $('progress-bar').style.width = `${Math.min(100, (100 * e.step) / total)}%`;
-      $('train-status').textContent = t('train.progress', { step: e.step, total, rate: e.rate.toFixed(2) })
-        + (e.loss != null ? ` · ${t('diff.loss.value', { loss: e.loss.toFixed(4) })}` : '');
-      drawLoss();
+      panel.progress(e);
     } else if (e.event === 'dpreview') {
       drawImages($('preview'), e.pixels, 4, 4, 2);
       $('preview').dataset.step = String(e.step);
     }
   });
-  async function ensureTrainingSession() {
-    if (state.model?.kind === 'trained') return;
-    $('train-status').textContent = t('train.loading');
+  const newSession = () => {
     const values = v();
-    const info = await call('diffNewTraining', {
+    return call('diffNewTraining', {
       data: values.idata, size: values.size === 'small' ? 'tiny' : values.size, sched: values.sched,
       tmax: Number(values.tmax), batch: Number(values.batch), lr: Number(values.lr), seed: Number(values.tseed),
     });
-    state.model = { kind: 'trained', info };
-    state.history = [];
-    state.trained = 0;
-    resetTrajectory();
-    describeModel();
-  }
-  function setTrainingUi(running) {
-    state.training = running;
-    $('train').disabled = running;
-    $('step').disabled = running;
-    $('pause').disabled = !running;
+  };
+  function lockControls(running) {
     for (const f of ['generate', 'step-denoise', 'play', 'idata', 'tdice', ...training.filter((f) => f !== 'steps')]) $(f).disabled = running;
   }
-  async function runTraining(until) {
-    $('train-message').textContent = '';
-    try {
-      await ensureTrainingSession();
-      setTrainingUi(true);
-      const chunk = document.body.dataset.backend === 'webgpu' ? 1 : 2;
-      const result = await call('diffTrain', { until, chunk, previewEvery: previewEvery() });
-      state.trained = result.step;
-      if (result.reason === 'diverged') $('train-message').textContent = t('train.diverged');
-      await save({ trained: state.trained });
-      describeModel();
-      resetTrajectory(); // the previews replaced the denoiser
-      return result;
-    } catch (err) {
-      $('train-message').textContent = t('error.generic', { error: err.message });
-      return { reason: 'error' };
-    } finally {
-      setTrainingUi(false);
-      document.body.dataset.trainRuns = String((document.body.dataset.trainRuns | 0) + 1);
-    }
-  }
-  async function pauseTraining() {
-    await call('stop');
-    while (state.training) await sleep(20);
-  }
-  $('train').onclick = () => { state.playing = false; exclusive(() => runTraining(Math.max(Number(v().steps), state.trained + 1))); };
-  $('pause').onclick = pauseTraining;
-  $('step').onclick = () => { state.playing = false; exclusive(() => runTraining(state.trained + 1)); };
-  $('reset').onclick = discardTrained;
+  const panel = trainingPanel({
+    $, t, call, jobs, state, newSession, lockControls, drawLoss,
+    chunk: { webgpu: 1, cpu: 2 },
+    runInWorker: (until, chunk) => call('diffTrain', { until, chunk, previewEvery: previewEvery() }),
+    // A new or further-trained model replaces the denoiser: the trajectory shown is stale.
+    modelChanged: () => { resetTrajectory(); describeModel(); },
+    lossText: (loss) => t('diff.loss.value', { loss: loss.toFixed(4) }),
+    forget: loadPretrained,
+    stopOther: () => { state.playing = false; },
+  });
 
   // ---- first view ----------------------------------------------------------------------
-  drawLoss();
-  const replay = Number(v().trained);
-  if (replay > 0) {
-    $('train-status').textContent = t('train.replaying', { n: replay, seed: v().tseed });
-    await exclusive(() => runTraining(replay));
-  } else {
-    await exclusive(loadPretrained);
-  }
+  await panel.start(loadPretrained);
   $('preview-title').textContent = t('diff.preview', { n: previewEvery() });
 
   return {

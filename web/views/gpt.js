@@ -1,4 +1,5 @@
-import { html, jobQueue, drawLossChart, TRAINING_BUTTONS } from './common.js';
+import { html, jobQueue, drawLossChart } from './common.js';
+import { TRAINING_BUTTONS, trainingPanel } from './training_panel.js';
 
 // The GPT view: generate with a pretrained or freshly trained tiny GPT, look at the
 // next-character probabilities and the attention maps, and train one live.
@@ -148,20 +149,10 @@ export async function mountGpt(root, { call, listeners, spec, updateSpec, t, sho
     state.model = { kind: 'pretrained', info, manifest: info.manifest };
     describeModel();
   }
-  function discardTrained() {
-    if (state.training) call('stop');
-    return exclusive(forgetTrained);
-  }
-  async function forgetTrained() {
-    await save({ trained: 0 });
-    state.trained = 0;
-    state.history = [];
-    drawLoss();
-    $('progress-bar').style.width = '0';
-    $('train-status').textContent = '';
-    $('train-message').textContent = '';
+  const discardTrained = () => panel.discard();
+  function forgetTraining() {
     $('train-sample').textContent = '';
-    await loadPretrainedFor(jobs.values.data);
+    return loadPretrainedFor(jobs.values.data);
   }
 
   // ---- generation ----------------------------------------------------------------------
@@ -245,7 +236,7 @@ export async function mountGpt(root, { call, listeners, spec, updateSpec, t, sho
     }
   }
   async function generate() {
-    if (state.training) await pauseTraining();
+    if (state.training) await panel.pause();
     await exclusive(generateNow);
   }
   async function generateNow() {
@@ -286,81 +277,38 @@ export async function mountGpt(root, { call, listeners, spec, updateSpec, t, sho
       drawBars(e.top, state.text.prompt + state.text.generated);
       $('output').scrollTop = $('output').scrollHeight;
     } else if (e.event === 'train') {
-      state.trained = e.step;
-      if (e.loss !== null) state.history.push({ step: e.step, loss: e.loss, val: e.val });
-      const total = Number(jobs.values.steps);
-      $('progress-bar').style.width = `${Math.min(100, (100 * e.step) / total)}%`;
-      $('train-status').textContent = t('train.progress', { step: e.step, total, rate: e.rate ? e.rate.toFixed(1) : '–' })
-        + (e.loss != null ? ` · ${e.loss.toFixed(3)} nats (${(e.loss / Math.LN2).toFixed(3)} bits)` : '');
-      drawLoss();
+      panel.progress(e);
     } else if (e.event === 'sample') {
       $('train-sample').textContent = e.text;
     }
   });
 
   const sampleEvery = () => Math.max(25, Math.round(Number(jobs.values.steps) / 10));
-  async function ensureTrainingSession() {
-    if (state.model?.kind === 'trained') return;
-    $('train-status').textContent = t('train.loading');
+  function newSession() {
     const corpusOk = jobs.values.data !== 'custom' || jobs.values.text.length > Number(jobs.values.ctx) * 1.2;
     if (!corpusOk) throw new Error(t('train.tooshort', { n: Math.ceil(Number(jobs.values.ctx) * 1.2) }));
-    const info = await call('newTraining', {
+    return call('newTraining', {
       data: jobs.values.data, text: jobs.values.text, size: jobs.values.size, ctx: Number(jobs.values.ctx),
       batch: Number(jobs.values.batch), lr: Number(jobs.values.lr), seed: Number(jobs.values.tseed),
     });
-    state.model = { kind: 'trained', info };
-    state.history = [];
-    state.trained = 0;
-    describeModel();
   }
-  function setTrainingUi(running) {
-    state.training = running;
-    $('train').disabled = running;
-    $('step').disabled = running;
-    $('pause').disabled = !running;
+  function lockControls(running) {
     $('generate').disabled = running || !state.model;
     for (const f of ['data', 'size', 'lr', 'batch', 'ctx', 'tseed', 'tdice', 'custom-text']) $(f).disabled = running;
   }
-  async function runTraining(until) {
-    $('train-message').textContent = '';
-    try {
-      await ensureTrainingSession();
-      setTrainingUi(true);
-      const chunk = document.body.dataset.backend === 'webgpu' ? 2 : 5;
-      const every = sampleEvery();
-      const result = await call('train', { until, chunk, valEvery: every, sampleEvery: every });
-      state.trained = result.step;
-      if (result.reason === 'diverged') $('train-message').textContent = t('train.diverged');
-      await save({ trained: state.trained });
-      describeModel();
-      return result;
-    } catch (err) {
-      $('train-message').textContent = err.message.includes('too short') ? t('train.tooshort', { n: jobs.values.ctx }) : t('error.generic', { error: err.message });
-      return { reason: 'error' };
-    } finally {
-      setTrainingUi(false);
-      document.body.dataset.trainRuns = String((document.body.dataset.trainRuns | 0) + 1);
-    }
-  }
-  async function pauseTraining() {
-    await call('stop');
-    while (state.training) await new Promise((r) => setTimeout(r, 20));
-  }
-  $('train').onclick = () => exclusive(() => runTraining(Math.max(Number(jobs.values.steps), state.trained + 1)));
-  $('pause').onclick = pauseTraining;
-  $('step').onclick = () => exclusive(() => runTraining(state.trained + 1));
-  $('reset').onclick = discardTrained;
+  const panel = trainingPanel({
+    $, t, call, jobs, state, newSession, lockControls, drawLoss,
+    chunk: { webgpu: 2, cpu: 5 },
+    runInWorker: (until, chunk) => call('train', { until, chunk, valEvery: sampleEvery(), sampleEvery: sampleEvery() }),
+    modelChanged: describeModel,
+    lossText: (loss) => `${loss.toFixed(3)} nats (${(loss / Math.LN2).toFixed(3)} bits)`,
+    forget: forgetTraining,
+    errorText: (err) => (err.message.includes('too short') ? t('train.tooshort', { n: jobs.values.ctx }) : t('error.generic', { error: err.message })),
+  });
 
   // ---- first view ----------------------------------------------------------------------
   drawOutput();
-  drawLoss();
-  const replay = Number(jobs.values.trained);
-  if (replay > 0) {
-    $('train-status').textContent = t('train.replaying', { n: replay, seed: jobs.values.tseed });
-    await exclusive(() => runTraining(replay));
-  } else {
-    await exclusive(() => loadPretrainedFor(jobs.values.data));
-  }
+  await panel.start(() => loadPretrainedFor(jobs.values.data));
   $('sample-title').textContent = t('train.sample', { n: sampleEvery() });
 
   return {

@@ -1,0 +1,117 @@
+// The live-training panel every view has: Train / Pause / One step / Reset, a progress bar,
+// status lines, the loss chart's data, and the replay of a link's trained steps. A view says
+// what differs: how to start its training session and run it in the worker, which controls
+// a run locks, and what a reset or a new model redraws.
+
+export const TRAINING_BUTTONS = `
+    <div class="controls">
+      <button id="train" data-i18n="train.train"></button>
+      <button id="pause" class="secondary" data-i18n="train.pause" disabled></button>
+      <button id="step" class="secondary" data-i18n="train.step"></button>
+      <button id="reset" class="secondary" data-i18n="train.reset"></button>
+    </div>
+    <div class="progress"><div id="progress-bar"></div></div>
+    <p class="status" id="train-status"></p>
+    <p class="message" id="train-message"></p>`;
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Wire the panel. `state` is the view's ({model, training, trained, history}); the view gives
+ * `newSession()` (resolves the session's info), `runInWorker(until, chunk)` (resolves
+ * {step, reason}), `chunk` ({webgpu, cpu} steps per worker chunk), `lockControls(running)`,
+ * `modelChanged()`, `drawLoss()`, `lossText(loss)`, `forget()` (what a reset clears, then the
+ * pretrained model again), `stopOther()` (optional: what a run interrupts) and
+ * `errorText(err)` (optional).
+ */
+export function trainingPanel(view) {
+  const { $, t, call, jobs, state } = view;
+
+  function setRunning(running) {
+    state.training = running;
+    $('train').disabled = running;
+    $('step').disabled = running;
+    $('pause').disabled = !running;
+    view.lockControls(running);
+  }
+
+  async function run(until) {
+    $('train-message').textContent = '';
+    try {
+      if (state.model?.kind !== 'trained') {
+        $('train-status').textContent = t('train.loading');
+        const info = await view.newSession();
+        state.model = { kind: 'trained', info };
+        state.history = [];
+        state.trained = 0;
+        view.modelChanged();
+      }
+      setRunning(true);
+      const result = await view.runInWorker(until, view.chunk[document.body.dataset.backend] ?? view.chunk.cpu);
+      state.trained = result.step;
+      if (result.reason === 'diverged') $('train-message').textContent = t('train.diverged');
+      await jobs.save({ trained: state.trained });
+      view.modelChanged();
+      return result;
+    } catch (err) {
+      $('train-message').textContent = view.errorText?.(err) ?? t('error.generic', { error: err.message });
+      return { reason: 'error' };
+    } finally {
+      setRunning(false);
+      document.body.dataset.trainRuns = String((document.body.dataset.trainRuns | 0) + 1);
+    }
+  }
+
+  async function pause() {
+    await call('stop');
+    while (state.training) await sleep(20);
+  }
+
+  /** A training setting changed or Reset was clicked: back to the pretrained model. */
+  function discard() {
+    if (state.training) call('stop');
+    view.stopOther?.();
+    return jobs.exclusive(async () => {
+      await jobs.save({ trained: 0 });
+      state.trained = 0;
+      state.history = [];
+      view.drawLoss();
+      $('progress-bar').style.width = '0';
+      $('train-status').textContent = '';
+      $('train-message').textContent = '';
+      await view.forget();
+    });
+  }
+
+  /** One progress event from the worker: {step, loss, val?, rate}. */
+  function progress(e) {
+    state.trained = e.step;
+    if (e.loss !== null) state.history.push({ step: e.step, loss: e.loss, val: e.val });
+    const total = Number(jobs.values.steps);
+    $('progress-bar').style.width = `${Math.min(100, (100 * e.step) / total)}%`;
+    const rate = e.rate ? e.rate.toFixed(e.rate < 10 ? 2 : 1) : '–';
+    $('train-status').textContent = t('train.progress', { step: e.step, total, rate })
+      + (e.loss != null ? ` · ${view.lossText(e.loss)}` : '');
+    view.drawLoss();
+  }
+
+  const runFromClick = (until) => { view.stopOther?.(); return jobs.exclusive(() => run(until())); };
+  $('train').onclick = () => runFromClick(() => Math.max(Number(jobs.values.steps), state.trained + 1));
+  $('step').onclick = () => runFromClick(() => state.trained + 1);
+  $('pause').onclick = pause;
+  $('reset').onclick = discard;
+
+  /** The first view: replay the trained steps a link names, or load the pretrained model. */
+  async function start(loadPretrained) {
+    view.drawLoss();
+    const replay = Number(jobs.values.trained);
+    if (replay > 0) {
+      $('train-status').textContent = t('train.replaying', { n: replay, seed: jobs.values.tseed });
+      await jobs.exclusive(() => run(replay));
+    } else {
+      await jobs.exclusive(loadPretrained);
+    }
+  }
+
+  return { discard, pause, progress, start };
+}

@@ -7,6 +7,13 @@ export function html(strings, ...values) {
   return template.content;
 }
 
+/** A seed box (a 32-bit unsigned integer, as the link holds it) with a dice button `diceId`. */
+export function seedControl(id, diceId, labelKey) {
+  return `<label><span data-i18n="${labelKey}"></span><span><input id="${id}" type="number" min="0" max="4294967295" step="1">
+        <button id="${diceId}" class="secondary" data-i18n-title="gen.dice" aria-label="dice">⚄</button></span></label>`;
+}
+export const randomSeed = () => Math.floor(Math.random() * 2 ** 32);
+
 // Model-changing work (load, train, generate, reset) runs one job at a time, in click order,
 // so a fast second click never swaps the worker's model under a running job. A job starts
 // after every control change made before it was queued has reached the link.

@@ -1,4 +1,6 @@
-import { html, jobQueue, drawLossChart, drawImages } from './common.js';
+import {
+  html, jobQueue, drawLossChart, drawImages, seedControl, randomSeed,
+} from './common.js';
 import { TRAINING_BUTTONS, trainingPanel } from './training_panel.js';
 
 // The diffusion view: denoise a grid of samples step by step (and scrub back), see x_t, the
@@ -22,8 +24,7 @@ export async function mountDiffusion(root, { call, listeners, spec, updateSpec, 
       <label><span data-i18n="diff.sampler"></span><select id="sampler"><option value="ddim">DDIM (η = 0)</option><option value="ddpm">DDPM (η = 1)</option></select></label>
       <label><span data-i18n="diff.dsteps"></span><input id="dsteps" type="number" min="1" max="1000" step="1"></label>
       <label><span data-i18n="diff.count"></span><input id="count" type="number" min="1" max="36" step="1"></label>
-      <label><span data-i18n="gen.seed"></span><span><input id="seed" type="number" min="0" max="4294967295" step="1">
-        <button id="dice" class="secondary" data-i18n-title="gen.dice" aria-label="dice">⚄</button></span></label>
+      ${seedControl('seed', 'dice', 'gen.seed')}
     </div>
     <p class="help" data-i18n="diff.guide.help"></p>
     <div class="controls">
@@ -79,8 +80,7 @@ export async function mountDiffusion(root, { call, listeners, spec, updateSpec, 
       <label><span data-i18n="train.lr"></span><input id="lr" type="number" min="0.00001" max="0.1" step="0.0005"></label>
       <label><span data-i18n="train.batch"></span><input id="batch" type="number" min="1" max="128" step="1"></label>
       <label><span data-i18n="train.steps"></span><input id="steps" type="number" min="1" max="100000" step="50"></label>
-      <label><span data-i18n="train.seed"></span><span><input id="tseed" type="number" min="0" max="4294967295" step="1">
-        <button id="tdice" class="secondary" data-i18n-title="gen.dice" aria-label="dice">⚄</button></span></label>
+      ${seedControl('tseed', 'tdice', 'train.seed')}
     </div>
     ${TRAINING_BUTTONS}
     <h3><span data-i18n="diff.loss"></span></h3>
@@ -121,14 +121,14 @@ export async function mountDiffusion(root, { call, listeners, spec, updateSpec, 
   const save = (changes) => jobs.save(changes).then((values) => { readSpecIntoControls(values); return values; });
   for (const f of sampling) $(f).addEventListener('change', () => save({ [f]: $(f).value }));
   $('guide').addEventListener('input', () => { $('guide-value').textContent = Number($('guide').value).toFixed(1); });
-  $('dice').onclick = () => save({ seed: Math.floor(Math.random() * 2 ** 32) });
+  $('dice').onclick = () => save({ seed: randomSeed() });
   // The data set picks the pretrained model and the training images; training settings
   // define the trained model, so changing one discards it.
   $('idata').addEventListener('change', () => { save({ idata: $('idata').value, class: '' }); discardTrained(); });
   for (const f of training) {
     $(f).addEventListener('change', () => { save({ [f]: $(f).value }); if (f !== 'steps') discardTrained(); });
   }
-  $('tdice').onclick = () => { save({ tseed: Math.floor(Math.random() * 2 ** 32) }); discardTrained(); };
+  $('tdice').onclick = () => { save({ tseed: randomSeed() }); discardTrained(); };
 
   // ---- model ---------------------------------------------------------------------------
   function describeModel() {

@@ -1,4 +1,4 @@
-import { html, jobQueue, drawLossChart } from './common.js';
+import { html, jobQueue, drawLossChart, seedControl, randomSeed } from './common.js';
 import { TRAINING_BUTTONS, trainingPanel } from './training_panel.js';
 
 // The GPT view: generate with a pretrained or freshly trained tiny GPT, look at the
@@ -24,8 +24,7 @@ export async function mountGpt(root, { call, listeners, spec, updateSpec, t, sho
           <label><span data-i18n="gen.topk"></span><input id="topk" type="number" min="0" max="256" step="1"></label>
           <label><span data-i18n="gen.topp"></span><input id="topp" type="number" min="0.01" max="1" step="0.05"></label>
           <label><span data-i18n="gen.len"></span><input id="len" type="number" min="1" max="2000" step="10"></label>
-          <label><span data-i18n="gen.seed"></span><span><input id="seed" type="number" min="0" max="4294967295" step="1">
-            <button id="dice" class="secondary" data-i18n-title="gen.dice" aria-label="dice">⚄</button></span></label>
+          ${seedControl('seed', 'dice', 'gen.seed')}
         </div>
         <p class="help" data-i18n="gen.temp.help"></p>
         <div class="controls">
@@ -59,8 +58,7 @@ export async function mountGpt(root, { call, listeners, spec, updateSpec, t, sho
       <label><span data-i18n="train.batch"></span><input id="batch" type="number" min="1" max="128" step="1"></label>
       <label><span data-i18n="train.ctx"></span><input id="ctx" type="number" min="8" max="256" step="8"></label>
       <label><span data-i18n="train.steps"></span><input id="steps" type="number" min="1" max="100000" step="50"></label>
-      <label><span data-i18n="train.seed"></span><span><input id="tseed" type="number" min="0" max="4294967295" step="1">
-        <button id="tdice" class="secondary" data-i18n-title="gen.dice" aria-label="dice">⚄</button></span></label>
+      ${seedControl('tseed', 'tdice', 'train.seed')}
     </div>
     <label class="controls" id="custom-box" style="display:block" hidden><span data-i18n="train.text"></span>
       <textarea id="custom-text" rows="4" data-i18n-placeholder="train.text.placeholder"></textarea></label>
@@ -107,7 +105,7 @@ export async function mountGpt(root, { call, listeners, spec, updateSpec, t, sho
   }
   $('temp').addEventListener('input', () => { $('temp-value').textContent = Number($('temp').value).toFixed(2); });
   $('prompt').addEventListener('change', () => save({ prompt: $('prompt').value }));
-  $('dice').onclick = () => save({ seed: Math.floor(Math.random() * 2 ** 32) }).then(readSpecIntoControls);
+  $('dice').onclick = () => save({ seed: randomSeed() }).then(readSpecIntoControls);
 
   // Training settings define the trained model: changing one discards the live model.
   // The discard is queued at once: a change event fired by clicking Train (the input loses
@@ -124,7 +122,7 @@ export async function mountGpt(root, { call, listeners, spec, updateSpec, t, sho
     discardTrained();
   });
   $('tdice').onclick = () => {
-    save({ tseed: Math.floor(Math.random() * 2 ** 32) }).then(readSpecIntoControls);
+    save({ tseed: randomSeed() }).then(readSpecIntoControls);
     discardTrained();
   };
 

@@ -15,10 +15,11 @@ setup:
         cargo install wasm-bindgen-cli --version {{wasm_bindgen_version}}; fi
     @[ -d node_modules/playwright-core ] || npm ci --no-audit --no-fund
 
-# Build the page's wasm into web/pkg (profile: release to ship, wasm-test for tests)
+# Build the page's wasm into web/pkg (profile: release to ship, wasm-test for tests).
+# Shipping drops the function-name section (a third of the bytes); tests keep it for stack traces.
 wasm profile="release": setup
     cargo build -p iagen-web --target wasm32-unknown-unknown --profile {{profile}}
-    wasm-bindgen --target web --out-dir web/pkg {{target_dir}}/wasm32-unknown-unknown/{{profile}}/iagen_web.wasm
+    wasm-bindgen --target web --out-dir web/pkg {{ if profile == "release" { "--remove-name-section" } else { "" } }} {{target_dir}}/wasm32-unknown-unknown/{{profile}}/iagen_web.wasm
 
 # Build in release mode and serve the page on http://127.0.0.1:8080 (PORT=... to change)
 serve: (wasm "release")

@@ -45,7 +45,7 @@ server.stop();
 // What the first usable view fetches (page, worker and wasm glue, the language, the default
 // model), each gzipped as tools/serve.mjs serves it. The worker's fetches escape the page's
 // network events, so the list is explicit.
-const FIRST_VIEW = ['index.html', 'style.css', 'app.js', 'views/gpt.js', 'views/diffusion.js', 'views/common.js', 'i18n/es.json', 'worker.js',
+const FIRST_VIEW = ['index.html', 'style.css', 'app.js', 'views/gpt.js', 'views/diffusion.js', 'views/common.js', 'views/training_panel.js', 'i18n/es.json', 'worker.js',
   'pkg/iagen_web.js', 'pkg/iagen_web_bg.wasm', 'assets/models/refranes.json', 'assets/models/refranes.bpk'];
 const gz = (path) => gzipSync(readFileSync(`web/${path}`), { level: 9 }).length;
 for (const r of rows) {

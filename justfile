@@ -49,7 +49,8 @@ train-models:
     cargo run -p iagen-cli -- train gpt --name shakespeare --data web/assets/data/shakespeare.txt --out web/assets/models/shakespeare --size small --ctx 128 --batch 32 --steps 5000 --lr 2e-3
     cargo run -p iagen-cli -- train judge --data mnist --steps 1500 --out web/assets/models/judge-mnist
     cargo run -p iagen-cli -- train judge --data fashion --steps 2500 --out web/assets/models/judge-fashion
-    cargo run -p iagen-cli -- train diffusion --data mnist --size nano --steps 2000 --batch 32 --lr 2e-3 --out target/diffusion-mnist-base
-    cargo run -p iagen-cli -- train diffusion --data mnist --init target/diffusion-mnist-base --steps 2000 --batch 32 --lr 1e-3 --out web/assets/models/diffusion-mnist
-    cargo run -p iagen-cli -- train diffusion --data fashion --size nano --steps 2000 --batch 32 --lr 2e-3 --out target/diffusion-fashion-base
-    cargo run -p iagen-cli -- train diffusion --data fashion --init target/diffusion-fashion-base --steps 2000 --batch 32 --lr 1e-3 --out web/assets/models/diffusion-fashion
+    for d in mnist fashion; do \
+        cargo run -p iagen-cli -- train diffusion --data $d --size nano --steps 2000 --batch 32 --lr 2e-3 --out target/diffusion-$d-1 && \
+        cargo run -p iagen-cli -- train diffusion --data $d --init target/diffusion-$d-1 --steps 2000 --batch 32 --lr 1e-3 --out target/diffusion-$d-2 && \
+        cargo run -p iagen-cli -- train diffusion --data $d --init target/diffusion-$d-2 --steps 1500 --batch 32 --lr 5e-4 --seed 44 --label-drop 0.5 --out web/assets/models/diffusion-$d || exit 1; \
+    done

@@ -72,8 +72,10 @@ pub fn train(args: &Args) -> Result<(), String> {
     let val_fraction: f32 = args.get("val", 0.1)?;
     let dropout: f64 = args.get("dropout", 0.0)?;
     let eval_every: usize = args.get("eval-every", 250)?;
-    // Stop early (then evaluate and save as usual) when a time budget runs out.
+    // Stop early (then evaluate and save as usual) when a time budget runs out, or after
+    // `--stop-after` steps (the schedule still spans `--steps`).
     let time_limit: f32 = args.get("time-limit", f32::INFINITY)?;
+    let stop_after: usize = args.get("stop-after", steps)?;
 
     let device = device(args)?;
     let text = read_text(&data_path)?;
@@ -119,7 +121,7 @@ pub fn train(args: &Args) -> Result<(), String> {
     };
     let started = Instant::now();
     let mut trained = done;
-    for step in done..steps {
+    for step in done..steps.min(stop_after) {
         if started.elapsed().as_secs_f32() > time_limit {
             println!("time limit reached after {step} steps");
             break;

@@ -12,7 +12,7 @@ use args::Args;
 const USAGE: &str = "usage:
   iagen-cli train gpt --data FILE --out PREFIX [--name NAME --size nano|tiny|small --ctx 128 --batch 32
                       --steps 2000 --lr 3e-3 --seed 42 --val 0.1 --dropout 0 --eval-every 250
-                      --device cpu|vulkan --time-limit SECONDS
+                      --device cpu|vulkan --time-limit SECONDS --stop-after STEPS
                       --init PREFIX (go on with a saved run, up to --steps in all)]
   iagen-cli sample gpt --model PREFIX [--prompt TEXT --len 300 --temp 0.8 --top-k 0 --top-p 1 --seed 42]
   iagen-cli eval gpt --model PREFIX --text FILE [--tail 1.0]

@@ -152,6 +152,13 @@ pub fn train_diffusion(args: &Args) -> Result<(), String> {
         train.len(),
         trainer.inference_model().num_params()
     );
+    let manifest = |trained: usize, loss: f32| DiffusionManifest {
+        config: config.clone(),
+        data: data.name().to_string(),
+        steps: earlier + trained,
+        batch,
+        loss,
+    };
     let started = Instant::now();
     let (mut trained, mut recent, mut loss) = (0, Vec::new(), f32::NAN);
     for step in 0..steps {
@@ -170,17 +177,14 @@ pub fn train_diffusion(args: &Args) -> Result<(), String> {
                 started.elapsed().as_secs_f32()
             );
             recent.clear();
+            // Saved at every report, so a long run that is cut off can go on (`--init`).
+            let model = save_diffusion(&trainer.inference_model())?;
+            model_files::save(&out, model, &manifest(trained, loss))?;
         }
     }
     println!("wall time {:.0} s", started.elapsed().as_secs_f32());
-    let manifest = DiffusionManifest {
-        config,
-        data: data.name().to_string(),
-        steps: earlier + trained,
-        batch,
-        loss,
-    };
-    model_files::save(&out, save_diffusion(&trainer.inference_model())?, &manifest)
+    let model = save_diffusion(&trainer.inference_model())?;
+    model_files::save(&out, model, &manifest(trained, loss))
 }
 
 fn load_diffusion_files(

@@ -46,7 +46,8 @@ bench: (wasm "release")
 # Train the shipped weights natively: GPTs, judges, diffusion models (hours on a CPU; see MODELS.md)
 train-models:
     cargo run -p iagen-cli -- train gpt --name refranes --data web/assets/data/refranes.txt --out web/assets/models/refranes --size nano --ctx 64 --batch 16 --steps 300 --eval-every 100
-    cargo run -p iagen-cli -- train gpt --name shakespeare --data web/assets/data/shakespeare.txt --out web/assets/models/shakespeare --size small --ctx 128 --batch 32 --steps 5000 --lr 2e-3
+    cargo run -p iagen-cli -- train gpt --name shakespeare --data web/assets/data/shakespeare.txt --out target/shakespeare-1 --size small --ctx 128 --batch 32 --steps 3000 --stop-after 900 --lr 2e-3 --eval-every 100
+    cargo run -p iagen-cli -- train gpt --name shakespeare --data web/assets/data/shakespeare.txt --init target/shakespeare-1 --out web/assets/models/shakespeare --steps 2000 --batch 32 --lr 2e-3 --eval-every 100
     cargo run -p iagen-cli -- train judge --data mnist --steps 1500 --out web/assets/models/judge-mnist
     cargo run -p iagen-cli -- train judge --data fashion --steps 2500 --out web/assets/models/judge-fashion
     for d in mnist fashion; do \

@@ -113,6 +113,8 @@ describe('CPU path', () => {
     assert.equal(await page.locator('#gpt-generate').isVisible(), true);
     await page.waitForFunction(() => !document.getElementById('generate').disabled);
     assert.match(await page.textContent('#model-info'), /Shakespeare/);
+    const text = await generate(page, { prompt: 'ROMEO:', len: 40, seed: 2 });
+    assert.equal([...text].length, 40);
     await shot(page, 'cpu-embed');
   });
 });

@@ -30,7 +30,8 @@ function call(method, args) {
   return new Promise((resolve, reject) => pending.set(id, { resolve, reject }));
 }
 
-// The link holds the experiment (trained steps included), so a reload restores it on the CPU.
+// The link holds the experiment (settings, and the steps of the last finished or paused run),
+// so a reload restores it on the CPU.
 function restartOnCpu(message) {
   sessionStorage.setItem(GPU_LOST_KEY, message);
   location.reload();

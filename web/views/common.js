@@ -13,6 +13,7 @@ export function seedControl(id, diceId, labelKey) {
         <button id="${diceId}" class="secondary" data-i18n-title="gen.dice" aria-label="dice">⚄</button></span></label>`;
 }
 export const randomSeed = () => Math.floor(Math.random() * 2 ** 32);
+export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // Model-changing work (load, train, generate, reset) runs one job at a time, in click order,
 // so a fast second click never swaps the worker's model under a running job. A job starts

@@ -1,5 +1,5 @@
 import {
-  html, jobQueue, drawLossChart, drawImages, seedControl, randomSeed,
+  html, jobQueue, drawLossChart, drawImages, seedControl, randomSeed, sleep,
 } from './common.js';
 import { TRAINING_BUTTONS, trainingPanel } from './training_panel.js';
 
@@ -312,7 +312,6 @@ export async function mountDiffusion(root, { call, listeners, spec, updateSpec, 
     const finished = state.traj.length && state.traj.at(-1).after < 0;
     return (state.started && !finished) || startDenoising();
   }
-  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
   async function play() {
     state.playing = true;
     $('play').textContent = t('diff.pause');

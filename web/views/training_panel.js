@@ -3,6 +3,8 @@
 // what differs: how to start its training session and run it in the worker, which controls
 // a run locks, and what a reset or a new model redraws.
 
+import { sleep } from './common.js';
+
 export const TRAINING_BUTTONS = `
     <div class="controls">
       <button id="train" data-i18n="train.train"></button>
@@ -13,8 +15,6 @@ export const TRAINING_BUTTONS = `
     <div class="progress"><div id="progress-bar"></div></div>
     <p class="status" id="train-status"></p>
     <p class="message" id="train-message"></p>`;
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Wire the panel. `state` is the view's ({model, training, trained, history}); the view gives

@@ -183,8 +183,12 @@ pub fn train_diffusion(args: &Args) -> Result<(), String> {
         }
     }
     println!("wall time {:.0} s", started.elapsed().as_secs_f32());
-    let model = save_diffusion(&trainer.inference_model())?;
-    model_files::save(&out, model, &manifest(trained, loss))
+    // A full run saved at its last report; one stopped by the time limit saves here.
+    if trained < steps {
+        let model = save_diffusion(&trainer.inference_model())?;
+        model_files::save(&out, model, &manifest(trained, loss))?;
+    }
+    Ok(())
 }
 
 fn load_diffusion_files(

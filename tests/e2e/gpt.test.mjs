@@ -70,6 +70,16 @@ describe('CPU path', () => {
     assert.equal(await page.textContent('#train-status'), '');
   });
 
+  test('pasted text too short to train on gets a clear message with the length it needs', async () => {
+    const page = await openPage(browser, `${server.url}?backend=cpu#v=1&data=custom&ctx=64`, { locale: 'en-US' });
+    await page.fill('#custom-text', 'Too short to train on.');
+    await page.dispatchEvent('#custom-text', 'change');
+    await train(page);
+    assert.equal(await page.textContent('#train-message'), 'The text is too short for this context: it needs more than 77 characters.');
+    assert.equal(await page.textContent('#train-status'), '');
+    await shot(page, 'cpu-too-short');
+  });
+
   test('a copied link reopened in a new page reproduces the same text', async () => {
     const page = await openPage(browser, `${server.url}?backend=cpu#v=1&steps=20&tseed=11`);
     await setControl(page, 'lr', '0.01');

@@ -282,9 +282,11 @@ export async function mountGpt(root, { call, listeners, spec, updateSpec, t, sho
   });
 
   const sampleEvery = () => Math.max(25, Math.round(Number(jobs.values.steps) / 10));
+  // The page's own check and the session's (after the validation split) say the same thing.
+  const TOO_SHORT = 'text too short';
   function newSession() {
     const corpusOk = jobs.values.data !== 'custom' || jobs.values.text.length > Number(jobs.values.ctx) * 1.2;
-    if (!corpusOk) throw new Error(t('train.tooshort', { n: Math.ceil(Number(jobs.values.ctx) * 1.2) }));
+    if (!corpusOk) throw new Error(TOO_SHORT);
     return call('newTraining', {
       data: jobs.values.data, text: jobs.values.text, size: jobs.values.size, ctx: Number(jobs.values.ctx),
       batch: Number(jobs.values.batch), lr: Number(jobs.values.lr), seed: Number(jobs.values.tseed),
@@ -301,7 +303,9 @@ export async function mountGpt(root, { call, listeners, spec, updateSpec, t, sho
     modelChanged: describeModel,
     lossText: (loss) => `${loss.toFixed(3)} nats (${(loss / Math.LN2).toFixed(3)} bits)`,
     forget: forgetTraining,
-    errorText: (err) => (err.message.includes('too short') ? t('train.tooshort', { n: jobs.values.ctx }) : t('error.generic', { error: err.message })),
+    errorText: (err) => (err.message === TOO_SHORT
+      ? t('train.tooshort', { n: Math.ceil(Number(jobs.values.ctx) * 1.2) })
+      : t('error.generic', { error: err.message })),
   });
 
   // ---- first view ----------------------------------------------------------------------

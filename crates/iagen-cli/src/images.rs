@@ -145,6 +145,11 @@ pub fn train_diffusion(args: &Args) -> Result<(), String> {
             (config, trainer, 0)
         }
     };
+    // `--average 0.999` saves a moving average of the weights instead of the last ones.
+    let average: f64 = args.get("average", 0.0)?;
+    if average > 0.0 {
+        trainer = trainer.with_weight_average(average);
+    }
     let (train, _) = set.split_held_out();
     println!(
         "{}: {} training images, {} parameters",

@@ -11,6 +11,7 @@ mod sample;
 mod schedule;
 mod train;
 mod unet;
+mod weight_average;
 mod weights;
 
 pub use config::{DiffusionConfig, DiffusionSize};

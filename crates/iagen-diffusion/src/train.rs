@@ -13,6 +13,7 @@ use crate::config::DiffusionConfig;
 use crate::sample::image_tensor;
 use crate::schedule::NoiseSchedule;
 use crate::unet::UNet;
+use crate::weight_average::WeightAverage;
 
 /// What one step returns: tensors, read by the host when it wants to.
 pub struct StepStats {
@@ -29,6 +30,7 @@ pub struct Trainer {
     lr: f64,
     steps: usize,
     device: Device,
+    average: Option<WeightAverage>,
 }
 
 impl Trainer {
@@ -54,7 +56,15 @@ impl Trainer {
             lr,
             steps: 0,
             device,
+            average: None,
         }
+    }
+
+    /// Keep a moving average of the weights (decay e.g. 0.999), which `inference_model` then
+    /// returns. Costs a pass over the weights each step, so the page's short runs go without.
+    pub fn with_weight_average(mut self, decay: f64) -> Self {
+        self.average = Some(WeightAverage::new(&self.model, decay));
+        self
     }
 
     pub fn steps(&self) -> usize {
@@ -97,14 +107,21 @@ impl Trainer {
         let loss = (eps - noise).powi_scalar(2).mean(); // [1]
         let grads = GradientsParams::from_grads(loss.backward(), &self.model);
         self.model = self.optim.step(self.lr, self.model.clone(), grads);
+        if let Some(average) = &mut self.average {
+            average.update(&self.model);
+        }
         self.steps += 1;
         StepStats {
             loss: loss.detach(),
         }
     }
 
-    /// The model as it is now, without autodiff: for sampling.
+    /// The model to sample from, without autodiff: the weight average if one is kept, else
+    /// the weights as they are now.
     pub fn inference_model(&self) -> UNet {
-        self.model.valid()
+        match &self.average {
+            Some(average) => average.model(),
+            None => self.model.valid(),
+        }
     }
 }

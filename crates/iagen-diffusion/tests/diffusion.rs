@@ -151,3 +151,45 @@ fn weights_round_trip_through_burnpack() {
         floats(loaded.forward(x, &[5, 50], labels()))
     );
 }
+
+#[test]
+fn the_weight_average_trails_the_weights() {
+    let device = Device::flex();
+    let batch = ImageBatch {
+        len: 2,
+        pixels: vec![0.5; 2 * 784],
+        labels: vec![0, 1],
+    };
+    let x = image_tensor(&vec![0.1; 784], 1, &device);
+    let out = |trainer: &Trainer| {
+        let labels = Tensor::<1, Int>::from_ints([1], &device);
+        floats(trainer.inference_model().forward(x.clone(), &[30], labels))
+    };
+    let distance =
+        |a: &[f32], b: &[f32]| -> f32 { a.iter().zip(b).map(|(p, q)| (p - q).abs()).sum() };
+    let mut plain = Trainer::new(&config(), 3e-3, &device);
+    let mut averaged = Trainer::new(&config(), 3e-3, &device).with_weight_average(0.9);
+    let start = out(&averaged);
+    assert_eq!(
+        start,
+        out(&plain),
+        "the average starts at the model's weights"
+    );
+    for _ in 0..30 {
+        plain.step(&batch);
+        averaged.step(&batch);
+    }
+    // Same seed, same steps: `plain` has the averaged trainer's live weights; the average
+    // lies between the start and them.
+    let (now, lagging) = (out(&plain), out(&averaged));
+    let moved = distance(&start, &now);
+    assert!(moved > 0.0);
+    assert!(
+        distance(&lagging, &now) > 0.05 * moved,
+        "the average is the live model"
+    );
+    assert!(
+        distance(&lagging, &start) > 0.05 * moved,
+        "the average never moved"
+    );
+}

@@ -120,6 +120,9 @@ pub fn train_diffusion(args: &Args) -> Result<(), String> {
     let steps: usize = args.get("steps", 3000)?;
     let batch: usize = args.get("batch", 64)?;
     let lr: f64 = args.get("lr", 2e-3)?;
+    // Stop early after `--stop-after` steps or when the time runs out; the schedule still
+    // spans `--steps`.
+    let stop_after: usize = args.get("stop-after", steps)?;
     let time_limit: f32 = args.get("time-limit", f32::INFINITY)?;
     let device = device(args)?;
     // `--init PREFIX` continues a saved model (its config; a new seed for the new draws).
@@ -166,7 +169,7 @@ pub fn train_diffusion(args: &Args) -> Result<(), String> {
     };
     let started = Instant::now();
     let (mut trained, mut recent, mut loss) = (0, Vec::new(), f32::NAN);
-    for step in 0..steps {
+    for step in 0..steps.min(stop_after) {
         if started.elapsed().as_secs_f32() > time_limit {
             println!("time limit reached after {step} steps");
             break;
@@ -188,8 +191,8 @@ pub fn train_diffusion(args: &Args) -> Result<(), String> {
         }
     }
     println!("wall time {:.0} s", started.elapsed().as_secs_f32());
-    // A full run saved at its last report; one stopped by the time limit saves here.
-    if trained < steps {
+    // A run saved at its last report; one stopped off the hundreds saves here.
+    if trained % 100 != 0 && trained != steps {
         let model = save_diffusion(&trainer.inference_model())?;
         model_files::save(&out, model, &manifest(trained, loss))?;
     }

@@ -50,8 +50,8 @@ train-models:
     cargo run -p iagen-cli -- train gpt --name shakespeare --data web/assets/data/shakespeare.txt --init target/shakespeare-1 --out web/assets/models/shakespeare --steps 2000 --batch 32 --lr 2e-3 --eval-every 100
     cargo run -p iagen-cli -- train judge --data mnist --steps 1500 --out web/assets/models/judge-mnist
     cargo run -p iagen-cli -- train judge --data fashion --steps 2500 --out web/assets/models/judge-fashion
-    for d in mnist fashion; do \
-        cargo run -p iagen-cli -- train diffusion --data $d --size nano --steps 2000 --batch 32 --lr 2e-3 --out target/diffusion-$d-1 && \
-        cargo run -p iagen-cli -- train diffusion --data $d --init target/diffusion-$d-1 --steps 2000 --batch 32 --lr 1e-3 --out target/diffusion-$d-2 && \
-        cargo run -p iagen-cli -- train diffusion --data $d --init target/diffusion-$d-2 --steps 1500 --batch 32 --lr 5e-4 --seed 44 --label-drop 0.5 --out web/assets/models/diffusion-$d || exit 1; \
-    done
+    cargo run -p iagen-cli -- train diffusion --data mnist --size nano --steps 2000 --batch 32 --lr 2e-3 --out target/diffusion-mnist-1
+    cargo run -p iagen-cli -- train diffusion --data mnist --init target/diffusion-mnist-1 --steps 2000 --batch 32 --lr 1e-3 --out target/diffusion-mnist-2
+    cargo run -p iagen-cli -- train diffusion --data mnist --init target/diffusion-mnist-2 --steps 1500 --batch 32 --lr 5e-4 --seed 44 --label-drop 0.5 --out web/assets/models/diffusion-mnist
+    cargo run -p iagen-cli -- train diffusion --data fashion --size tiny --steps 5000 --stop-after 900 --batch 32 --lr 2e-3 --out target/diffusion-fashion-1
+    cargo run -p iagen-cli -- train diffusion --data fashion --init target/diffusion-fashion-1 --steps 2400 --stop-after 2351 --batch 32 --lr 1.5e-3 --seed 45 --label-drop 0.2 --average 0.999 --out web/assets/models/diffusion-fashion

@@ -51,17 +51,23 @@ describe('CPU path', () => {
     await shot(page, 'cpu-diffusion-stepped');
   });
 
-  test('"siete" gives images the judge labels 7 at least 7 times out of 10', async () => {
-    const page = await openPage(browser, view('dsteps=10&count=10&seed=3'));
-    await generateImages(page, 'siete');
-    const { asked, seen } = JSON.parse(await page.evaluate(() => document.body.dataset.judged));
-    assert.deepEqual(asked, Array(10).fill(7));
-    const sevens = seen.filter((c) => c === 7).length;
-    assert.ok(sevens >= 7, `judge saw ${seen}`);
-    assert.match(await page.textContent('#judge-verdict'), /El juez/);
-    assert.match(page.url(), /class=siete/);
-    await shot(page, 'cpu-diffusion-siete');
-  });
+  // A word in each data set: the shipped digits model and the clothes model (another size).
+  for (const { data, word, label, name } of [
+    { data: 'mnist', word: 'siete', label: 7, name: 'siete' },
+    { data: 'fashion', word: 'vestido', label: 3, name: 'vestido' },
+  ]) {
+    test(`"${word}" gives images the judge labels ${label} at least 7 times out of 10`, async () => {
+      const page = await openPage(browser, view(`idata=${data}&dsteps=10&count=10&seed=3`));
+      await generateImages(page, word);
+      const { asked, seen } = JSON.parse(await page.evaluate(() => document.body.dataset.judged));
+      assert.deepEqual(asked, Array(10).fill(label));
+      const hits = seen.filter((c) => c === label).length;
+      assert.ok(hits >= 7, `judge saw ${seen}`);
+      assert.match(await page.textContent('#judge-verdict'), /El juez/);
+      assert.match(page.url(), new RegExp(`class=${word}`));
+      await shot(page, `cpu-diffusion-${name}`);
+    });
+  }
 
   test('an unknown word lists the accepted ones, in the page language', async () => {
     const page = await openPage(browser, view('idata=fashion'));

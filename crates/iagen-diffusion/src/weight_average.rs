@@ -1,6 +1,5 @@
 //! An exponential moving average of the weights (Polyak averaging), the model diffusion papers
-//! sample from: the last steps' noise in the weights averages out, which sharpens the samples
-//! of a small model far more than a smaller learning rate would.
+//! sample from: the noise that the last steps leave in the weights averages out.
 
 use std::collections::HashMap;
 

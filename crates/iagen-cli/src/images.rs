@@ -160,13 +160,18 @@ pub fn train_diffusion(args: &Args) -> Result<(), String> {
         train.len(),
         trainer.inference_model().num_params()
     );
-    let manifest = |trained: usize, loss: f32| DiffusionManifest {
-        config: config.clone(),
-        data: data.name().to_string(),
-        steps: earlier + trained,
-        batch,
-        loss,
+    // Written at every report, so a long run that is cut off can go on (`--init`).
+    let save = |trainer: &Trainer, trained: usize, loss: f32| {
+        let manifest = DiffusionManifest {
+            config: config.clone(),
+            data: data.name().to_string(),
+            steps: earlier + trained,
+            batch,
+            loss,
+        };
+        model_files::save(&out, save_diffusion(&trainer.inference_model())?, &manifest)
     };
+    let reports = |trained: usize| trained.is_multiple_of(100) || trained == steps;
     let started = Instant::now();
     let (mut trained, mut recent, mut loss) = (0, Vec::new(), f32::NAN);
     for step in 0..steps.min(stop_after) {
@@ -178,23 +183,20 @@ pub fn train_diffusion(args: &Args) -> Result<(), String> {
         let images = train.random_batch(trainer.rng(), batch);
         recent.push(scalar(trainer.step(&images).loss));
         trained = step + 1;
-        if trained % 100 == 0 || trained == steps {
+        if reports(trained) {
             loss = recent.iter().sum::<f32>() / recent.len() as f32;
             println!(
                 "step {trained:>6}  loss {loss:.4}  {:.0} s",
                 started.elapsed().as_secs_f32()
             );
             recent.clear();
-            // Saved at every report, so a long run that is cut off can go on (`--init`).
-            let model = save_diffusion(&trainer.inference_model())?;
-            model_files::save(&out, model, &manifest(trained, loss))?;
+            save(&trainer, trained, loss)?;
         }
     }
     println!("wall time {:.0} s", started.elapsed().as_secs_f32());
-    // A run saved at its last report; one stopped off the hundreds saves here.
-    if trained % 100 != 0 && trained != steps {
-        let model = save_diffusion(&trainer.inference_model())?;
-        model_files::save(&out, model, &manifest(trained, loss))?;
+    // A run that stopped between reports has not been written yet.
+    if !reports(trained) {
+        save(&trainer, trained, loss)?;
     }
     Ok(())
 }

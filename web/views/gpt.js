@@ -284,8 +284,9 @@ export async function mountGpt(root, { call, listeners, spec, updateSpec, t, sho
   const sampleEvery = () => Math.max(25, Math.round(Number(jobs.values.steps) / 10));
   // The page's own check and the session's (after the validation split) say the same thing.
   const TOO_SHORT = 'text too short';
+  const shortestText = () => Number(jobs.values.ctx) * 1.2; // a pasted text must be longer
   function newSession() {
-    const corpusOk = jobs.values.data !== 'custom' || jobs.values.text.length > Number(jobs.values.ctx) * 1.2;
+    const corpusOk = jobs.values.data !== 'custom' || jobs.values.text.length > shortestText();
     if (!corpusOk) throw new Error(TOO_SHORT);
     return call('newTraining', {
       data: jobs.values.data, text: jobs.values.text, size: jobs.values.size, ctx: Number(jobs.values.ctx),
@@ -304,7 +305,7 @@ export async function mountGpt(root, { call, listeners, spec, updateSpec, t, sho
     lossText: (loss) => `${loss.toFixed(3)} nats (${(loss / Math.LN2).toFixed(3)} bits)`,
     forget: forgetTraining,
     errorText: (err) => (err.message === TOO_SHORT
-      ? t('train.tooshort', { n: Math.ceil(Number(jobs.values.ctx) * 1.2) })
+      ? t('train.tooshort', { n: Math.ceil(shortestText()) })
       : t('error.generic', { error: err.message })),
   });
 

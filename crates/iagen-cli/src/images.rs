@@ -290,6 +290,32 @@ pub fn sample_diffusion(args: &Args) -> Result<(), String> {
     Ok(())
 }
 
+/// Which halves of `eval diffusion` run: the class balance alone costs a third of both,
+/// as unguided samples need one network pass per step instead of two.
+struct EvalParts {
+    conditional: bool,
+    unconditional: bool,
+}
+
+impl EvalParts {
+    fn from_name(name: &str) -> Result<Self, String> {
+        let (conditional, unconditional) = match name {
+            "both" => (true, true),
+            "conditional" => (true, false),
+            "unconditional" => (false, true),
+            other => {
+                return Err(format!(
+                    "--only {other}: conditional, unconditional or both"
+                ));
+            }
+        };
+        Ok(Self {
+            conditional,
+            unconditional,
+        })
+    }
+}
+
 /// The judge's verdict on samples: per class asked for, the share labelled as that class;
 /// and, unconditionally, the share of each class among the samples.
 pub fn eval_diffusion(args: &Args) -> Result<(), String> {
@@ -299,6 +325,7 @@ pub fn eval_diffusion(args: &Args) -> Result<(), String> {
     let n: usize = args.get("n", 1000)?;
     let chunk: usize = args.get("batch", 100)?;
     let s = sample_args(args)?;
+    let parts = EvalParts::from_name(&args.get("only", "both".to_string())?)?;
     let started = Instant::now();
     let judge_labels = |images: &[u8]| -> Vec<i64> {
         let pixels: Vec<f32> = images.iter().map(|&p| to_signed(p)).collect();
@@ -309,61 +336,65 @@ pub fn eval_diffusion(args: &Args) -> Result<(), String> {
             .try_to_vec::<i64>()
             .expect("ints")
     };
-    let (mut asked, mut agreed) = ([0usize; CLASSES], [0usize; CLASSES]);
-    for start in (0..n).step_by(chunk) {
-        let labels: Vec<Option<usize>> = (start..(start + chunk).min(n))
-            .map(|i| Some(i % CLASSES))
-            .collect();
-        let images = generate(
-            &model,
-            &manifest,
-            &labels,
-            &s,
-            s.seed + start as u64,
-            &device,
-        );
-        for (label, verdict) in labels.iter().zip(judge_labels(&images)) {
-            let class = label.expect("conditional");
-            asked[class] += 1;
-            agreed[class] += usize::from(verdict as usize == class);
+    if parts.conditional {
+        let (mut asked, mut agreed) = ([0usize; CLASSES], [0usize; CLASSES]);
+        for start in (0..n).step_by(chunk) {
+            let labels: Vec<Option<usize>> = (start..(start + chunk).min(n))
+                .map(|i| Some(i % CLASSES))
+                .collect();
+            let images = generate(
+                &model,
+                &manifest,
+                &labels,
+                &s,
+                s.seed + start as u64,
+                &device,
+            );
+            for (label, verdict) in labels.iter().zip(judge_labels(&images)) {
+                let class = label.expect("conditional");
+                asked[class] += 1;
+                agreed[class] += usize::from(verdict as usize == class);
+            }
         }
-    }
-    let data = image_data(&manifest.data)?;
-    for class in 0..CLASSES {
+        let data = image_data(&manifest.data)?;
+        for class in 0..CLASSES {
+            println!(
+                "  {:<12} {:>5.1} %",
+                data.class_name(class, "en"),
+                100.0 * agreed[class] as f32 / asked[class].max(1) as f32
+            );
+        }
+        let total: usize = agreed.iter().sum();
         println!(
-            "  {:<12} {:>5.1} %",
-            data.class_name(class, "en"),
-            100.0 * agreed[class] as f32 / asked[class].max(1) as f32
+            "conditional: judge agrees on {:.1} % of {n} samples ({:?}, {} steps, guidance {})",
+            100.0 * total as f32 / n as f32,
+            s.sampler,
+            s.k,
+            s.guidance
         );
     }
-    let total: usize = agreed.iter().sum();
-    println!(
-        "conditional: judge agrees on {:.1} % of {n} samples ({:?}, {} steps, guidance {})",
-        100.0 * total as f32 / n as f32,
-        s.sampler,
-        s.k,
-        s.guidance
-    );
-    let mut shares = [0usize; CLASSES];
-    for start in (0..n).step_by(chunk) {
-        let labels = vec![None; (start + chunk).min(n) - start];
-        let images = generate(
-            &model,
-            &manifest,
-            &labels,
-            &s, // without labels there is nothing to guide
-            s.seed + 1_000_000 + start as u64,
-            &device,
-        );
-        for verdict in judge_labels(&images) {
-            shares[verdict as usize] += 1;
+    if parts.unconditional {
+        let mut shares = [0usize; CLASSES];
+        for start in (0..n).step_by(chunk) {
+            let labels = vec![None; (start + chunk).min(n) - start];
+            let images = generate(
+                &model,
+                &manifest,
+                &labels,
+                &s, // without labels there is nothing to guide
+                s.seed + 1_000_000 + start as u64,
+                &device,
+            );
+            for verdict in judge_labels(&images) {
+                shares[verdict as usize] += 1;
+            }
         }
+        let shares: Vec<String> = shares
+            .iter()
+            .map(|&c| format!("{:.1}", 100.0 * c as f32 / n as f32))
+            .collect();
+        println!("unconditional class shares (%): {}", shares.join(" "));
     }
-    let shares: Vec<String> = shares
-        .iter()
-        .map(|&c| format!("{:.1}", 100.0 * c as f32 / n as f32))
-        .collect();
-    println!("unconditional class shares (%): {}", shares.join(" "));
     println!(
         "wall time {:.0} s, {} parameters",
         started.elapsed().as_secs_f32(),

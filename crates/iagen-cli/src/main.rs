@@ -22,10 +22,13 @@ const USAGE: &str = "usage:
   iagen-cli train diffusion --data mnist|fashion --out PREFIX [--file FILE --size nano|tiny --steps 3000
                       --batch 64 --lr 2e-3 --seed 42 --timesteps 1000 --schedule cosine|linear
                       --label-drop 0.1 (share of labels trained as \"no class\")
-                      --device cpu|vulkan --time-limit SECONDS --init PREFIX (continue a saved model)]
+                      --average 0.999 (save a moving average of the weights)
+                      --device cpu|vulkan --time-limit SECONDS --stop-after STEPS
+                      --init PREFIX (continue a saved model for --steps more)]
   iagen-cli sample diffusion --model PREFIX --out FILE.png [--class WORD|none --n 16 --seed 42
                       --steps 50 --guidance 3 --sampler ddim|ddpm --npy FILE.npy]
-  iagen-cli eval diffusion --model PREFIX --judge PREFIX [--n 1000 --steps 50 --guidance 3 --sampler ddim]
+  iagen-cli eval diffusion --model PREFIX --judge PREFIX [--n 1000 --steps 50 --guidance 3 --sampler ddim
+                      --only conditional|unconditional]
   iagen-cli bench diffusion --model PREFIX [--n 16 --steps 10]
 Images: --file defaults to web/assets/data/NAME.bin; the last tenth of each set is held out.
 PREFIX names PREFIX.bpk (weights) and PREFIX.json (manifest).";

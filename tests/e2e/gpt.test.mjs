@@ -75,7 +75,7 @@ describe('CPU path', () => {
     await page.fill('#custom-text', 'Too short to train on.');
     await page.dispatchEvent('#custom-text', 'change');
     await train(page);
-    assert.equal(await page.textContent('#train-message'), 'The text is too short for this context: it needs more than 77 characters.');
+    assert.equal(await page.textContent('#train-message'), 'The text is too short for this context: it has 22 characters and needs at least 650.');
     assert.equal(await page.textContent('#train-status'), '');
     await shot(page, 'cpu-too-short');
   });

@@ -282,12 +282,10 @@ export async function mountGpt(root, { call, listeners, spec, updateSpec, t, sho
   });
 
   const sampleEvery = () => Math.max(25, Math.round(Number(jobs.values.steps) / 10));
-  // The page's own check and the session's (after the validation split) say the same thing.
-  const TOO_SHORT = 'text too short';
-  const shortestText = () => Number(jobs.values.ctx) * 1.2; // a pasted text must be longer
+  // The session checks a pasted text's length (its tenth held out must hold a window too) and
+  // says "text too short: HAS of NEEDS".
+  const TOO_SHORT = /^text too short: (\d+) of (\d+)$/;
   function newSession() {
-    const corpusOk = jobs.values.data !== 'custom' || jobs.values.text.length > shortestText();
-    if (!corpusOk) throw new Error(TOO_SHORT);
     return call('newTraining', {
       data: jobs.values.data, text: jobs.values.text, size: jobs.values.size, ctx: Number(jobs.values.ctx),
       batch: Number(jobs.values.batch), lr: Number(jobs.values.lr), seed: Number(jobs.values.tseed),
@@ -304,9 +302,12 @@ export async function mountGpt(root, { call, listeners, spec, updateSpec, t, sho
     modelChanged: describeModel,
     lossText: (loss) => `${loss.toFixed(3)} nats (${(loss / Math.LN2).toFixed(3)} bits)`,
     forget: forgetTraining,
-    errorText: (err) => (err.message === TOO_SHORT
-      ? t('train.tooshort', { n: Math.ceil(shortestText()) })
-      : t('error.generic', { error: err.message })),
+    errorText: (err) => {
+      const short = TOO_SHORT.exec(err.message);
+      return short
+        ? t('train.tooshort', { has: short[1], n: short[2] })
+        : t('error.generic', { error: err.message });
+    },
   });
 
   // ---- first view ----------------------------------------------------------------------

@@ -28,12 +28,32 @@ impl TextCorpus {
 
     pub fn with_tokenizer(tokenizer: CharTokenizer, text: &str, val_fraction: f32) -> Self {
         let (ids, _) = tokenizer.encode_lossy(text);
-        let split = ids.len() - (ids.len() as f32 * val_fraction) as usize;
+        let split = split_point(ids.len(), val_fraction);
         Self {
             train: ids[..split].to_vec(),
             val: ids[split..].to_vec(),
             tokenizer,
         }
+    }
+
+    /// Whether both the training head and the held-out tail hold one window of `block + 1` ids.
+    pub fn holds_windows(&self, block: usize) -> bool {
+        self.train.len() > block && self.val.len() > block
+    }
+
+    /// The fewest characters a text needs for `holds_windows(block)` once `val_fraction`
+    /// (above 0) of it is held out: what to tell someone whose pasted text is too short.
+    pub fn shortest_text(block: usize, val_fraction: f32) -> usize {
+        assert!(
+            val_fraction > 0.0,
+            "without a held-out part any length will do"
+        );
+        (block + 1..)
+            .find(|&len| {
+                let split = split_point(len, val_fraction);
+                split > block && len - split > block
+            })
+            .expect("a long enough text exists")
     }
 
     /// Random windows from the training ids.
@@ -45,6 +65,11 @@ impl TextCorpus {
     pub fn val_batch(&self, rng: &mut Rng, batch: usize, block: usize) -> Option<TokenBatch> {
         random_windows(&self.val, rng, batch, block)
     }
+}
+
+/// Where the held-out tail of `len` ids begins.
+fn split_point(len: usize, val_fraction: f32) -> usize {
+    len - (len as f32 * val_fraction) as usize
 }
 
 /// `None` when the text is too short for one window of `block + 1` ids.
@@ -111,6 +136,15 @@ mod tests {
     fn too_short_text_gives_no_batch() {
         let corpus = TextCorpus::new("abc", 0.0);
         assert!(corpus.train_batch(&mut Rng::new(1), 1, 8).is_none());
+    }
+
+    #[test]
+    fn shortest_text_is_the_first_length_that_holds_windows() {
+        let shortest = TextCorpus::shortest_text(64, 0.1);
+        assert_eq!(shortest, 650); // a tenth held out must itself exceed 64
+        let text = |len: usize| "ab".repeat(len).chars().take(len).collect::<String>();
+        assert!(TextCorpus::new(&text(shortest), 0.1).holds_windows(64));
+        assert!(!TextCorpus::new(&text(shortest - 1), 0.1).holds_windows(64));
     }
 
     #[test]

@@ -112,8 +112,13 @@ impl GptSession {
         let size =
             GptSize::from_name(size).ok_or_else(|| js_err(format!("unknown size {size}")))?;
         let corpus = TextCorpus::new(text, VAL_FRACTION);
-        if corpus.train.len() <= ctx || corpus.val.len() <= ctx {
-            return Err(js_err("text too short"));
+        if !corpus.holds_windows(ctx) {
+            // The page reads the two lengths out of this message to explain it.
+            return Err(js_err(format!(
+                "text too short: {} of {}",
+                corpus.train.len() + corpus.val.len(),
+                TextCorpus::shortest_text(ctx, VAL_FRACTION)
+            )));
         }
         let config =
             GptConfig::preset(size, corpus.tokenizer.vocab_size(), ctx).with_seed(seed as u64);

@@ -290,32 +290,6 @@ pub fn sample_diffusion(args: &Args) -> Result<(), String> {
     Ok(())
 }
 
-/// Which halves of `eval diffusion` run: the class balance alone costs a third of both,
-/// as unguided samples need one network pass per step instead of two.
-struct EvalParts {
-    conditional: bool,
-    unconditional: bool,
-}
-
-impl EvalParts {
-    fn from_name(name: &str) -> Result<Self, String> {
-        let (conditional, unconditional) = match name {
-            "both" => (true, true),
-            "conditional" => (true, false),
-            "unconditional" => (false, true),
-            other => {
-                return Err(format!(
-                    "--only {other}: conditional, unconditional or both"
-                ));
-            }
-        };
-        Ok(Self {
-            conditional,
-            unconditional,
-        })
-    }
-}
-
 /// The judge's verdict on samples: per class asked for, the share labelled as that class;
 /// and, unconditionally, the share of each class among the samples.
 pub fn eval_diffusion(args: &Args) -> Result<(), String> {
@@ -325,7 +299,18 @@ pub fn eval_diffusion(args: &Args) -> Result<(), String> {
     let n: usize = args.get("n", 1000)?;
     let chunk: usize = args.get("batch", 100)?;
     let s = sample_args(args)?;
-    let parts = EvalParts::from_name(&args.get("only", "both".to_string())?)?;
+    // The class balance alone costs a third of both halves: unguided samples need one network
+    // pass per step instead of two.
+    let (conditional, unconditional) = match args.get("only", "both".to_string())?.as_str() {
+        "both" => (true, true),
+        "conditional" => (true, false),
+        "unconditional" => (false, true),
+        other => {
+            return Err(format!(
+                "--only {other}: conditional, unconditional or both"
+            ));
+        }
+    };
     let started = Instant::now();
     let judge_labels = |images: &[u8]| -> Vec<i64> {
         let pixels: Vec<f32> = images.iter().map(|&p| to_signed(p)).collect();
@@ -336,7 +321,7 @@ pub fn eval_diffusion(args: &Args) -> Result<(), String> {
             .try_to_vec::<i64>()
             .expect("ints")
     };
-    if parts.conditional {
+    if conditional {
         let (mut asked, mut agreed) = ([0usize; CLASSES], [0usize; CLASSES]);
         for start in (0..n).step_by(chunk) {
             let labels: Vec<Option<usize>> = (start..(start + chunk).min(n))
@@ -373,7 +358,7 @@ pub fn eval_diffusion(args: &Args) -> Result<(), String> {
             s.guidance
         );
     }
-    if parts.unconditional {
+    if unconditional {
         let mut shares = [0usize; CLASSES];
         for start in (0..n).step_by(chunk) {
             let labels = vec![None; (start + chunk).min(n) - start];

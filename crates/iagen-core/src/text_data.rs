@@ -38,7 +38,7 @@ impl TextCorpus {
 
     /// Whether both the training head and the held-out tail hold one window of `block + 1` ids.
     pub fn holds_windows(&self, block: usize) -> bool {
-        self.train.len() > block && self.val.len() > block
+        parts_hold_windows(self.train.len(), self.val.len(), block)
     }
 
     /// The fewest characters a text needs for `holds_windows(block)` once `val_fraction`
@@ -51,7 +51,7 @@ impl TextCorpus {
         (block + 1..)
             .find(|&len| {
                 let split = split_point(len, val_fraction);
-                split > block && len - split > block
+                parts_hold_windows(split, len - split, block)
             })
             .expect("a long enough text exists")
     }
@@ -70,6 +70,10 @@ impl TextCorpus {
 /// Where the held-out tail of `len` ids begins.
 fn split_point(len: usize, val_fraction: f32) -> usize {
     len - (len as f32 * val_fraction) as usize
+}
+
+fn parts_hold_windows(train: usize, val: usize, block: usize) -> bool {
+    train > block && val > block
 }
 
 /// `None` when the text is too short for one window of `block + 1` ids.

@@ -131,10 +131,17 @@ pub fn train_diffusion(args: &Args) -> Result<(), String> {
             let (manifest, model) = load_diffusion_files(&prefix, &device)?;
             let seed = args.get("seed", manifest.config.seed + 1)?;
             let label_dropout = args.get("label-drop", manifest.config.label_dropout)?;
+            let attention = args.get("attention", manifest.config.has_attention())?;
+            let model = match (manifest.config.has_attention(), attention) {
+                (false, true) => model.with_mid_attention(&device),
+                (true, false) => return Err("--attention: the saved model has it".into()),
+                _ => model,
+            };
             let config = manifest
                 .config
                 .with_seed(seed)
-                .with_label_dropout(label_dropout);
+                .with_label_dropout(label_dropout)
+                .with_attention(Some(attention));
             let trainer = Trainer::from_model(model, &config, lr, &device);
             (config, trainer, manifest.steps)
         }
@@ -143,7 +150,8 @@ pub fn train_diffusion(args: &Args) -> Result<(), String> {
                 .with_seed(args.get("seed", 42)?)
                 .with_timesteps(args.get("timesteps", 1000)?)
                 .with_schedule(args.get("schedule", "cosine".to_string())?)
-                .with_label_dropout(args.get("label-drop", 0.1)?);
+                .with_label_dropout(args.get("label-drop", 0.1)?)
+                .with_attention(Some(args.get("attention", false)?));
             let trainer = Trainer::new(&config, lr, &device);
             (config, trainer, 0)
         }

@@ -23,6 +23,7 @@ const USAGE: &str = "usage:
                       --batch 64 --lr 2e-3 --seed 42 --timesteps 1000 --schedule cosine|linear
                       --label-drop 0.1 (share of labels trained as \"no class\")
                       --average 0.999 (save a moving average of the weights)
+                      --attention true (self-attention at 7×7; may be added to an --init model)
                       --device cpu|vulkan --time-limit SECONDS --stop-after STEPS
                       --init PREFIX (continue a saved model for --steps more)]
   iagen-cli sample diffusion --model PREFIX --out FILE.png [--class WORD|none --n 16 --seed 42

@@ -9,6 +9,9 @@ pub struct DiffusionConfig {
     /// U-Net width at full resolution (doubled at 14×14 and 7×7); a multiple of 8.
     #[config(default = 16)]
     pub channels: usize,
+    /// Self-attention at 7×7 (see `UNet::with_mid_attention`). `None` (the presets, and
+    /// manifests written before it existed) means without.
+    pub attention: Option<bool>,
     /// Number of classes; the label `classes` itself means "no class" (unconditional).
     #[config(default = 10)]
     pub classes: usize,
@@ -50,6 +53,10 @@ impl DiffusionConfig {
             DiffusionSize::Tiny => 32,
         };
         DiffusionConfig::new().with_channels(channels)
+    }
+
+    pub fn has_attention(&self) -> bool {
+        self.attention.unwrap_or(false)
     }
 
     /// The noise schedule this config names (an unknown name falls back to cosine).

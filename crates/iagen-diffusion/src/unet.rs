@@ -1,14 +1,16 @@
 //! A small U-Net (Ronneberger et al. 2015, as used by DDPM) for 28×28 images: residual conv
 //! blocks with group norm, a sinusoidal time embedding plus a class embedding added inside
-//! every block, down 28 → 14 → 7 and back up with skip connections. It predicts ε.
+//! every block, down 28 → 14 → 7 and back up with skip connections, optionally self-attention
+//! at 7×7. It predicts ε.
 
+use burn::nn::Initializer;
 use burn::nn::conv::{Conv2d, Conv2dConfig};
 use burn::nn::interpolate::{Interpolate2d, Interpolate2dConfig, InterpolateMode};
 use burn::nn::{
     Embedding, EmbeddingConfig, GroupNorm, GroupNormConfig, Linear, LinearConfig, PaddingConfig2d,
 };
 use burn::prelude::*;
-use burn::tensor::activation::silu;
+use burn::tensor::activation::{silu, softmax};
 
 use crate::config::DiffusionConfig;
 
@@ -64,6 +66,51 @@ impl ResBlock {
     }
 }
 
+/// One-head self-attention over the 7×7 positions, so that each position sees the whole
+/// image: convolutions alone draw strokes that look right locally but not as a whole, which
+/// matters most without a class to steer them. The output projection starts at zero, so adding
+/// the block to a trained U-Net changes nothing until it trains.
+#[derive(Module, Debug)]
+struct MidAttention {
+    norm: GroupNorm,
+    qkv: Linear,
+    out: Linear,
+}
+
+impl MidAttention {
+    fn new(channels: usize, device: &Device) -> Self {
+        Self {
+            norm: norm(channels, device),
+            qkv: LinearConfig::new(channels, 3 * channels).init(device),
+            out: LinearConfig::new(channels, channels)
+                .with_initializer(Initializer::Zeros)
+                .init(device),
+        }
+    }
+
+    /// `[B, C, H, W]` → `[B, C, H, W]`.
+    fn forward(&self, x: Tensor<4>) -> Tensor<4> {
+        let [b, c, h, w] = x.dims();
+        let tokens = self
+            .norm
+            .forward(x.clone())
+            .reshape([b, c, h * w])
+            .swap_dims(1, 2); // [B, HW, C]
+        let qkv = self.qkv.forward(tokens); // [B, HW, 3C]
+        let q = qkv.clone().narrow(2, 0, c); // [B, HW, C]
+        let k = qkv.clone().narrow(2, c, c); // [B, HW, C]
+        let v = qkv.narrow(2, 2 * c, c); // [B, HW, C]
+        let scores = q.matmul(k.swap_dims(1, 2)) / (c as f64).sqrt(); // [B, HW, HW]
+        let mixed = softmax(scores, 2).matmul(v); // [B, HW, C]
+        let out = self
+            .out
+            .forward(mixed)
+            .swap_dims(1, 2)
+            .reshape([b, c, h, w]); // [B, C, H, W]
+        x + out
+    }
+}
+
 #[derive(Module, Debug)]
 pub struct UNet {
     time_1: Linear,
@@ -75,6 +122,7 @@ pub struct UNet {
     down_2: ResBlock,
     pool_2: Conv2d,
     mid: ResBlock,
+    mid_attention: Option<MidAttention>,
     upsample: Interpolate2d,
     up_2: ResBlock,
     up_1: ResBlock,
@@ -91,7 +139,7 @@ impl DiffusionConfig {
         );
         device.seed(self.seed);
         let (c, e) = (self.channels, 4 * self.channels);
-        UNet {
+        let unet = UNet {
             time_1: LinearConfig::new(c, e).init(device),
             time_2: LinearConfig::new(e, e).init(device),
             class_embedding: EmbeddingConfig::new(self.classes + 1, e).init(device),
@@ -101,6 +149,8 @@ impl DiffusionConfig {
             down_2: ResBlock::new(c, 2 * c, e, device),
             pool_2: conv([2 * c, 2 * c], 3, 2, device),
             mid: ResBlock::new(2 * c, 2 * c, e, device),
+            // Made last, so the other weights are those of the same seed without it.
+            mid_attention: None,
             upsample: Interpolate2dConfig::new()
                 .with_scale_factor(Some([2.0, 2.0]))
                 .with_mode(InterpolateMode::Nearest)
@@ -110,6 +160,11 @@ impl DiffusionConfig {
             norm_out: norm(c, device),
             conv_out: conv([c, 1], 3, 1, device),
             channels: c,
+        };
+        if self.has_attention() {
+            unet.with_mid_attention(device)
+        } else {
+            unet
         }
     }
 }
@@ -147,6 +202,10 @@ impl UNet {
         let skip_2 = self.down_2.forward(h, emb.clone()); // [B, 2C, 14, 14]
         let h = self.pool_2.forward(skip_2.clone()); // [B, 2C, 7, 7]
         let h = self.mid.forward(h, emb.clone()); // [B, 2C, 7, 7]
+        let h = match &self.mid_attention {
+            Some(attention) => attention.forward(h),
+            None => h,
+        }; // [B, 2C, 7, 7]
         let h = self.upsample.forward(h); // [B, 2C, 14, 14]
         let h = self
             .up_2
@@ -154,6 +213,15 @@ impl UNet {
         let h = self.upsample.forward(h); // [B, 2C, 28, 28]
         let h = self.up_1.forward(Tensor::cat(vec![h, skip_1], 1), emb); // [B, C, 28, 28]
         self.conv_out.forward(silu(self.norm_out.forward(h))) // [B, 1, 28, 28]
+    }
+
+    /// This U-Net with self-attention at 7×7 added (a no-op until trained), e.g. to go on
+    /// training weights saved without it.
+    pub fn with_mid_attention(self, device: &Device) -> Self {
+        Self {
+            mid_attention: Some(MidAttention::new(2 * self.channels, device)),
+            ..self
+        }
     }
 
     /// The label meaning "no class".

@@ -153,6 +153,51 @@ fn weights_round_trip_through_burnpack() {
 }
 
 #[test]
+fn added_attention_changes_nothing_until_it_trains() {
+    let device = Device::flex();
+    let x = image_tensor(&vec![0.2; 784], 1, &device);
+    let out = |model: &iagen_diffusion::UNet| {
+        let labels = Tensor::<1, Int>::from_ints([2], &device);
+        floats(model.forward(x.clone(), &[40], labels))
+    };
+    let plain = config().init(&device);
+    let before = out(&plain);
+    let with_attention = plain.with_mid_attention(&device);
+    assert_eq!(before, out(&with_attention));
+
+    let config = config().with_attention(Some(true));
+    let batch = ImageBatch {
+        len: 2,
+        pixels: vec![0.5; 2 * 784],
+        labels: vec![0, 1],
+    };
+    let mut trainer = Trainer::from_model(with_attention, &config, 3e-3, &device);
+    for _ in 0..5 {
+        trainer.step(&batch);
+    }
+    let trained = trainer.inference_model();
+    // Saved with attention, it loads into a model its config builds, output for output.
+    let loaded = load_diffusion(&config, save_diffusion(&trained).unwrap(), &device).unwrap();
+    assert_eq!(out(&trained), out(&loaded));
+    assert!(
+        trained.num_params()
+            > config
+                .clone()
+                .with_attention(None)
+                .init(&device)
+                .num_params()
+    );
+}
+
+#[test]
+fn a_manifest_written_before_attention_existed_means_without() {
+    let json = r#"{"channels": 16, "classes": 10, "timesteps": 1000, "schedule": "cosine",
+        "label_dropout": 0.1, "seed": 42}"#;
+    let config = DiffusionConfig::load_binary(json.as_bytes()).unwrap();
+    assert!(!config.has_attention());
+}
+
+#[test]
 fn the_weight_average_trails_the_weights() {
     let device = Device::flex();
     let batch = ImageBatch {

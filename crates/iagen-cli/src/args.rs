@@ -23,10 +23,14 @@ impl Args {
     }
 
     pub fn get<T: FromStr>(&self, key: &str, default: T) -> Result<T, String> {
-        match self.values.get(key) {
-            Some(v) => v.parse().map_err(|_| format!("--{key}: cannot read {v:?}")),
-            None => Ok(default),
-        }
+        Ok(self.optional(key)?.unwrap_or(default))
+    }
+
+    pub fn optional<T: FromStr>(&self, key: &str) -> Result<Option<T>, String> {
+        self.values
+            .get(key)
+            .map(|v| v.parse().map_err(|_| format!("--{key}: cannot read {v:?}")))
+            .transpose()
     }
 
     pub fn required(&self, key: &str) -> Result<String, String> {

@@ -132,6 +132,7 @@ pub fn train_diffusion(args: &Args) -> Result<(), String> {
             let seed = args.get("seed", manifest.config.seed + 1)?;
             let label_dropout = args.get("label-drop", manifest.config.label_dropout)?;
             let attention = args.get("attention", manifest.config.has_attention())?;
+            let p2_gamma = args.optional("p2-gamma")?.or(manifest.config.p2_gamma);
             let model = match (manifest.config.has_attention(), attention) {
                 (false, true) => model.with_mid_attention(&device),
                 (true, false) => return Err("--attention: the saved model has it".into()),
@@ -141,7 +142,8 @@ pub fn train_diffusion(args: &Args) -> Result<(), String> {
                 .config
                 .with_seed(seed)
                 .with_label_dropout(label_dropout)
-                .with_attention(Some(attention));
+                .with_attention(Some(attention))
+                .with_p2_gamma(p2_gamma);
             let trainer = Trainer::from_model(model, &config, lr, &device);
             (config, trainer, manifest.steps)
         }
@@ -151,7 +153,8 @@ pub fn train_diffusion(args: &Args) -> Result<(), String> {
                 .with_timesteps(args.get("timesteps", 1000)?)
                 .with_schedule(args.get("schedule", "cosine".to_string())?)
                 .with_label_dropout(args.get("label-drop", 0.1)?)
-                .with_attention(Some(args.get("attention", false)?));
+                .with_attention(Some(args.get("attention", false)?))
+                .with_p2_gamma(args.optional("p2-gamma")?);
             let trainer = Trainer::new(&config, lr, &device);
             (config, trainer, 0)
         }

@@ -24,6 +24,7 @@ const USAGE: &str = "usage:
                       --label-drop 0.1 (share of labels trained as \"no class\")
                       --average 0.999 (save a moving average of the weights)
                       --attention true (self-attention at 7×7; may be added to an --init model)
+                      --p2-gamma 1 (weight each step's loss by 1/(1+SNR)^γ, favouring noisy steps)
                       --device cpu|vulkan --time-limit SECONDS --stop-after STEPS
                       --init PREFIX (continue a saved model for --steps more)]
   iagen-cli sample diffusion --model PREFIX --out FILE.png [--class WORD|none --n 16 --seed 42

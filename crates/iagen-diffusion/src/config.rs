@@ -12,6 +12,10 @@ pub struct DiffusionConfig {
     /// Self-attention at 7×7 (see `UNet::with_mid_attention`). `None` (the presets, and
     /// manifests written before it existed) means without.
     pub attention: Option<bool>,
+    /// Perception-prioritised loss weighting (Choi et al. 2022): each image's noise error
+    /// × 1 / (1 + SNR(t))^γ, which favours the noisy steps where the overall shape, and so the
+    /// class, is decided, over the last clean-up steps. `None`: DDPM's unweighted loss.
+    pub p2_gamma: Option<f64>,
     /// Number of classes; the label `classes` itself means "no class" (unconditional).
     #[config(default = 10)]
     pub classes: usize,

@@ -1,6 +1,6 @@
 //! The training loop, by hand: each `step` draws a step t, noise ε and (with probability
 //! `label_dropout`) drops the label, then takes one AdamW step on ‖ε − ε̂(x_t, t, y)‖²,
-//! DDPM's "simple" loss. Every draw comes from the trainer's seeded RNG, not the backend's,
+//! DDPM's "simple" loss (optionally weighted per step, `p2_gamma`). Every draw comes from the trainer's seeded RNG, not the backend's,
 //! so a spec and seed give the same run on every backend that computes the same numbers.
 
 use burn::grad_clipping::GradientClippingConfig;
@@ -17,7 +17,7 @@ use crate::weight_average::WeightAverage;
 
 /// What one step returns: tensors, read by the host when it wants to.
 pub struct StepStats {
-    /// Mean squared error of the predicted noise, `[1]`.
+    /// Mean squared error of the predicted noise (unweighted), `[1]`.
     pub loss: Tensor<1>,
 }
 
@@ -26,6 +26,7 @@ pub struct Trainer {
     optim: ModuleOptimizer,
     schedule: NoiseSchedule,
     label_dropout: f64,
+    p2_gamma: Option<f64>,
     rng: Rng,
     lr: f64,
     steps: usize,
@@ -52,6 +53,7 @@ impl Trainer {
             optim,
             schedule: config.noise_schedule(),
             label_dropout: config.label_dropout,
+            p2_gamma: config.p2_gamma,
             rng: Rng::new(config.seed ^ 0x5EED_D1FF),
             lr,
             steps: 0,
@@ -104,8 +106,23 @@ impl Trainer {
         let x_t = self.schedule.add_noise(x0, noise.clone(), &t); // [B, 1, 28, 28]
         let labels = Tensor::<1, Int>::from_ints(labels.as_slice(), &self.device); // [B]
         let eps = self.model.forward(x_t, &t, labels); // [B, 1, 28, 28]
-        let loss = (eps - noise).powi_scalar(2).mean(); // [1]
-        let grads = GradientsParams::from_grads(loss.backward(), &self.model);
+        let errors = (eps - noise)
+            .powi_scalar(2)
+            .reshape([n, 28 * 28])
+            .mean_dim(1); // [B, 1]
+        let loss = errors.clone().mean(); // [1]
+        let objective = match self.p2_gamma {
+            Some(gamma) => {
+                let weights: Vec<f32> = t
+                    .iter()
+                    .map(|&t| (1.0 + self.schedule.snr(t)).powf(-gamma) as f32)
+                    .collect();
+                let weights = Tensor::<1>::from_floats(weights.as_slice(), &self.device);
+                (errors * weights.reshape([n, 1])).mean() // [1]
+            }
+            None => loss.clone(),
+        };
+        let grads = GradientsParams::from_grads(objective.backward(), &self.model);
         self.model = self.optim.step(self.lr, self.model.clone(), grads);
         if let Some(average) = &mut self.average {
             average.update(&self.model);

@@ -190,11 +190,35 @@ fn added_attention_changes_nothing_until_it_trains() {
 }
 
 #[test]
-fn a_manifest_written_before_attention_existed_means_without() {
+fn p2_weighting_changes_the_updates_but_reports_the_plain_noise_error() {
+    let device = Device::flex();
+    let batch = ImageBatch {
+        len: 4,
+        pixels: (0..4 * 784)
+            .map(|i| ((i % 29) as f32 / 14.0) - 1.0)
+            .collect(),
+        labels: vec![0, 1, 2, 3],
+    };
+    let mut plain = Trainer::new(&config(), 3e-3, &device);
+    let mut weighted = Trainer::new(&config().with_p2_gamma(Some(1.0)), 3e-3, &device);
+    let mut losses = |trainer: &mut Trainer| -> Vec<f32> {
+        (0..3)
+            .map(|_| floats(trainer.step(&batch).loss)[0])
+            .collect()
+    };
+    let (plain, weighted) = (losses(&mut plain), losses(&mut weighted));
+    // Same seed, same draws: the first step sees the same weights, so the same error.
+    assert_eq!(plain[0], weighted[0]);
+    assert_ne!(plain[2], weighted[2], "the weighting changed no update");
+}
+
+#[test]
+fn a_manifest_written_before_attention_and_p2_existed_means_without_them() {
     let json = r#"{"channels": 16, "classes": 10, "timesteps": 1000, "schedule": "cosine",
         "label_dropout": 0.1, "seed": 42}"#;
     let config = DiffusionConfig::load_binary(json.as_bytes()).unwrap();
     assert!(!config.has_attention());
+    assert_eq!(config.p2_gamma, None);
 }
 
 #[test]

@@ -201,7 +201,7 @@ fn p2_weighting_changes_the_updates_but_reports_the_plain_noise_error() {
     };
     let mut plain = Trainer::new(&config(), 3e-3, &device);
     let mut weighted = Trainer::new(&config().with_p2_gamma(Some(1.0)), 3e-3, &device);
-    let mut losses = |trainer: &mut Trainer| -> Vec<f32> {
+    let losses = |trainer: &mut Trainer| -> Vec<f32> {
         (0..3)
             .map(|_| floats(trainer.step(&batch).loss)[0])
             .collect()

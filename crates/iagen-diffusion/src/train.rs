@@ -1,7 +1,8 @@
 //! The training loop, by hand: each `step` draws a step t, noise ε and (with probability
 //! `label_dropout`) drops the label, then takes one AdamW step on ‖ε − ε̂(x_t, t, y)‖²,
-//! DDPM's "simple" loss (optionally weighted per step, `p2_gamma`). Every draw comes from the trainer's seeded RNG, not the backend's,
-//! so a spec and seed give the same run on every backend that computes the same numbers.
+//! DDPM's "simple" loss (optionally weighted per step, `p2_gamma`). Every draw comes from the
+//! trainer's seeded RNG, not the backend's, so a spec and seed give the same run on every
+//! backend that computes the same numbers.
 
 use burn::grad_clipping::GradientClippingConfig;
 use burn::optim::{AdamWConfig, GradientsParams, ModuleOptimizer};

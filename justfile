@@ -52,7 +52,10 @@ train-models:
     cargo run -p iagen-cli -- train judge --data fashion --steps 2500 --out web/assets/models/judge-fashion
     cargo run -p iagen-cli -- train diffusion --data mnist --size nano --steps 2000 --batch 32 --lr 2e-3 --out target/diffusion-mnist-1
     cargo run -p iagen-cli -- train diffusion --data mnist --init target/diffusion-mnist-1 --steps 2000 --batch 32 --lr 1e-3 --out target/diffusion-mnist-2
-    cargo run -p iagen-cli -- train diffusion --data mnist --init target/diffusion-mnist-2 --steps 1500 --batch 32 --lr 5e-4 --seed 44 --label-drop 0.5 --out web/assets/models/diffusion-mnist
+    cargo run -p iagen-cli -- train diffusion --data mnist --init target/diffusion-mnist-2 --steps 1500 --batch 32 --lr 5e-4 --seed 44 --label-drop 0.5 --out target/diffusion-mnist-3
+    cargo run -p iagen-cli -- train diffusion --data mnist --init target/diffusion-mnist-3 --attention true --steps 1500 --batch 32 --lr 1e-3 --seed 47 --label-drop 0.3 --average 0.999 --out target/diffusion-mnist-4
+    cargo run -p iagen-cli -- train diffusion --data mnist --init target/diffusion-mnist-4 --p2-gamma 1 --steps 1500 --batch 32 --lr 1e-3 --seed 48 --label-drop 0.3 --average 0.999 --out target/diffusion-mnist-5
+    cargo run -p iagen-cli -- train diffusion --data mnist --init target/diffusion-mnist-5 --steps 1500 --batch 32 --lr 5e-4 --seed 49 --label-drop 0.5 --average 0.999 --out web/assets/models/diffusion-mnist
     cargo run -p iagen-cli -- train diffusion --data fashion --size tiny --steps 5000 --stop-after 900 --batch 32 --lr 2e-3 --out target/diffusion-fashion-1
     cargo run -p iagen-cli -- train diffusion --data fashion --init target/diffusion-fashion-1 --steps 2400 --stop-after 2351 --batch 32 --lr 1.5e-3 --seed 45 --label-drop 0.2 --average 0.999 --out target/diffusion-fashion-2
     cargo run -p iagen-cli -- train diffusion --data fashion --init target/diffusion-fashion-2 --steps 1500 --batch 32 --lr 7e-4 --seed 46 --label-drop 0.4 --average 0.999 --out web/assets/models/diffusion-fashion

@@ -399,9 +399,10 @@ pub fn eval_diffusion(args: &Args) -> Result<(), String> {
     Ok(())
 }
 
-/// Milliseconds per denoising step for `--n` samples (with guidance: a doubled batch).
+/// Milliseconds per denoising step for `--n` samples (with guidance: a doubled batch), on
+/// `--device` (the first step, which compiles a GPU's kernels, is not counted).
 pub fn bench_diffusion(args: &Args) -> Result<(), String> {
-    let device = Device::flex();
+    let device = device(args)?;
     let (manifest, model) = load_diffusion_files(&args.required("model")?, &device)?;
     let n: usize = args.get("n", 16)?;
     let steps: usize = args.get("steps", 10)?;
@@ -417,13 +418,15 @@ pub fn bench_diffusion(args: &Args) -> Result<(), String> {
         1,
         &device,
     );
-    denoiser.step(&model); // warm-up
+    // Warm-up; reading it back waits for a GPU's kernels to compile and run.
+    denoiser.step(&model).expect("steps left").x_prev.into_data();
     let started = Instant::now();
     for _ in 0..steps {
         let step = denoiser.step(&model).expect("steps left");
         step.x_prev.into_data();
     }
     let ms = started.elapsed().as_secs_f64() * 1000.0 / steps as f64;
-    println!("native\tdiffusion_ms_per_step_{n}_samples\t{ms:.1}");
+    let on = args.get("device", "cpu".to_string())?;
+    println!("native {on}\tdiffusion_ms_per_step_{n}_samples\t{ms:.1}");
     Ok(())
 }

@@ -31,7 +31,7 @@ const USAGE: &str = "usage:
                       --steps 50 --guidance 3 --sampler ddim|ddpm --npy FILE.npy]
   iagen-cli eval diffusion --model PREFIX --judge PREFIX [--n 1000 --steps 50 --guidance 3 --sampler ddim
                       --only conditional|unconditional]
-  iagen-cli bench diffusion --model PREFIX [--n 16 --steps 10]
+  iagen-cli bench diffusion --model PREFIX [--n 16 --steps 10 --device cpu|vulkan]
 Images: --file defaults to web/assets/data/NAME.bin; the last tenth of each set is held out.
 PREFIX names PREFIX.bpk (weights) and PREFIX.json (manifest).";
 

@@ -419,7 +419,11 @@ pub fn bench_diffusion(args: &Args) -> Result<(), String> {
         &device,
     );
     // Warm-up; reading it back waits for a GPU's kernels to compile and run.
-    denoiser.step(&model).expect("steps left").x_prev.into_data();
+    denoiser
+        .step(&model)
+        .expect("steps left")
+        .x_prev
+        .into_data();
     let started = Instant::now();
     for _ in 0..steps {
         let step = denoiser.step(&model).expect("steps left");

@@ -43,7 +43,8 @@ bench: (wasm "release")
     cargo run -p iagen-cli -- bench diffusion --model web/assets/models/diffusion-mnist --n 16
     node bench/run.mjs
 
-# Train the shipped weights natively: GPTs, judges, diffusion models (hours on a CPU; see MODELS.md)
+# Train the shipped weights natively: GPTs, judges, diffusion models (hours on a CPU; the clothes
+# model's last run wants a Vulkan GPU; see MODELS.md)
 train-models:
     cargo run -p iagen-cli -- train gpt --name refranes --data web/assets/data/refranes.txt --out web/assets/models/refranes --size nano --ctx 64 --batch 16 --steps 300 --eval-every 100
     cargo run -p iagen-cli -- train gpt --name shakespeare --data web/assets/data/shakespeare.txt --out target/shakespeare-1 --size small --ctx 128 --batch 32 --steps 3000 --stop-after 900 --lr 2e-3 --eval-every 100
@@ -58,4 +59,8 @@ train-models:
     cargo run -p iagen-cli -- train diffusion --data mnist --init target/diffusion-mnist-5 --steps 1500 --batch 32 --lr 5e-4 --seed 49 --label-drop 0.5 --average 0.999 --out web/assets/models/diffusion-mnist
     cargo run -p iagen-cli -- train diffusion --data fashion --size tiny --steps 5000 --stop-after 900 --batch 32 --lr 2e-3 --out target/diffusion-fashion-1
     cargo run -p iagen-cli -- train diffusion --data fashion --init target/diffusion-fashion-1 --steps 2400 --stop-after 2351 --batch 32 --lr 1.5e-3 --seed 45 --label-drop 0.2 --average 0.999 --out target/diffusion-fashion-2
-    cargo run -p iagen-cli -- train diffusion --data fashion --init target/diffusion-fashion-2 --steps 1500 --batch 32 --lr 7e-4 --seed 46 --label-drop 0.4 --average 0.999 --out web/assets/models/diffusion-fashion
+    cargo run -p iagen-cli -- train diffusion --data fashion --init target/diffusion-fashion-2 --steps 1500 --batch 32 --lr 7e-4 --seed 46 --label-drop 0.4 --average 0.999 --out target/diffusion-fashion-3
+    cargo run -p iagen-cli -- train diffusion --data fashion --init target/diffusion-fashion-3 --attention true --steps 1000 --batch 32 --lr 7e-4 --seed 47 --label-drop 0.3 --average 0.999 --out target/diffusion-fashion-4
+    cargo run -p iagen-cli -- train diffusion --data fashion --init target/diffusion-fashion-4 --p2-gamma 1 --steps 800 --batch 32 --lr 7e-4 --seed 48 --label-drop 0.3 --average 0.999 --out target/diffusion-fashion-5
+    cargo run -p iagen-cli -- train diffusion --data fashion --init target/diffusion-fashion-5 --steps 600 --stop-after 500 --batch 32 --lr 5e-4 --seed 49 --label-drop 0.5 --average 0.999 --out target/diffusion-fashion-6
+    cargo run -p iagen-cli --features vulkan -- train diffusion --data fashion --init target/diffusion-fashion-6 --steps 1500 --batch 64 --lr 5e-4 --seed 51 --label-drop 0.5 --average 0.999 --device vulkan --out web/assets/models/diffusion-fashion

@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use burn::prelude::*;
 use iagen_core::classes::{CLASSES, ImageData};
-use iagen_core::image_data::{ImageSet, PIXELS, to_byte, to_signed};
+use iagen_core::image_data::{ImageSet, to_byte, to_signed};
 use iagen_core::image_io::{grid, npy_u8, png};
 use iagen_core::rng::Rng;
 use iagen_diffusion::{
@@ -323,34 +323,34 @@ pub fn eval_diffusion(args: &Args) -> Result<(), String> {
         }
     };
     let started = Instant::now();
-    let judge_labels = |images: &[u8]| -> Vec<i64> {
-        let pixels: Vec<f32> = images.iter().map(|&p| to_signed(p)).collect();
-        judge
-            .classify(image_tensor(&pixels, images.len() / PIXELS, &device))
-            .into_data()
-            .convert::<i64>()
-            .try_to_vec::<i64>()
-            .expect("ints")
+    // Generates `n` samples in chunks, sample i asking for `label(i)`, the noise drawn from
+    // `seed` plus the chunk's start; returns (asked for, judge's class) pairs.
+    let judged = |label: &dyn Fn(usize) -> Option<usize>, seed: u64| {
+        let mut verdicts = Vec::with_capacity(n);
+        for start in (0..n).step_by(chunk) {
+            let labels: Vec<Option<usize>> = (start..(start + chunk).min(n)).map(label).collect();
+            let images = generate(&model, &manifest, &labels, &s, seed + start as u64, &device);
+            let pixels: Vec<f32> = images.iter().map(|&p| to_signed(p)).collect();
+            let classes = judge
+                .classify(image_tensor(&pixels, labels.len(), &device))
+                .into_data()
+                .convert::<i64>()
+                .try_to_vec::<i64>()
+                .expect("ints");
+            verdicts.extend(
+                labels
+                    .into_iter()
+                    .zip(classes.into_iter().map(|c| c as usize)),
+            );
+        }
+        verdicts
     };
     if conditional {
         let (mut asked, mut agreed) = ([0usize; CLASSES], [0usize; CLASSES]);
-        for start in (0..n).step_by(chunk) {
-            let labels: Vec<Option<usize>> = (start..(start + chunk).min(n))
-                .map(|i| Some(i % CLASSES))
-                .collect();
-            let images = generate(
-                &model,
-                &manifest,
-                &labels,
-                &s,
-                s.seed + start as u64,
-                &device,
-            );
-            for (label, verdict) in labels.iter().zip(judge_labels(&images)) {
-                let class = label.expect("conditional");
-                asked[class] += 1;
-                agreed[class] += usize::from(verdict as usize == class);
-            }
+        for (label, verdict) in judged(&|i| Some(i % CLASSES), s.seed) {
+            let class = label.expect("conditional");
+            asked[class] += 1;
+            agreed[class] += usize::from(verdict == class);
         }
         let data = image_data(&manifest.data)?;
         for class in 0..CLASSES {
@@ -371,19 +371,9 @@ pub fn eval_diffusion(args: &Args) -> Result<(), String> {
     }
     if unconditional {
         let mut shares = [0usize; CLASSES];
-        for start in (0..n).step_by(chunk) {
-            let labels = vec![None; (start + chunk).min(n) - start];
-            let images = generate(
-                &model,
-                &manifest,
-                &labels,
-                &s, // without labels there is nothing to guide
-                s.seed + 1_000_000 + start as u64,
-                &device,
-            );
-            for verdict in judge_labels(&images) {
-                shares[verdict as usize] += 1;
-            }
+        // Without labels there is nothing to guide: one network pass per step.
+        for (_, verdict) in judged(&|_| None, s.seed + 1_000_000) {
+            shares[verdict] += 1;
         }
         let shares: Vec<String> = shares
             .iter()

@@ -9,10 +9,15 @@ pub fn scalar(t: Tensor<1>) -> f32 {
     t.into_data().try_to_vec::<f32>().expect("f32 tensor")[0]
 }
 
+/// `--device` as given, `cpu` if not.
+pub fn device_name(args: &Args) -> Result<String, String> {
+    args.get("device", "cpu".to_string())
+}
+
 /// `--device cpu` (the flex backend, default) or `--device vulkan` (built with
 /// `--features vulkan`).
 pub fn device(args: &Args) -> Result<Device, String> {
-    match args.get("device", "cpu".to_string())?.as_str() {
+    match device_name(args)?.as_str() {
         "cpu" => Ok(Device::flex()),
         #[cfg(feature = "vulkan")]
         "vulkan" => Ok(Device::vulkan(burn::tensor::DeviceKind::DefaultDevice)),

@@ -17,7 +17,7 @@ use iagen_judge::{
 };
 
 use crate::args::Args;
-use crate::host::{device, lr_scale, read_bytes, scalar, write_bytes};
+use crate::host::{device, device_name, lr_scale, read_bytes, scalar, write_bytes};
 use crate::model_files;
 
 fn image_data(name: &str) -> Result<ImageData, String> {
@@ -408,19 +408,22 @@ pub fn bench_diffusion(args: &Args) -> Result<(), String> {
         1,
         &device,
     );
-    // Warm-up; reading it back waits for a GPU's kernels to compile and run.
-    denoiser
-        .step(&model)
-        .expect("steps left")
-        .x_prev
-        .into_data();
+    // Reading each step back waits for a GPU's queued work; the first step, which compiles
+    // its kernels, is a warm-up.
+    let mut step = || {
+        denoiser
+            .step(&model)
+            .expect("steps left")
+            .x_prev
+            .into_data()
+    };
+    step();
     let started = Instant::now();
     for _ in 0..steps {
-        let step = denoiser.step(&model).expect("steps left");
-        step.x_prev.into_data();
+        step();
     }
     let ms = started.elapsed().as_secs_f64() * 1000.0 / steps as f64;
-    let on = args.get("device", "cpu".to_string())?;
+    let on = device_name(args)?;
     println!("native {on}\tdiffusion_ms_per_step_{n}_samples\t{ms:.1}");
     Ok(())
 }

@@ -1,6 +1,6 @@
 # IAGen Playground: every developer and CI command. `just` lists them.
 
-wasm_bindgen_version := `grep -oP 'wasm-bindgen = "=\K[0-9.]+' Cargo.toml`
+wasm_bindgen_version := `sed -n 's/^wasm-bindgen = "=\([0-9.]*\)"$/\1/p' Cargo.toml`
 port := env_var_or_default("PORT", "8080")
 target_dir := env_var_or_default("CARGO_TARGET_DIR", "target")
 
@@ -13,7 +13,7 @@ setup:
     rustup target add wasm32-unknown-unknown
     @if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen {{wasm_bindgen_version}}" ]; then \
         cargo install wasm-bindgen-cli --version {{wasm_bindgen_version}}; fi
-    @[ -d node_modules/playwright-core ] || npm ci --no-audit --no-fund
+    @[ -d node_modules/playwright-core ] && [ -d node_modules/@biomejs/biome ] || npm ci --no-audit --no-fund
 
 # Build the page's wasm into web/pkg (profile: release to ship, wasm-test for tests).
 # Shipping drops the function-name section (a third of the bytes); tests keep it for stack traces.
@@ -31,11 +31,12 @@ test: setup
     just wasm wasm-test
     node --test --test-concurrency=1 tests/e2e/
 
-# Format and lint with -D warnings, natively and for wasm32
-check:
+# Format and lint: Rust with -D warnings (natively and for wasm32), JavaScript with Biome
+check: setup
     cargo fmt --all --check
     cargo clippy --workspace --all-targets -- -D warnings
     cargo clippy -p iagen-web --target wasm32-unknown-unknown -- -D warnings
+    npx biome check
 
 # Speed and size numbers: native, Chromium CPU and Chromium WebGPU, wasm size, first-view bytes
 bench: (wasm "release")

@@ -37,7 +37,13 @@ for (const gpu of [false, true]) {
   const t2 = Date.now();
   for (let i = 0; i < denoiseSteps; i++) await denoise();
   const msPerDenoise = (Date.now() - t2) / denoiseSteps;
-  rows.push({ where: gpu ? 'Chromium WebGPU' : 'Chromium CPU', backend: await page.textContent('#backend'), charsPerSec, stepsPerSec, msPerDenoise });
+  rows.push({
+    where: gpu ? 'Chromium WebGPU' : 'Chromium CPU',
+    backend: await page.textContent('#backend'),
+    charsPerSec,
+    stepsPerSec,
+    msPerDenoise,
+  });
   await browser.close();
 }
 server.stop();
@@ -45,11 +51,26 @@ server.stop();
 // What the first usable view fetches (page, worker and wasm glue, the language, the default
 // model), each gzipped as tools/serve.mjs serves it. The worker's fetches escape the page's
 // network events, so the list is explicit.
-const FIRST_VIEW = ['index.html', 'style.css', 'app.js', 'views/gpt.js', 'views/diffusion.js', 'views/common.js', 'views/training_panel.js', 'i18n/es.json', 'worker.js',
-  'pkg/iagen_web.js', 'pkg/iagen_web_bg.wasm', 'assets/models/refranes.json', 'assets/models/refranes.bpk'];
+const FIRST_VIEW = [
+  'index.html',
+  'style.css',
+  'app.js',
+  'families.js',
+  'views/gpt.js',
+  'views/common.js',
+  'views/training_panel.js',
+  'i18n/es.json',
+  'worker.js',
+  'pkg/iagen_web.js',
+  'pkg/iagen_web_bg.wasm',
+  'assets/models/refranes.json',
+  'assets/models/refranes.bpk',
+];
 const gz = (path) => gzipSync(readFileSync(`web/${path}`), { level: 9 }).length;
 for (const r of rows) {
-  console.log(`${r.where}\tgenerate_chars_per_s\t${r.charsPerSec.toFixed(1)}\ttrain_nano_steps_per_s\t${r.stepsPerSec.toFixed(2)}\tdiffusion_ms_per_step_16_samples\t${r.msPerDenoise.toFixed(0)}\t(${r.backend})`);
+  console.log(
+    `${r.where}\tgenerate_chars_per_s\t${r.charsPerSec.toFixed(1)}\ttrain_nano_steps_per_s\t${r.stepsPerSec.toFixed(2)}\tdiffusion_ms_per_step_16_samples\t${r.msPerDenoise.toFixed(0)}\t(${r.backend})`,
+  );
 }
 console.log(`wasm\traw_bytes\t${statSync('web/pkg/iagen_web_bg.wasm').size}\tgzip_bytes\t${gz('pkg/iagen_web_bg.wasm')}`);
 console.log(`first_view\tgzip_bytes\t${FIRST_VIEW.reduce((sum, f) => sum + gz(f), 0)}`);

@@ -8,10 +8,18 @@ import { gzipSync } from 'node:zlib';
 const root = resolve(process.argv[2] || 'web');
 const port = Number(process.env.PORT || 8080);
 const types = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8', '.json': 'application/json; charset=utf-8', '.txt': 'text/plain; charset=utf-8',
-  '.md': 'text/markdown; charset=utf-8', '.wasm': 'application/wasm', '.bpk': 'application/octet-stream',
-  '.png': 'image/png', '.svg': 'image/svg+xml', '.ico': 'image/x-icon',
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
+  '.md': 'text/markdown; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.bpk': 'application/octet-stream',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+  '.ico': 'image/x-icon',
 };
 const compressible = new Set(['.html', '.js', '.mjs', '.css', '.json', '.txt', '.md', '.wasm', '.bpk', '.svg']);
 const gzCache = new Map(); // path -> {mtime, body}
@@ -32,7 +40,10 @@ createServer(async (req, res) => {
     let path = normalize(join(root, decodeURIComponent(url.pathname)));
     if (!path.startsWith(root)) throw Object.assign(new Error('outside root'), { code: 'ENOENT' });
     let info = await stat(path);
-    if (info.isDirectory()) { path = join(path, 'index.html'); info = await stat(path); }
+    if (info.isDirectory()) {
+      path = join(path, 'index.html');
+      info = await stat(path);
+    }
     const ext = extname(path);
     const gzip = compressible.has(ext) && /\bgzip\b/.test(req.headers['accept-encoding'] || '');
     const data = await body(path, info, gzip);

@@ -1,9 +1,6 @@
 // The page shell: language, backend badge, share links and notices, embed mode, and the
 // worker connection. Views (views/<family>.js) draw the controls and results.
-import { mountGpt } from './views/gpt.js';
-import { mountDiffusion } from './views/diffusion.js';
-
-const VIEWS = { gpt: mountGpt, diffusion: mountDiffusion };
+import { FAMILIES } from './families.js';
 
 const params = new URLSearchParams(location.search);
 const embed = params.get('embed') === '1';
@@ -19,7 +16,10 @@ const listeners = new Set();
 let nextId = 1;
 worker.onmessage = ({ data }) => {
   if (data.event === 'gpulost') return restartOnCpu(data.message);
-  if (data.event) return listeners.forEach((fn) => fn(data));
+  if (data.event) {
+    for (const fn of listeners) fn(data);
+    return;
+  }
   const { resolve, reject } = pending.get(data.id);
   pending.delete(data.id);
   data.error !== undefined ? reject(new Error(data.error)) : resolve(data.result);
@@ -47,12 +47,18 @@ async function loadLang(code) {
 }
 export function t(key, vars = {}) {
   const text = dictionaries[lang][key] ?? key;
-  return text.replace(/\{(\w+)\}/g, (_, name) => (vars[name] ?? `{${name}}`));
+  return text.replace(/\{(\w+)\}/g, (_, name) => vars[name] ?? `{${name}}`);
 }
 function translatePage() {
-  document.querySelectorAll('[data-i18n]').forEach((el) => { el.textContent = t(el.dataset.i18n); });
-  document.querySelectorAll('[data-i18n-placeholder]').forEach((el) => { el.placeholder = t(el.dataset.i18nPlaceholder); });
-  document.querySelectorAll('[data-i18n-title]').forEach((el) => { el.title = t(el.dataset.i18nTitle); });
+  document.querySelectorAll('[data-i18n]').forEach((el) => {
+    el.textContent = t(el.dataset.i18n);
+  });
+  document.querySelectorAll('[data-i18n-placeholder]').forEach((el) => {
+    el.placeholder = t(el.dataset.i18nPlaceholder);
+  });
+  document.querySelectorAll('[data-i18n-title]').forEach((el) => {
+    el.title = t(el.dataset.i18nTitle);
+  });
   document.getElementById('lang-switch').textContent = t('lang.switch');
   drawBackend();
   drawNotices();
@@ -63,11 +69,13 @@ function translatePage() {
 let backend = null;
 function drawBackend() {
   const badge = document.getElementById('backend');
-  if (!backend) { badge.textContent = t('backend.loading'); return; }
+  if (!backend) {
+    badge.textContent = t('backend.loading');
+    return;
+  }
   badge.dataset.state = backend.kind;
-  const label = backend.kind === 'webgpu'
-    ? t('backend.webgpu', { adapter: backend.adapter || t('backend.adapter.unnamed') })
-    : t('backend.cpu');
+  const label =
+    backend.kind === 'webgpu' ? t('backend.webgpu', { adapter: backend.adapter || t('backend.adapter.unnamed') }) : t('backend.cpu');
   badge.textContent = label;
   if (backend.why) {
     const why = document.createElement('small');
@@ -82,11 +90,13 @@ let notices = [];
 function drawNotices() {
   const box = document.getElementById('notices');
   const list = document.getElementById('notice-list');
-  list.replaceChildren(...notices.map((n) => {
-    const li = document.createElement('li');
-    li.textContent = t(`notice.${n.kind}`, n);
-    return li;
-  }));
+  list.replaceChildren(
+    ...notices.map((n) => {
+      const li = document.createElement('li');
+      li.textContent = t(`notice.${n.kind}`, n);
+      return li;
+    }),
+  );
   box.hidden = notices.length === 0;
 }
 function shareUrl(hash, embedded) {
@@ -102,7 +112,10 @@ export async function updateSpec(changes) {
   const parsed = await call('encodeSpec', { pairs });
   specValues = Object.fromEntries(parsed.values);
   currentHash = parsed.hash;
-  if (parsed.notices.length) { notices = parsed.notices; drawNotices(); }
+  if (parsed.notices.length) {
+    notices = parsed.notices;
+    drawNotices();
+  }
   history.replaceState(null, '', `${location.pathname}${location.search}#${parsed.hash}`);
   return specValues;
 }
@@ -140,7 +153,10 @@ async function main() {
     translatePage();
     view.translate();
   };
-  document.getElementById('notice-close').onclick = () => { notices = []; drawNotices(); };
+  document.getElementById('notice-close').onclick = () => {
+    notices = [];
+    drawNotices();
+  };
   document.getElementById('copy-link').onclick = async () => {
     const url = shareUrl(currentHash, false);
     await navigator.clipboard?.writeText(url).catch(() => {});
@@ -155,18 +171,33 @@ async function main() {
   };
 
   // One view per page load: switching views reloads the page with the new spec.
-  const current = VIEWS[specValues.view] ? specValues.view : 'gpt';
-  document.querySelectorAll('#views button').forEach((button) => {
-    button.setAttribute('aria-pressed', String(button.dataset.view === current));
-    button.onclick = async () => {
-      if (button.dataset.view === current) return;
-      await updateSpec({ view: button.dataset.view });
-      location.reload();
-    };
-  });
-  document.body.dataset.view = current;
-  const view = await VIEWS[current](document.getElementById('view'), {
-    call, listeners, spec: specValues, updateSpec, t, showError, lang: () => lang,
+  const family = FAMILIES.find((f) => f.id === specValues.view) ?? FAMILIES[0];
+  document.getElementById('views').replaceChildren(
+    ...FAMILIES.map(({ id }) => {
+      const button = document.createElement('button');
+      button.className = 'secondary';
+      button.dataset.view = id;
+      button.dataset.i18n = `view.${id}`;
+      button.textContent = t(`view.${id}`);
+      button.setAttribute('aria-pressed', String(id === family.id));
+      button.onclick = async () => {
+        if (id === family.id) return;
+        await updateSpec({ view: id });
+        location.reload();
+      };
+      return button;
+    }),
+  );
+  document.body.dataset.view = family.id;
+  const { mount } = await import(family.module);
+  const view = await mount(document.getElementById('view'), {
+    call,
+    listeners,
+    spec: specValues,
+    updateSpec,
+    t,
+    showError,
+    lang: () => lang,
   });
   translatePage();
   view.translate();

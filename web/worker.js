@@ -2,12 +2,10 @@
 // {id, method, args} and gets {id, result} or {id, error}; long jobs (training,
 // generation) also post progress events {event, ...} and check for stop/pause requests
 // between short chunks.
-import init, {
-  init_backend, parse_spec, encode_spec, class_of_word, GptSession, DiffusionSession,
-} from './pkg/iagen_web.js';
+import init, { init_backend, parse_spec, encode_spec, Session } from './pkg/iagen_web.js';
 
-let session = null; // the GPT
-let diffusion = null;
+// The one model of this page, whatever its family (see web/families.js).
+let session = null;
 let stopRequested = false;
 // Let queued messages (Pause, Stop) run: CPU reads resolve as microtasks and would not yield.
 const yieldToEvents = () => new Promise((resolve) => setTimeout(resolve, 0));
@@ -62,48 +60,55 @@ const methods = {
   parseSpec: ({ hash }) => parse_spec(hash),
   encodeSpec: ({ pairs }) => encode_spec(pairs),
 
-  async loadPretrained({ name }) {
-    const [manifest, weights] = await Promise.all([
-      fetchText(`assets/models/${name}.json`),
-      fetchBytes(`assets/models/${name}.bpk`),
-    ]);
-    session?.free();
-    session = GptSession.pretrained(manifest, weights);
+  // Shipped weights: assets/models/<name>.json (the manifest) and .bpk.
+  async load({ family, name }) {
+    const [manifest, weights] = await Promise.all([fetchText(`assets/models/${name}.json`), fetchBytes(`assets/models/${name}.bpk`)]);
+    replace(null);
+    replace(Session.pretrained(family, manifest, weights));
     return { ...session.info(), manifest: JSON.parse(manifest) };
   },
 
-  async newTraining({ data, text, size, ctx, batch, lr, seed }) {
-    const corpus = data === 'custom' ? text : await fetchText(`assets/data/${data}.txt`);
-    session?.free();
-    session = null;
-    session = GptSession.untrained(corpus, size, ctx, batch, lr, seed);
+  // A fresh run of `family` with `options`, on a typed `text` or the file at `data`.
+  async newTraining({ family, options, data, text }) {
+    const bytes = text !== undefined ? new TextEncoder().encode(text) : await fetchBytes(data);
+    replace(null);
+    replace(Session.untrained(family, options, bytes));
     return session.info();
   },
 
   setLr: ({ lr }) => session.set_lr(lr),
+  info: () => session.info(),
 
-  // Train until `until` steps, in chunks; posts `train` events and a sample every
-  // `sampleEvery` steps. Resolves with the reason it stopped: done, paused, diverged.
-  async train({ until, chunk, valEvery, sampleEvery }) {
+  // A family's own verb; `file`, when given, is fetched and handed over as bytes.
+  async verb({ name, args, file }) {
+    const bytes = file ? await fetchBytes(file) : undefined;
+    return session.verb(name, args || {}, bytes);
+  },
+
+  // Train until `until` steps, in chunks of `chunk`; posts a `train` event per chunk (the
+  // named losses, held-out losses every `valEvery` steps when set, the rate) and a `glimpse`
+  // (the family's verb `glimpse.verb`) every `glimpse.every` steps. Resolves with the reason
+  // it stopped: done, paused, diverged.
+  async train({ until, chunk, valEvery, glimpse }) {
     stopRequested = false;
     let step = session.info().steps;
-    let started = performance.now();
-    let startStep = step;
+    const started = performance.now();
+    const startStep = step;
     while (step < until) {
       const n = Math.min(chunk, until - step);
       const out = await session.train(n);
       step = out.step;
-      const event = { event: 'train', step, loss: out.loss };
-      if (out.loss === null) {
+      const event = { event: 'train', step, losses: out.losses };
+      if (out.losses === null) {
         postMessage(event);
         return { reason: 'diverged', step };
       }
-      if (step % valEvery < n || step === until) event.val = await session.validate(4);
-      const seconds = (performance.now() - started) / 1000;
-      event.rate = (step - startStep) / Math.max(seconds, 1e-3);
+      const due = (every) => every > 0 && (step % every < n || step === until);
+      if (due(valEvery)) event.val = await session.validate(4);
+      event.rate = (step - startStep) / Math.max((performance.now() - started) / 1000, 1e-3);
       postMessage(event);
-      if (step % sampleEvery < n || step === until) {
-        postMessage({ event: 'sample', step, text: await sampleText('', 120, 0.8, 1) });
+      if (glimpse && due(glimpse.every)) {
+        postMessage({ event: 'glimpse', step, value: await session.verb(glimpse.verb, glimpse.args || {}) });
       }
       await yieldToEvents();
       if (stopRequested) return { reason: 'paused', step };
@@ -111,109 +116,33 @@ const methods = {
     return { reason: 'done', step };
   },
 
-  stop() {
-    stopRequested = true;
-  },
-
-  // Stream `len` characters after `prompt`: a `gen` event per character.
-  async generate({ prompt, len, seed, temp, topk, topp }) {
+  // Call verb `first` once, then verb `next` up to `count` times, posting each result as a
+  // `stream` event (the GPT's characters), until Stop.
+  async stream({ first, args, next, count }) {
     stopRequested = false;
-    const first = await session.start(prompt, seed, temp, topk, topp);
-    postMessage({ event: 'gen-start', unknown: first.unknown, top: first.top });
-    for (let i = 0; i < len && !stopRequested; i++) {
-      const { ch, top } = await session.next();
-      postMessage({ event: 'gen', ch, top });
+    postMessage({ event: 'stream-start', value: await session.verb(first, args || {}) });
+    for (let i = 0; i < count && !stopRequested; i++) {
+      postMessage({ event: 'stream', value: await session.verb(next, {}) });
       if (i % 4 === 3) await yieldToEvents();
     }
     return { stopped: stopRequested };
   },
 
-  inspect: ({ text, layer, head, temp, topk, topp }) => session.inspect(text, layer, head, temp, topk, topp),
-  info: () => session.info(),
-
-  // ---- diffusion ----
-  classOfWord: ({ data, word, lang }) => class_of_word(data, word, lang),
-
-  async diffLoad({ data }) {
-    const [manifest, weights] = await Promise.all([
-      fetchText(`assets/models/diffusion-${data}.json`),
-      fetchBytes(`assets/models/diffusion-${data}.bpk`),
-    ]);
-    diffusion?.free();
-    diffusion = DiffusionSession.pretrained(manifest, weights);
-    await loadJudge(data);
-    return { ...diffusion.info(), manifest: JSON.parse(manifest) };
-  },
-
-  async diffNewTraining({ data, size, sched, tmax, batch, lr, seed }) {
-    const records = await fetchBytes(`assets/data/${data}.bin`);
-    diffusion?.free();
-    diffusion = null;
-    diffusion = DiffusionSession.untrained(data, records, size, sched, tmax, batch, lr, seed);
-    await loadJudge(data);
-    return diffusion.info();
-  },
-
-  // Real images for the forward process, fetched only when a student opens it.
-  async diffImages({ data }) {
-    if (!diffusion.has_images()) diffusion.set_images(await fetchBytes(`assets/data/${data}.bin`));
-  },
-  diffNoised: ({ index, t, seed }) => diffusion.noised(index, t, seed),
-  diffStart: ({ labels, sampler, k, guidance, seed }) => diffusion.start(Int32Array.from(labels), sampler, k, guidance, seed),
-  diffStep: () => diffusion.step(),
-  diffClassify: ({ pixels, n }) => diffusion.classify(pixels, n),
-  diffSetLr: ({ lr }) => diffusion.set_lr(lr),
-
-  // Train until `until` steps in chunks, posting `dtrain` events and a `dpreview` (a few
-  // quick samples) every `previewEvery` steps. Resolves with why it stopped.
-  async diffTrain({ until, chunk, previewEvery }) {
-    stopRequested = false;
-    let step = diffusion.info().steps;
-    const started = performance.now();
-    const startStep = step;
-    while (step < until) {
-      const n = Math.min(chunk, until - step);
-      const out = await diffusion.train(n);
-      step = out.step;
-      const rate = (step - startStep) / Math.max((performance.now() - started) / 1000, 1e-3);
-      postMessage({ event: 'dtrain', step, loss: out.loss, rate });
-      if (out.loss === null) return { reason: 'diverged', step };
-      if (step % previewEvery < n || step === until) postMessage({ event: 'dpreview', step, pixels: await preview() });
-      await yieldToEvents();
-      if (stopRequested) return { reason: 'paused', step };
-    }
-    return { reason: 'done', step };
+  stop() {
+    stopRequested = true;
   },
 };
 
-async function loadJudge(data) {
-  const [manifest, weights] = await Promise.all([
-    fetchText(`assets/models/judge-${data}.json`),
-    fetchBytes(`assets/models/judge-${data}.bpk`),
-  ]);
-  diffusion.set_judge(manifest, weights);
+function replace(next) {
+  session?.free();
+  session = next;
 }
 
-// Four quick samples (classes 0–3, DDIM, 10 steps) to watch the model learn.
-async function preview() {
-  diffusion.start([0, 1, 2, 3], 'ddim', 10, 3, 1);
-  let last = null;
-  for (let out = await diffusion.step(); out; out = await diffusion.step()) last = out.next;
-  return last;
-}
-
-async function sampleText(prompt, len, temp, seed) {
-  await session.start(prompt, seed, temp, 0, 1);
-  let text = '';
-  for (let i = 0; i < len; i++) text += (await session.next()).ch;
-  return text;
-}
-
-onmessage = async ({ data: { id, method, args } }) => {
+addEventListener('message', async ({ data: { id, method, args } }) => {
   try {
     const result = await methods[method](args || {});
     postMessage({ id, result });
   } catch (err) {
-    postMessage({ id, error: String(err && err.message ? err.message : err) });
+    postMessage({ id, error: String(err?.message ? err.message : err) });
   }
-};
+});

@@ -4,11 +4,14 @@ import assert from 'node:assert/strict';
 import { copyLink, launch, openPage, setControl, shot, startServer, train } from './harness.mjs';
 
 let server;
-before(async () => { server = await startServer(); });
+before(async () => {
+  server = await startServer();
+});
 after(() => server.stop());
 
 const view = (hash) => `${server.url}?backend=cpu#v=1&view=diffusion&${hash}`;
-const grid = (page) => page.$eval('#samples', (c) => ({ t: Number(c.dataset.t), position: Number(c.dataset.position), checksum: c.dataset.checksum }));
+const grid = (page) =>
+  page.$eval('#samples', (c) => ({ t: Number(c.dataset.t), position: Number(c.dataset.position), checksum: c.dataset.checksum }));
 
 async function stepOnce(page) {
   const before = await page.evaluate(() => Number(document.body.dataset.stepped || 0));
@@ -26,7 +29,9 @@ async function generateImages(page, word) {
 
 describe('CPU path', () => {
   let browser;
-  before(async () => { browser = await launch({ gpu: false }); });
+  before(async () => {
+    browser = await launch({ gpu: false });
+  });
   after(() => browser.close());
 
   test('loads the pretrained model; Step lowers t by one and changes the images; the slider scrubs back', async () => {
@@ -119,7 +124,9 @@ describe('CPU path', () => {
 
 describe('WebGPU path (SwiftShader)', () => {
   let browser;
-  before(async () => { browser = await launch({ gpu: true }); });
+  before(async () => {
+    browser = await launch({ gpu: true });
+  });
   after(() => browser.close());
 
   test('one denoising step on the GPU', async () => {

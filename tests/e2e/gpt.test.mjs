@@ -1,17 +1,19 @@
 // The GPT view as a student uses it, on the WebGPU path (SwiftShader) and on the CPU path.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  copyLink, generate, launch, openPage, setControl, shot, startServer, train, waitReady,
-} from './harness.mjs';
+import { copyLink, generate, launch, openPage, setControl, shot, startServer, train, waitReady } from './harness.mjs';
 
 let server;
-before(async () => { server = await startServer(); });
+before(async () => {
+  server = await startServer();
+});
 after(() => server.stop());
 
 describe('CPU path', () => {
   let browser;
-  before(async () => { browser = await launch({ gpu: false }); });
+  before(async () => {
+    browser = await launch({ gpu: false });
+  });
   after(() => browser.close());
 
   test('names its backend and why the GPU is not used', async () => {
@@ -75,7 +77,10 @@ describe('CPU path', () => {
     await page.fill('#custom-text', 'Too short to train on.');
     await page.dispatchEvent('#custom-text', 'change');
     await train(page);
-    assert.equal(await page.textContent('#train-message'), 'The text is too short for this context: it has 22 characters and needs at least 650.');
+    assert.equal(
+      await page.textContent('#train-message'),
+      'The text is too short for this context: it has 22 characters and needs at least 650.',
+    );
     assert.equal(await page.textContent('#train-status'), '');
     await shot(page, 'cpu-too-short');
   });
@@ -100,8 +105,14 @@ describe('CPU path', () => {
     const page = await openPage(browser, `${server.url}?backend=cpu#v=1&lr=abc&colour=red&seed=-5&temp=NaN`);
     const items = await page.locator('#notice-list li').allTextContents();
     assert.equal(items.length, 4);
-    assert.ok(items.some((s) => s.includes('«colour» no es un parámetro conocido')), items.join('\n'));
-    assert.ok(items.some((s) => s.includes('fuera de rango')), items.join('\n'));
+    assert.ok(
+      items.some((s) => s.includes('«colour» no es un parámetro conocido')),
+      items.join('\n'),
+    );
+    assert.ok(
+      items.some((s) => s.includes('fuera de rango')),
+      items.join('\n'),
+    );
     assert.equal(await page.inputValue('#seed'), '0');
     assert.equal(await page.inputValue('#lr'), '0.003');
     await shot(page, 'cpu-bad-link');
@@ -131,7 +142,9 @@ describe('CPU path', () => {
 
 describe('WebGPU path (SwiftShader)', () => {
   let browser;
-  before(async () => { browser = await launch({ gpu: true }); });
+  before(async () => {
+    browser = await launch({ gpu: true });
+  });
   after(() => browser.close());
 
   test('names its WebGPU adapter, generates 100 characters and draws bars', async () => {
@@ -154,14 +167,18 @@ describe('WebGPU path (SwiftShader)', () => {
         return self.testDevice;
       };
     }\n`;
-    const prepare = (page) => page.route('**/worker.js', async (route) => {
-      const response = await route.fetch();
-      await route.fulfill({ response, body: keepDevice + await response.text() });
-    });
+    const prepare = (page) =>
+      page.route('**/worker.js', async (route) => {
+        const response = await route.fetch();
+        await route.fulfill({ response, body: keepDevice + (await response.text()) });
+      });
     const page = await openPage(browser, `${server.url}#v=1&seed=9&len=30&prompt=Dime`, { prepare });
     assert.equal(await page.evaluate(() => document.body.dataset.backend), 'webgpu');
     const reloaded = page.waitForEvent('load', { timeout: 60_000 });
-    await page.workers()[0].evaluate(() => self.testDevice.destroy()).catch(() => {});
+    await page
+      .workers()[0]
+      .evaluate(() => self.testDevice.destroy())
+      .catch(() => {});
     await reloaded;
     await waitReady(page);
     const badge = await page.textContent('#backend');

@@ -1,5 +1,5 @@
 // Shared set-up for the browser tests: our static server on a free port, Debian's chromium
-// with the flags from DESIGN.md §4 (WebGPU on SwiftShader), screenshots under target/e2e/.
+// with the flags from ARCHITECTURE.md (WebGPU on SwiftShader), screenshots under target/e2e/.
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -9,12 +9,19 @@ export const SHOTS = 'target/e2e';
 mkdirSync(SHOTS, { recursive: true });
 
 const BASE_FLAGS = [
-  '--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync',
+  '--no-sandbox',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
 ];
 const WEBGPU_FLAGS = [
-  '--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-vulkan=swiftshader',
-  '--use-webgpu-adapter=swiftshader', '--disable-vulkan-surface',
+  '--enable-unsafe-webgpu',
+  '--enable-features=Vulkan',
+  '--use-vulkan=swiftshader',
+  '--use-webgpu-adapter=swiftshader',
+  '--disable-vulkan-surface',
 ];
 
 async function freePort() {
@@ -28,7 +35,10 @@ async function freePort() {
 
 export async function startServer() {
   const port = await freePort();
-  const child = spawn('node', ['tools/serve.mjs', 'web'], { env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn('node', ['tools/serve.mjs', 'web'], {
+    env: { ...process.env, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   await new Promise((resolve) => child.stdout.once('data', resolve));
   return { url: `http://127.0.0.1:${port}/`, stop: () => child.kill() };
 }
@@ -49,11 +59,13 @@ export async function openPage(browser, url, { locale = 'es-ES', prepare } = {})
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (err) => errors.push(String(err)));
-  page.on('console', (msg) => { if (msg.type() === 'error') errors.push(msg.text()); });
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') errors.push(msg.text());
+  });
   await prepare?.(page);
   await page.goto(url);
   await waitReady(page);
-  const failure = await page.locator('#error').isVisible() ? await page.locator('#error').textContent() : null;
+  const failure = (await page.locator('#error').isVisible()) ? await page.locator('#error').textContent() : null;
   if (failure) throw new Error(`page failed: ${failure}\n${errors.join('\n')}`);
   page.errors = errors;
   return page;
@@ -61,7 +73,9 @@ export async function openPage(browser, url, { locale = 'es-ES', prepare } = {})
 
 /** Wait until the view is mounted or the page shows an error. */
 export async function waitReady(page) {
-  await page.waitForFunction(() => document.body.dataset.ready === '1' || !document.getElementById('error').hidden, null, { timeout: 120_000 });
+  await page.waitForFunction(() => document.body.dataset.ready === '1' || !document.getElementById('error').hidden, null, {
+    timeout: 120_000,
+  });
 }
 
 export async function shot(page, name) {
@@ -71,8 +85,14 @@ export async function shot(page, name) {
 /** Click Generate and wait for the whole text; returns the generated characters. */
 export async function generate(page, { prompt, len, seed } = {}) {
   if (prompt !== undefined) await page.fill('#prompt', prompt);
-  for (const [id, value] of [['len', len], ['seed', seed]]) {
-    if (value !== undefined) { await page.fill(`#${id}`, String(value)); await page.dispatchEvent(`#${id}`, 'change'); }
+  for (const [id, value] of [
+    ['len', len],
+    ['seed', seed],
+  ]) {
+    if (value !== undefined) {
+      await page.fill(`#${id}`, String(value));
+      await page.dispatchEvent(`#${id}`, 'change');
+    }
   }
   const before = await page.evaluate(() => Number(document.body.dataset.generated || 0));
   await page.click('#generate');
@@ -91,7 +111,10 @@ export async function copyLink(page) {
 export async function setControl(page, id, value) {
   const tag = await page.$eval(`#${id}`, (el) => el.tagName);
   if (tag === 'SELECT') await page.selectOption(`#${id}`, String(value));
-  else { await page.fill(`#${id}`, String(value)); await page.dispatchEvent(`#${id}`, 'change'); }
+  else {
+    await page.fill(`#${id}`, String(value));
+    await page.dispatchEvent(`#${id}`, 'change');
+  }
   await page.waitForFunction(([k, v]) => location.hash.includes(`${k}=${v}`), [id, encodeURIComponent(value)]);
 }
 

@@ -25,23 +25,32 @@ export function jobQueue(updateSpec, initial) {
     values: initial,
     exclusive: (job) => (queue = queue.then(() => saving).then(job, job)),
     save(changes) {
-      saving = saving.then(async () => { jobs.values = await updateSpec(changes); return jobs.values; });
+      saving = saving.then(async () => {
+        jobs.values = await updateSpec(changes);
+        return jobs.values;
+      });
       return saving;
     },
   };
   return jobs;
 }
 
-/** Training (and validation) loss against steps; `right` labels a second axis (or null). */
-export function drawLossChart(canvas, points, maxStep, right) {
+const SERIES_COLOURS = ['#3d5afe', '#e07a00', '#1b7f4c', '#b0008a'];
+
+/**
+ * Named loss series against steps: `points` are {step, [key]: value…}; `series` lists
+ * [key, label] pairs in legend order (colours follow it); `right` labels a second axis
+ * (e.g. nats as bits) or is null. The first series' values are kept in `data-losses`.
+ */
+export function drawLossChart(canvas, points, maxStep, series, right) {
   canvas.width = canvas.clientWidth || canvas.width; // follow the card's width
   const ctx = canvas.getContext('2d');
   const { width, height } = canvas;
   const pad = { l: 44, r: 40, t: 10, b: 22 };
   ctx.clearRect(0, 0, width, height);
-  canvas.dataset.losses = JSON.stringify(points.map((p) => p.loss));
+  canvas.dataset.losses = JSON.stringify(points.filter((p) => p[series[0][0]] != null).map((p) => p[series[0][0]]));
   maxStep = Math.max(maxStep, ...points.map((p) => p.step), 1);
-  const top = Math.max(...points.map((p) => Math.max(p.loss ?? 0, p.val ?? 0)), 0);
+  const top = Math.max(...points.flatMap((p) => series.map(([key]) => p[key] ?? 0)), 0);
   const maxLoss = (right ? Math.max(1, top) : top || 1) * 1.05;
   const x = (s) => pad.l + (s / maxStep) * (width - pad.l - pad.r);
   const y = (l) => height - pad.b - (l / maxLoss) * (height - pad.t - pad.b);
@@ -50,22 +59,40 @@ export function drawLossChart(canvas, points, maxStep, right) {
   ctx.font = '11px sans-serif';
   for (let k = 0; k <= 4; k++) {
     const l = (maxLoss * k) / 4;
-    ctx.beginPath(); ctx.moveTo(pad.l, y(l)); ctx.lineTo(width - pad.r, y(l)); ctx.stroke();
-    ctx.textAlign = 'right'; ctx.fillText(l < 1 ? l.toFixed(2) : l.toFixed(1), pad.l - 4, y(l) + 4);
-    if (right) { ctx.textAlign = 'left'; ctx.fillText(right(l), width - pad.r + 4, y(l) + 4); }
+    ctx.beginPath();
+    ctx.moveTo(pad.l, y(l));
+    ctx.lineTo(width - pad.r, y(l));
+    ctx.stroke();
+    ctx.textAlign = 'right';
+    ctx.fillText(l < 1 ? l.toFixed(2) : l.toFixed(1), pad.l - 4, y(l) + 4);
+    if (right) {
+      ctx.textAlign = 'left';
+      ctx.fillText(right(l), width - pad.r + 4, y(l) + 4);
+    }
   }
   ctx.textAlign = 'center';
   ctx.fillText('0', pad.l, height - 6);
   ctx.fillText(String(maxStep), width - pad.r, height - 6);
-  for (const [key, colour] of [['loss', '#3d5afe'], ['val', '#e07a00']]) {
-    const series = points.filter((p) => p[key] != null);
+  let legendX = pad.l + 8;
+  ctx.textAlign = 'left';
+  series.forEach(([key, label], i) => {
+    const colour = SERIES_COLOURS[i % SERIES_COLOURS.length];
+    const line = points.filter((p) => p[key] != null);
     ctx.strokeStyle = colour;
     ctx.lineWidth = 2;
     ctx.beginPath();
-    series.forEach((p, i) => (i ? ctx.lineTo(x(p.step), y(p[key])) : ctx.moveTo(x(p.step), y(p[key]))));
+    for (const [j, p] of line.entries()) (j ? ctx.lineTo : ctx.moveTo).call(ctx, x(p.step), y(p[key]));
     ctx.stroke();
     ctx.lineWidth = 1;
-  }
+    if (series.length > 1) {
+      // The legend along the top: a swatch, then the label.
+      ctx.fillStyle = colour;
+      ctx.fillRect(legendX, pad.t + 2, 10, 10);
+      ctx.fillStyle = '#5b6478';
+      ctx.fillText(label, legendX + 14, pad.t + 11);
+      legendX += 14 + ctx.measureText(label).width + 16;
+    }
+  });
 }
 
 /** Draw 28×28 images (values in [-1, 1], n×784) on `canvas`, `cols` per row, `scale`× each. */

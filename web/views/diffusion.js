@@ -1,6 +1,4 @@
-import {
-  html, jobQueue, drawLossChart, drawImages, seedControl, randomSeed, sleep,
-} from './common.js';
+import { html, jobQueue, drawLossChart, drawImages, seedControl, randomSeed, sleep } from './common.js';
 import { TRAINING_BUTTONS, trainingPanel } from './training_panel.js';
 
 // The diffusion view: denoise a grid of samples step by step (and scrub back), see x_t, the
@@ -8,10 +6,10 @@ import { TRAINING_BUTTONS, trainingPanel } from './training_panel.js';
 // images, generate from a word, and train a model live.
 const DATA = ['mnist', 'fashion'];
 const SIZES = ['nano', 'tiny'];
-const SCALE = 3;       // grid pixels per image pixel
-const THUMBS = 10;     // thumbnails along the trajectory of the selected sample
+const SCALE = 3; // grid pixels per image pixel
+const THUMBS = 10; // thumbnails along the trajectory of the selected sample
 
-export async function mountDiffusion(root, { call, listeners, spec, updateSpec, t, showError, lang }) {
+export async function mount(root, { call, listeners, spec, updateSpec, t, showError, lang }) {
   root.append(html`
   <section class="card" id="diff-generate">
     <h2 data-i18n="view.diffusion"></h2>
@@ -95,14 +93,14 @@ export async function mountDiffusion(root, { call, listeners, spec, updateSpec, 
   const { exclusive } = jobs;
   const v = () => jobs.values;
   const state = {
-    model: null,        // {kind: 'pretrained'|'trained', info, manifest?}
+    model: null, // {kind: 'pretrained'|'trained', info, manifest?}
     training: false,
     playing: false,
     trained: 0,
     history: [],
-    traj: [],           // one record per reverse step: {t, after, index, total, xt, eps, x0, next}
-    pos: 0,             // position shown: 0 = the start noise, k = after k steps
-    count: 0,           // samples in the grid
+    traj: [], // one record per reverse step: {t, after, index, total, xt, eps, x0, next}
+    pos: 0, // position shown: 0 = the start noise, k = after k steps
+    count: 0, // samples in the grid
     labels: [],
     selected: 0,
     verdict: null,
@@ -118,37 +116,70 @@ export async function mountDiffusion(root, { call, listeners, spec, updateSpec, 
     $('guide-value').textContent = Number(values.guide).toFixed(1);
   }
   readSpecIntoControls(spec);
-  const save = (changes) => jobs.save(changes).then((values) => { readSpecIntoControls(values); return values; });
+  const save = (changes) =>
+    jobs.save(changes).then((values) => {
+      readSpecIntoControls(values);
+      return values;
+    });
   for (const f of sampling) $(f).addEventListener('change', () => save({ [f]: $(f).value }));
-  $('guide').addEventListener('input', () => { $('guide-value').textContent = Number($('guide').value).toFixed(1); });
+  $('guide').addEventListener('input', () => {
+    $('guide-value').textContent = Number($('guide').value).toFixed(1);
+  });
   $('dice').onclick = () => save({ seed: randomSeed() });
   // The data set picks the pretrained model and the training images; training settings
   // define the trained model, so changing one discards it.
-  $('idata').addEventListener('change', () => { save({ idata: $('idata').value, class: '' }); discardTrained(); });
+  $('idata').addEventListener('change', () => {
+    save({ idata: $('idata').value, class: '' });
+    discardTrained();
+  });
   for (const f of training) {
-    $(f).addEventListener('change', () => { save({ [f]: $(f).value }); if (f !== 'steps') discardTrained(); });
+    $(f).addEventListener('change', () => {
+      save({ [f]: $(f).value });
+      if (f !== 'steps') discardTrained();
+    });
   }
-  $('tdice').onclick = () => { save({ tseed: randomSeed() }); discardTrained(); };
+  $('tdice').onclick = () => {
+    save({ tseed: randomSeed() });
+    discardTrained();
+  };
 
   // ---- model ---------------------------------------------------------------------------
   function describeModel() {
     const box = $('diff-model');
-    if (!state.model) { box.textContent = t('gen.model.loading'); return; }
+    if (!state.model) {
+      box.textContent = t('gen.model.loading');
+      return;
+    }
     const { kind, info, manifest } = state.model;
-    box.textContent = `${t('gen.model')}: ` + (kind === 'pretrained'
-      ? t('diff.model.pretrained', { data: t(`data.${info.data}`), params: info.params.toLocaleString(), steps: manifest.steps, T: info.timesteps })
-      : t('gen.model.trained', { steps: state.trained, params: info.params.toLocaleString() }));
+    box.textContent =
+      `${t('gen.model')}: ` +
+      (kind === 'pretrained'
+        ? t('diff.model.pretrained', {
+            data: t(`data.${info.data}`),
+            params: info.params.toLocaleString(),
+            steps: manifest.steps,
+            T: info.timesteps,
+          })
+        : t('gen.model.trained', { steps: state.trained, params: info.params.toLocaleString() }));
     drawSchedule();
   }
   async function loadPretrained() {
     state.model = null;
     describeModel();
-    const info = await call('diffLoad', { data: v().idata });
+    const info = await call('load', { family: 'diffusion', name: `diffusion-${v().idata}` });
+    await loadJudge();
     state.model = { kind: 'pretrained', info, manifest: info.manifest };
     describeModel();
     resetTrajectory();
   }
   const discardTrained = () => panel.discard();
+  /** The judge for this data set, into the worker's session. */
+  async function loadJudge() {
+    const name = `assets/models/judge-${v().idata}`;
+    const response = await fetch(`${name}.json`);
+    if (!response.ok) throw new Error(`${name}.json: HTTP ${response.status}`);
+    await call('verb', { name: 'set_judge', args: { manifest: await response.text() }, file: `${name}.bpk` });
+  }
 
   // ---- the schedule chart --------------------------------------------------------------
   function currentT() {
@@ -178,7 +209,7 @@ export async function mountDiffusion(root, { call, listeners, spec, updateSpec, 
       ctx.strokeStyle = colour;
       ctx.lineWidth = 2;
       ctx.beginPath();
-      for (let i = 0; i < n; i++) (i ? ctx.lineTo(x(i), y(f(i))) : ctx.moveTo(x(i), y(f(i))));
+      for (let i = 0; i < n; i++) i ? ctx.lineTo(x(i), y(f(i))) : ctx.moveTo(x(i), y(f(i)));
       ctx.stroke();
     }
     const now = currentT();
@@ -186,13 +217,20 @@ export async function mountDiffusion(root, { call, listeners, spec, updateSpec, 
     ctx.lineWidth = 1;
     ctx.setLineDash([4, 3]);
     const at = x(Math.max(0, now));
-    ctx.beginPath(); ctx.moveTo(at, pad); ctx.lineTo(at, height - pad); ctx.stroke();
+    ctx.beginPath();
+    ctx.moveTo(at, pad);
+    ctx.lineTo(at, height - pad);
+    ctx.stroke();
     ctx.setLineDash([]);
     ctx.fillStyle = '#1d2330';
     ctx.font = '11px sans-serif';
     ctx.textAlign = at > width / 2 ? 'right' : 'left';
     const i = Math.max(0, now);
-    ctx.fillText(`t = ${Math.max(now, 0)}  ᾱ = ${abar[i].toFixed(3)}  SNR = ${snr[i].toExponential(1)}`, at + (at > width / 2 ? -4 : 4), 16);
+    ctx.fillText(
+      `t = ${Math.max(now, 0)}  ᾱ = ${abar[i].toFixed(3)}  SNR = ${snr[i].toExponential(1)}`,
+      at + (at > width / 2 ? -4 : 4),
+      16,
+    );
   }
 
   // ---- the denoising grid --------------------------------------------------------------
@@ -215,7 +253,7 @@ export async function mountDiffusion(root, { call, listeners, spec, updateSpec, 
     const now = currentT();
     const total = state.traj.length ? state.traj[0].total : Number(v().dsteps);
     $('t-label').textContent = state.traj.length
-      ? t('diff.t', { t: now < 0 ? 0 : now, done: state.pos, total }) + (now < 0 ? ` · ${t('diff.clean')}` : '')
+      ? t('diff.t', { t: Math.max(now, 0), done: state.pos, total }) + (now < 0 ? ` · ${t('diff.clean')}` : '')
       : t('diff.t.none');
     const grid = $('samples');
     grid.dataset.t = String(now);
@@ -231,7 +269,9 @@ export async function mountDiffusion(root, { call, listeners, spec, updateSpec, 
     drawSchedule();
     drawVerdict();
   }
-  function slice(arr, k) { return arr.subarray(k * 784, (k + 1) * 784); }
+  function slice(arr, k) {
+    return arr.subarray(k * 784, (k + 1) * 784);
+  }
   function drawSelected() {
     if (!state.traj.length) {
       for (const id of ['sel-xt', 'sel-x0', 'sel-eps', 'thumbs']) $(id).width = $(id).height = 0;
@@ -243,7 +283,13 @@ export async function mountDiffusion(root, { call, listeners, spec, updateSpec, 
     drawImages($('sel-xt'), slice(xt, k), 1, 1, 4);
     drawImages($('sel-x0'), slice(record.x0, k), 1, 1, 4);
     // ε̂ is roughly N(0, 1): shown at half contrast so it fits the grey range.
-    drawImages($('sel-eps'), slice(record.eps, k).map((e) => e / 2), 1, 1, 4);
+    drawImages(
+      $('sel-eps'),
+      slice(record.eps, k).map((e) => e / 2),
+      1,
+      1,
+      4,
+    );
     const positions = state.traj.length + 1;
     const shown = Math.min(THUMBS, positions);
     const strip = new Float32Array(shown * 784);
@@ -256,7 +302,10 @@ export async function mountDiffusion(root, { call, listeners, spec, updateSpec, 
   function drawVerdict() {
     const box = $('judge-verdict');
     const done = state.traj.length && state.pos === state.traj.length && state.traj.at(-1).after < 0;
-    if (!done || !state.verdict) { box.textContent = ''; return; }
+    if (!done || !state.verdict) {
+      box.textContent = '';
+      return;
+    }
     const names = state.verdict.map((c) => state.classNames[c]);
     box.textContent = t('diff.judge', { labels: names.join(', ') });
   }
@@ -267,16 +316,22 @@ export async function mountDiffusion(root, { call, listeners, spec, updateSpec, 
     const col = Math.floor(((e.clientX - rect.left) * scale) / cell);
     const row = Math.floor(((e.clientY - rect.top) * scale) / cell);
     const k = row * cols() + col;
-    if (k < state.count) { state.selected = k; drawDenoising(); }
+    if (k < state.count) {
+      state.selected = k;
+      drawDenoising();
+    }
   });
-  $('t-slider').addEventListener('input', () => { state.pos = Number($('t-slider').value); drawDenoising(); });
+  $('t-slider').addEventListener('input', () => {
+    state.pos = Number($('t-slider').value);
+    drawDenoising();
+  });
 
   /** Start a new grid from the word (or every class in turn), unless the word is unknown. */
   async function startDenoising() {
     $('diff-message').textContent = '';
     const count = Number(v().count);
     const word = v().class.trim();
-    const result = await call('classOfWord', { data: v().idata, word: word || '0', lang: lang() });
+    const result = await call('verb', { name: 'class_of_word', args: { word: word || '0', lang: lang() } });
     if (word && result.class === null) {
       $('diff-message').textContent = t('diff.word.unknown', { word, accepted: result.accepted.join(', ') });
       return false;
@@ -287,13 +342,14 @@ export async function mountDiffusion(root, { call, listeners, spec, updateSpec, 
     state.count = count;
     state.selected = Math.min(state.selected, count - 1);
     resetTrajectory();
-    await call('diffStart', { labels: state.labels, sampler: v().sampler, k: Number(v().dsteps), guidance: Number(v().guide), seed: Number(v().seed) });
+    const args = { labels: state.labels, sampler: v().sampler, k: Number(v().dsteps), guidance: Number(v().guide), seed: Number(v().seed) };
+    await call('verb', { name: 'start', args });
     state.started = true;
     return true;
   }
   /** One reverse step at the end of the trajectory; false when the sample is clean. */
   async function stepOnce() {
-    const out = await call('diffStep');
+    const out = await call('verb', { name: 'step' });
     if (!out) return false;
     state.traj.push(out);
     state.pos = state.traj.length;
@@ -303,7 +359,7 @@ export async function mountDiffusion(root, { call, listeners, spec, updateSpec, 
   }
   async function judge() {
     const last = state.traj.at(-1).next;
-    state.verdict = Array.from(await call('diffClassify', { pixels: last, n: state.count }));
+    state.verdict = Array.from(await call('verb', { name: 'classify', args: { pixels: Array.from(last), n: state.count } }));
     document.body.dataset.judged = JSON.stringify({ asked: state.labels, seen: state.verdict });
     drawVerdict();
   }
@@ -334,10 +390,16 @@ export async function mountDiffusion(root, { call, listeners, spec, updateSpec, 
   $('generate').onclick = async () => {
     state.playing = false;
     await save({ class: $('class').value });
-    exclusive(async () => { state.started = false; await play(); });
+    exclusive(async () => {
+      state.started = false;
+      await play();
+    });
   };
   $('play').onclick = () => {
-    if (state.playing) { state.playing = false; return; }
+    if (state.playing) {
+      state.playing = false;
+      return;
+    }
     exclusive(play);
   };
   $('step-denoise').onclick = () => {
@@ -360,9 +422,9 @@ export async function mountDiffusion(root, { call, listeners, spec, updateSpec, 
     if (!$('forward').open || !state.model) return;
     $('fwd-t').max = String(state.model.info.timesteps - 1);
     $('fwd-status').textContent = t('diff.forward.loading');
-    await call('diffImages', { data: v().idata });
+    if (!(await call('verb', { name: 'has_images' }))) await call('verb', { name: 'set_images', file: `assets/data/${v().idata}.bin` });
     const t_ = Number($('fwd-t').value);
-    const out = await call('diffNoised', { index: Number($('fwd-index').value), t: t_, seed: Number(v().seed) });
+    const out = await call('verb', { name: 'noised', args: { index: Number($('fwd-index').value), t: t_, seed: Number(v().seed) } });
     $('fwd-index').max = String(out.count - 1);
     drawImages($('fwd-x0'), out.x0, 1, 1, 4);
     drawImages($('fwd-xt'), out.xt, 1, 1, 4);
@@ -376,35 +438,55 @@ export async function mountDiffusion(root, { call, listeners, spec, updateSpec, 
   $('fwd-index').addEventListener('change', forward);
 
   // ---- training ------------------------------------------------------------------------
-  function drawLoss() { drawLossChart($('loss-chart'), state.history, Number(v().steps), null); }
+  function drawLoss() {
+    drawLossChart($('loss-chart'), state.history, Number(v().steps), [['loss', t('diff.loss')]], null);
+  }
   const previewEvery = () => Math.max(10, Math.round(Number(v().steps) / 10));
-  listeners.add((e) => {
-    if (e.event === 'dtrain') {
-      panel.progress(e);
-    } else if (e.event === 'dpreview') {
-      drawImages($('preview'), e.pixels, 4, 4, 2);
-      $('preview').dataset.step = String(e.step);
-    }
-  });
-  const newSession = () => {
+  const session = () => {
     const values = v();
-    return call('diffNewTraining', {
-      data: values.idata, size: values.size === 'small' ? 'tiny' : values.size, sched: values.sched,
-      tmax: Number(values.tmax), batch: Number(values.batch), lr: Number(values.lr), seed: Number(values.tseed),
-    });
+    const options = {
+      data: values.idata,
+      size: values.size === 'small' ? 'tiny' : values.size,
+      sched: values.sched,
+      tmax: Number(values.tmax),
+      batch: Number(values.batch),
+      lr: Number(values.lr),
+      seed: Number(values.tseed),
+    };
+    return { options, data: `assets/data/${values.idata}.bin` };
   };
   function lockControls(running) {
-    for (const f of ['generate', 'step-denoise', 'play', 'idata', 'tdice', ...training.filter((f) => f !== 'steps')]) $(f).disabled = running;
+    for (const f of ['generate', 'step-denoise', 'play', 'idata', 'tdice', ...training.filter((f) => f !== 'steps')])
+      $(f).disabled = running;
   }
   const panel = trainingPanel({
-    $, t, call, jobs, state, newSession, lockControls, drawLoss,
+    $,
+    t,
+    call,
+    jobs,
+    state,
+    listeners,
+    session,
+    lockControls,
+    drawLoss,
+    family: 'diffusion',
+    opened: loadJudge,
     chunk: { webgpu: 1, cpu: 2 },
-    runInWorker: (until, chunk) => call('diffTrain', { until, chunk, previewEvery: previewEvery() }),
+    glimpse: () => ({ verb: 'preview', every: previewEvery() }),
+    showGlimpse: (e) => {
+      drawImages($('preview'), e.value, 4, 4, 2);
+      $('preview').dataset.step = String(e.step);
+    },
     // A new or further-trained model replaces the denoiser: the trajectory shown is stale.
-    modelChanged: () => { resetTrajectory(); describeModel(); },
-    lossText: (loss) => t('diff.loss.value', { loss: loss.toFixed(4) }),
+    modelChanged: () => {
+      resetTrajectory();
+      describeModel();
+    },
+    lossText: ({ loss }) => t('diff.loss.value', { loss: loss.toFixed(4) }),
     forget: loadPretrained,
-    stopOther: () => { state.playing = false; },
+    stopOther: () => {
+      state.playing = false;
+    },
   });
 
   // ---- first view ----------------------------------------------------------------------

@@ -8,7 +8,7 @@ const DATA = ['refranes', 'shakespeare', 'palabras', 'custom'];
 const SIZES = ['nano', 'tiny', 'small'];
 const INSPECT_CHARS = 48; // the attention map stays readable up to about this many rows
 
-export async function mountGpt(root, { call, listeners, spec, updateSpec, t, showError }) {
+export async function mount(root, { call, listeners, spec, updateSpec, t, showError }) {
   root.append(html`
   <section class="card" id="gpt-generate">
     <h2 data-i18n="view.gpt"></h2>
@@ -63,7 +63,7 @@ export async function mountGpt(root, { call, listeners, spec, updateSpec, t, sho
     <label class="controls" id="custom-box" style="display:block" hidden><span data-i18n="train.text"></span>
       <textarea id="custom-text" rows="4" data-i18n-placeholder="train.text.placeholder"></textarea></label>
     ${TRAINING_BUTTONS}
-    <h3><span data-i18n="train.loss"></span> <span class="legend"><span class="swatch" style="background:var(--accent)"></span><span data-i18n="train.loss.train"></span><span class="swatch" style="background:var(--val)"></span><span data-i18n="train.loss.val"></span> · <span data-i18n="train.loss.units"></span></span></h3>
+    <h3><span data-i18n="train.loss"></span> <span class="legend"><span data-i18n="train.loss.units"></span></span></h3>
     <canvas id="loss-chart" class="wide" width="760" height="220"></canvas>
     <h3 id="sample-title"></h3>
     <div class="output" id="train-sample"></div>
@@ -74,13 +74,13 @@ export async function mountGpt(root, { call, listeners, spec, updateSpec, t, sho
   const jobs = jobQueue(updateSpec, spec);
   const { exclusive } = jobs;
   const state = {
-    model: null,          // {kind: 'pretrained'|'trained', info, manifest?}
-    training: false,      // a train loop is running in the worker
+    model: null, // {kind: 'pretrained'|'trained', info, manifest?}
+    training: false, // a train loop is running in the worker
     generating: false,
-    trained: 0,           // optimizer steps of the live-trained model
-    history: [],          // {step, loss, val?}
+    trained: 0, // optimizer steps of the live-trained model
+    history: [], // {step, loss, val?}
     text: { prompt: '', generated: '' },
-    selected: null,       // index in the generated text whose prediction is shown
+    selected: null, // index in the generated text whose prediction is shown
     lastInspect: null,
   };
 
@@ -88,8 +88,10 @@ export async function mountGpt(root, { call, listeners, spec, updateSpec, t, sho
   const fields = ['temp', 'topk', 'topp', 'len', 'seed', 'data', 'size', 'lr', 'batch', 'ctx', 'tseed', 'steps'];
   function readSpecIntoControls(v) {
     // The control being edited keeps what the student is typing; it is saved on change.
-    const put = (id, value) => { if ($(id) !== document.activeElement) $(id).value = value; };
-    fields.forEach((f) => put(f, v[f]));
+    const put = (id, value) => {
+      if ($(id) !== document.activeElement) $(id).value = value;
+    };
+    for (const f of fields) put(f, v[f]);
     put('prompt', v.prompt);
     put('custom-text', v.text);
     $('temp-value').textContent = Number(v.temp).toFixed(2);
@@ -103,7 +105,9 @@ export async function mountGpt(root, { call, listeners, spec, updateSpec, t, sho
   for (const f of ['temp', 'topk', 'topp', 'len', 'seed']) {
     $(f).addEventListener('change', () => save({ [f]: $(f).value }).then(readSpecIntoControls));
   }
-  $('temp').addEventListener('input', () => { $('temp-value').textContent = Number($('temp').value).toFixed(2); });
+  $('temp').addEventListener('input', () => {
+    $('temp-value').textContent = Number($('temp').value).toFixed(2);
+  });
   $('prompt').addEventListener('change', () => save({ prompt: $('prompt').value }));
   $('dice').onclick = () => save({ seed: randomSeed() }).then(readSpecIntoControls);
 
@@ -129,11 +133,20 @@ export async function mountGpt(root, { call, listeners, spec, updateSpec, t, sho
   // ---- model ---------------------------------------------------------------------------
   function describeModel() {
     const info = $('model-info');
-    if (!state.model) { info.textContent = t('gen.model.none'); return; }
+    if (!state.model) {
+      info.textContent = t('gen.model.none');
+      return;
+    }
     const { kind, info: i, manifest } = state.model;
-    info.textContent = `${t('gen.model')}: ` + (kind === 'pretrained'
-      ? t('gen.model.pretrained', { data: t(`data.${manifest.data}`), params: i.params.toLocaleString(), bits: (manifest.val_loss / Math.LN2).toFixed(2) })
-      : t('gen.model.trained', { steps: state.trained, params: i.params.toLocaleString() }));
+    info.textContent =
+      `${t('gen.model')}: ` +
+      (kind === 'pretrained'
+        ? t('gen.model.pretrained', {
+            data: t(`data.${manifest.data}`),
+            params: i.params.toLocaleString(),
+            bits: (manifest.val_loss / Math.LN2).toFixed(2),
+          })
+        : t('gen.model.trained', { steps: state.trained, params: i.params.toLocaleString() }));
     $('layer').replaceChildren(...Array.from({ length: i.layers }, (_, k) => new Option(String(k + 1), String(k))));
     $('head').replaceChildren(...Array.from({ length: i.heads }, (_, k) => new Option(String(k + 1), String(k))));
     $('generate').disabled = state.training;
@@ -141,9 +154,12 @@ export async function mountGpt(root, { call, listeners, spec, updateSpec, t, sho
   async function loadPretrainedFor(data) {
     state.model = null;
     $('generate').disabled = true;
-    if (!PRETRAINED.includes(data)) { describeModel(); return; }
+    if (!PRETRAINED.includes(data)) {
+      describeModel();
+      return;
+    }
     $('model-info').textContent = t('gen.model.loading');
-    const info = await call('loadPretrained', { name: data });
+    const info = await call('load', { family: 'gpt', name: data });
     state.model = { kind: 'pretrained', info, manifest: info.manifest };
     describeModel();
   }
@@ -161,20 +177,22 @@ export async function mountGpt(root, { call, listeners, spec, updateSpec, t, sho
     state.barsContext = context;
     delete $('probs-help').dataset.i18n; // from now on the help names the context
     drawBarsHelp();
-    $('bars').replaceChildren(...top.flatMap(([ch, p]) => {
-      const label = document.createElement('span');
-      label.className = 'label';
-      label.textContent = ch === '\n' ? '↵' : ch === ' ' ? '␣' : ch;
-      const track = document.createElement('div');
-      const bar = document.createElement('div');
-      bar.className = 'bar';
-      bar.style.width = `${(p * 100).toFixed(1)}%`;
-      track.appendChild(bar);
-      const pct = document.createElement('span');
-      pct.className = 'pct';
-      pct.textContent = `${(p * 100).toFixed(1)} %`;
-      return [label, track, pct];
-    }));
+    $('bars').replaceChildren(
+      ...top.flatMap(([ch, p]) => {
+        const label = document.createElement('span');
+        label.className = 'label';
+        label.textContent = ch === '\n' ? '↵' : ch === ' ' ? '␣' : ch;
+        const track = document.createElement('div');
+        const bar = document.createElement('div');
+        bar.className = 'bar';
+        bar.style.width = `${(p * 100).toFixed(1)}%`;
+        track.appendChild(bar);
+        const pct = document.createElement('span');
+        pct.className = 'pct';
+        pct.textContent = `${(p * 100).toFixed(1)} %`;
+        return [label, track, pct];
+      }),
+    );
   }
   function drawOutput() {
     const out = $('output');
@@ -187,7 +205,7 @@ export async function mountGpt(root, { call, listeners, spec, updateSpec, t, sho
     prompt.textContent = state.text.prompt;
     const chars = [...state.text.generated].map((ch, i) => {
       const span = document.createElement('span');
-      span.className = 'ch' + (i === state.selected ? ' selected' : '');
+      span.className = `ch${i === state.selected ? ' selected' : ''}`;
       span.textContent = ch;
       span.dataset.index = i;
       return span;
@@ -203,7 +221,8 @@ export async function mountGpt(root, { call, listeners, spec, updateSpec, t, sho
   });
   async function inspect(generatedPrefix) {
     const text = (state.text.prompt + generatedPrefix).slice(-INSPECT_CHARS) || '\n';
-    const result = await call('inspect', { text, layer: Number($('layer').value || 0), head: Number($('head').value || 0), ...sampling() });
+    const args = { text, layer: Number($('layer').value || 0), head: Number($('head').value || 0), ...sampling() };
+    const result = await call('verb', { name: 'inspect', args });
     state.lastInspect = { result, prefix: generatedPrefix };
     drawBars(result.top[result.top.length - 1], state.text.prompt + generatedPrefix);
     drawAttention(result);
@@ -247,7 +266,8 @@ export async function mountGpt(root, { call, listeners, spec, updateSpec, t, sho
     $('gen-message').textContent = '';
     drawOutput();
     try {
-      await call('generate', { prompt: state.text.prompt, len: Number(jobs.values.len), seed: Number(jobs.values.seed), ...sampling() });
+      const args = { prompt: state.text.prompt, seed: Number(jobs.values.seed), ...sampling() };
+      await call('stream', { first: 'start', args, next: 'next', count: Number(jobs.values.len) });
       await inspect(state.text.generated);
     } catch (err) {
       showError(err);
@@ -263,21 +283,22 @@ export async function mountGpt(root, { call, listeners, spec, updateSpec, t, sho
 
   // ---- training ------------------------------------------------------------------------
   function drawLoss() {
-    drawLossChart($('loss-chart'), state.history, Number(jobs.values.steps), (l) => (l / Math.LN2).toFixed(1));
+    const series = [
+      ['loss', t('train.loss.train')],
+      ['val', t('train.loss.val')],
+    ];
+    drawLossChart($('loss-chart'), state.history, Number(jobs.values.steps), series, (l) => (l / Math.LN2).toFixed(1));
   }
   listeners.add((e) => {
-    if (e.event === 'gen-start') {
-      if (e.unknown) $('gen-message').textContent = t('gen.unknown', { n: e.unknown });
-      drawBars(e.top, state.text.prompt);
-    } else if (e.event === 'gen') {
-      state.text.generated += e.ch;
+    if (e.event === 'stream-start') {
+      const { unknown, top } = e.value;
+      if (unknown) $('gen-message').textContent = t('gen.unknown', { n: unknown });
+      drawBars(top, state.text.prompt);
+    } else if (e.event === 'stream') {
+      state.text.generated += e.value.ch;
       drawOutput();
-      drawBars(e.top, state.text.prompt + state.text.generated);
+      drawBars(e.value.top, state.text.prompt + state.text.generated);
       $('output').scrollTop = $('output').scrollHeight;
-    } else if (e.event === 'train') {
-      panel.progress(e);
-    } else if (e.event === 'sample') {
-      $('train-sample').textContent = e.text;
     }
   });
 
@@ -285,28 +306,38 @@ export async function mountGpt(root, { call, listeners, spec, updateSpec, t, sho
   // The session checks a pasted text's length (its tenth held out must hold a window too) and
   // says "text too short: HAS of NEEDS".
   const TOO_SHORT = /^text too short: (\d+) of (\d+)$/;
-  function newSession() {
-    return call('newTraining', {
-      data: jobs.values.data, text: jobs.values.text, size: jobs.values.size, ctx: Number(jobs.values.ctx),
-      batch: Number(jobs.values.batch), lr: Number(jobs.values.lr), seed: Number(jobs.values.tseed),
-    });
+  function session() {
+    const v = jobs.values;
+    const options = { size: v.size, ctx: Number(v.ctx), batch: Number(v.batch), lr: Number(v.lr), seed: Number(v.tseed) };
+    return v.data === 'custom' ? { options, text: v.text } : { options, data: `assets/data/${v.data}.txt` };
   }
   function lockControls(running) {
     $('generate').disabled = running || !state.model;
     for (const f of ['data', 'size', 'lr', 'batch', 'ctx', 'tseed', 'tdice', 'custom-text']) $(f).disabled = running;
   }
   const panel = trainingPanel({
-    $, t, call, jobs, state, newSession, lockControls, drawLoss,
+    $,
+    t,
+    call,
+    jobs,
+    state,
+    listeners,
+    session,
+    lockControls,
+    drawLoss,
+    family: 'gpt',
     chunk: { webgpu: 2, cpu: 5 },
-    runInWorker: (until, chunk) => call('train', { until, chunk, valEvery: sampleEvery(), sampleEvery: sampleEvery() }),
+    valEvery: sampleEvery,
+    glimpse: () => ({ verb: 'sample', args: { prompt: '', len: 120, temp: 0.8, seed: 1 }, every: sampleEvery() }),
+    showGlimpse: (e) => {
+      $('train-sample').textContent = e.value;
+    },
     modelChanged: describeModel,
-    lossText: (loss) => `${loss.toFixed(3)} nats (${(loss / Math.LN2).toFixed(3)} bits)`,
+    lossText: ({ loss }) => `${loss.toFixed(3)} nats (${(loss / Math.LN2).toFixed(3)} bits)`,
     forget: forgetTraining,
     errorText: (err) => {
       const short = TOO_SHORT.exec(err.message);
-      return short
-        ? t('train.tooshort', { has: short[1], n: short[2] })
-        : t('error.generic', { error: err.message });
+      return short ? t('train.tooshort', { has: short[1], n: short[2] }) : t('error.generic', { error: err.message });
     },
   });
 

@@ -1,7 +1,7 @@
 // The live-training panel every view has: Train / Pause / One step / Reset, a progress bar,
 // status lines, the loss chart's data, and the replay of a link's trained steps. A view says
-// what differs: how to start its training session and run it in the worker, which controls
-// a run locks, and what a reset or a new model redraws.
+// what differs: its family and training options, what to glimpse while training, which
+// controls a run locks, and what a reset or a new model redraws.
 
 import { sleep } from './common.js';
 
@@ -18,14 +18,16 @@ export const TRAINING_BUTTONS = `
 
 /**
  * Wire the panel. `state` is the view's ({model, training, trained, history}); the view gives
- * `newSession()` (resolves the session's info), `runInWorker(until, chunk)` (resolves
- * {step, reason}), `chunk` ({webgpu, cpu} steps per worker chunk), `lockControls(running)`,
- * `modelChanged()`, `drawLoss()`, `lossText(loss)`, `forget()` (what a reset clears, then the
- * pretrained model again), `stopOther()` (optional: what a run interrupts) and
- * `errorText(err)` (optional).
+ * `family` (its id), `session()` (the worker's `newTraining` arguments but the family:
+ * {options, data} or {options, text}), `glimpse()` ({verb, args, every}: what to show every
+ * few steps, handed to `showGlimpse(event)`), `valEvery()` (optional: steps between held-out
+ * losses), `chunk` ({webgpu, cpu} steps per worker chunk), `lockControls(running)`,
+ * `modelChanged()`, `drawLoss()`, `lossText(losses)`, `forget()` (what a reset clears, then
+ * the pretrained model again), `opened()` (optional: what a new session needs before it
+ * trains), `stopOther()` (optional: what a run interrupts) and `errorText(err)` (optional).
  */
 export function trainingPanel(view) {
-  const { $, t, call, jobs, state } = view;
+  const { $, t, call, jobs, state, listeners } = view;
 
   function setRunning(running) {
     state.training = running;
@@ -40,14 +42,16 @@ export function trainingPanel(view) {
     try {
       if (state.model?.kind !== 'trained') {
         $('train-status').textContent = t('train.loading');
-        const info = await view.newSession();
+        const info = await call('newTraining', { family: view.family, ...view.session() });
+        await view.opened?.();
         state.model = { kind: 'trained', info };
         state.history = [];
         state.trained = 0;
         view.modelChanged();
       }
       setRunning(true);
-      const result = await view.runInWorker(until, view.chunk[document.body.dataset.backend] ?? view.chunk.cpu);
+      const chunk = view.chunk[document.body.dataset.backend] ?? view.chunk.cpu;
+      const result = await call('train', { until, chunk, valEvery: view.valEvery?.() ?? 0, glimpse: view.glimpse() });
       state.trained = result.step;
       if (result.reason === 'diverged') $('train-message').textContent = t('train.diverged');
       await jobs.save({ trained: state.trained });
@@ -85,19 +89,25 @@ export function trainingPanel(view) {
     });
   }
 
-  /** One progress event from the worker: {step, loss, val?, rate}. */
+  /** One progress event from the worker: {step, losses (null: diverged), val?, rate}. */
   function progress(e) {
     state.trained = e.step;
-    if (e.loss !== null) state.history.push({ step: e.step, loss: e.loss, val: e.val });
+    if (e.losses) state.history.push({ step: e.step, ...e.losses, ...e.val });
     const total = Number(jobs.values.steps);
     $('progress-bar').style.width = `${Math.min(100, (100 * e.step) / total)}%`;
     const rate = e.rate ? e.rate.toFixed(e.rate < 10 ? 2 : 1) : '–';
-    $('train-status').textContent = t('train.progress', { step: e.step, total, rate })
-      + (e.loss != null ? ` · ${view.lossText(e.loss)}` : '');
+    $('train-status').textContent = t('train.progress', { step: e.step, total, rate }) + (e.losses ? ` · ${view.lossText(e.losses)}` : '');
     view.drawLoss();
   }
+  listeners.add((e) => {
+    if (e.event === 'train') progress(e);
+    else if (e.event === 'glimpse') view.showGlimpse(e);
+  });
 
-  const runFromClick = (until) => { view.stopOther?.(); return jobs.exclusive(() => run(until())); };
+  const runFromClick = (until) => {
+    view.stopOther?.();
+    return jobs.exclusive(() => run(until()));
+  };
   $('train').onclick = () => runFromClick(() => Math.max(Number(jobs.values.steps), state.trained + 1));
   $('step').onclick = () => runFromClick(() => state.trained + 1);
   $('pause').onclick = pause;
@@ -115,5 +125,5 @@ export function trainingPanel(view) {
     }
   }
 
-  return { discard, pause, progress, start };
+  return { discard, pause, start };
 }

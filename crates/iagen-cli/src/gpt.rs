@@ -130,7 +130,7 @@ pub fn train(args: &Args) -> Result<(), String> {
         let b: TokenBatch = corpus
             .train_batch(&mut rng, batch, ctx)
             .ok_or("text shorter than one context")?;
-        let loss = trainer.step(&b).loss;
+        let loss = trainer.step(&b);
         trained = step + 1;
         if trained % eval_every == 0 || trained == steps {
             let val: f32 = (0..4)
@@ -237,11 +237,7 @@ pub fn bench(args: &Args) -> Result<(), String> {
     let mut trainer = Trainer::new(&config, 3e-3, &device);
     let started = Instant::now();
     for _ in 0..steps {
-        scalar(
-            trainer
-                .step(&corpus.train_batch(&mut rng, batch, ctx).unwrap())
-                .loss,
-        );
+        scalar(trainer.step(&corpus.train_batch(&mut rng, batch, ctx).unwrap()));
     }
     let step_rate = steps as f32 / started.elapsed().as_secs_f32();
     println!("native\tgenerate_chars_per_s\t{gen_rate:.1}\ttrain_nano_steps_per_s\t{step_rate:.2}");

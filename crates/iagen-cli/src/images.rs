@@ -192,7 +192,7 @@ pub fn train_diffusion(args: &Args) -> Result<(), String> {
         }
         trainer.set_lr(lr * lr_scale(step, steps));
         let images = train.random_batch(trainer.rng(), batch);
-        recent.push(scalar(trainer.step(&images).loss));
+        recent.push(scalar(trainer.step(&images)));
         trained = step + 1;
         if reports(trained) {
             loss = recent.iter().sum::<f32>() / recent.len() as f32;

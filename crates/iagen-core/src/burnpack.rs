@@ -1,5 +1,5 @@
 //! Any model's weights as burnpack bytes and back (the one burn-aware corner of this crate,
-//! behind the `burnpack` feature): the page loads fetched files and users export and import.
+//! behind the `tensors` feature): the page loads fetched files and users export and import.
 
 use burn::module::Module;
 use burn_store::{BurnpackStore, ModuleSnapshot};

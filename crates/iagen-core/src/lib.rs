@@ -1,10 +1,13 @@
 //! Backend-free building blocks shared by every IAGen model and host: a seeded RNG, the
 //! character tokenizer, text batching, next-token sampling, image sets and their class words,
 //! image files, metrics and the experiment spec (the share-link codec). Nothing here knows
-//! about tensors or the browser, apart from the `burnpack` feature's weight files.
+//! about tensors or the browser, apart from the `tensors` feature: weight files and the
+//! live-training contract of a model family.
 
-#[cfg(feature = "burnpack")]
+#[cfg(feature = "tensors")]
 pub mod burnpack;
+#[cfg(feature = "tensors")]
+pub mod live;
 
 pub mod classes;
 pub mod image_data;

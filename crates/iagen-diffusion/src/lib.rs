@@ -7,6 +7,7 @@
 //! network's output, rescaled, is the score the reverse process follows.
 
 mod config;
+mod live;
 mod sample;
 mod schedule;
 mod train;
@@ -15,8 +16,9 @@ mod weight_average;
 mod weights;
 
 pub use config::{DiffusionConfig, DiffusionSize};
+pub use live::DiffusionTraining;
 pub use sample::{DenoiseStep, Denoiser, Sampler, image_tensor};
 pub use schedule::{NoiseSchedule, ScheduleKind};
-pub use train::{StepStats, Trainer};
+pub use train::Trainer;
 pub use unet::UNet;
 pub use weights::{DiffusionManifest, load_diffusion, save_diffusion};

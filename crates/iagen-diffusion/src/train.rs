@@ -16,12 +16,6 @@ use crate::schedule::NoiseSchedule;
 use crate::unet::UNet;
 use crate::weight_average::WeightAverage;
 
-/// What one step returns: tensors, read by the host when it wants to.
-pub struct StepStats {
-    /// Mean squared error of the predicted noise (unweighted), `[1]`.
-    pub loss: Tensor<1>,
-}
-
 pub struct Trainer {
     model: UNet,
     optim: ModuleOptimizer,
@@ -84,8 +78,9 @@ impl Trainer {
         &mut self.rng
     }
 
-    /// One optimizer step on `batch` (pixels in [-1, 1]).
-    pub fn step(&mut self, batch: &ImageBatch) -> StepStats {
+    /// One optimizer step on `batch` (pixels in [-1, 1]); returns the mean squared error of
+    /// the predicted noise (unweighted), `[1]`, for the host to read when it wants to.
+    pub fn step(&mut self, batch: &ImageBatch) -> Tensor<1> {
         let n = batch.len;
         let t: Vec<usize> = (0..n)
             .map(|_| self.rng.below(self.schedule.len()))
@@ -129,9 +124,7 @@ impl Trainer {
             average.update(&self.model);
         }
         self.steps += 1;
-        StepStats {
-            loss: loss.detach(),
-        }
+        loss.detach()
     }
 
     /// The model to sample from, without autodiff: the weight average if one is kept, else

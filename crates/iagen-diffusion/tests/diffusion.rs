@@ -130,9 +130,7 @@ fn training_on_one_batch_lowers_the_noise_error() {
         labels: vec![0, 1, 2, 3],
     };
     let mut trainer = Trainer::new(&config().with_label_dropout(0.0), 3e-3, &device);
-    let losses: Vec<f32> = (0..120)
-        .map(|_| floats(trainer.step(&batch).loss)[0])
-        .collect();
+    let losses: Vec<f32> = (0..120).map(|_| floats(trainer.step(&batch))[0]).collect();
     let mean = |xs: &[f32]| xs.iter().sum::<f32>() / xs.len() as f32;
     let (early, late) = (mean(&losses[..20]), mean(&losses[100..]));
     assert!(late < 0.5 * early, "early {early}, late {late}");
@@ -206,9 +204,7 @@ fn p2_weighting_changes_the_updates_but_reports_the_plain_noise_error() {
     let p2 = config().with_p2_gamma(Some(1.0));
     let mut weighted = Trainer::from_model(model, &p2, 3e-3, &device);
     let losses = |trainer: &mut Trainer| -> Vec<f32> {
-        (0..3)
-            .map(|_| floats(trainer.step(&batch).loss)[0])
-            .collect()
+        (0..3).map(|_| floats(trainer.step(&batch))[0]).collect()
     };
     let (plain, weighted) = (losses(&mut plain), losses(&mut weighted));
     // Same weights, same draws: the first step sees the same error.

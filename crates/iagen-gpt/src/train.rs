@@ -10,13 +10,6 @@ use iagen_core::text_data::TokenBatch;
 use crate::config::GptConfig;
 use crate::model::{Gpt, cross_entropy};
 
-/// What one step returns. Tensors, not floats: the host reads them when it wants to (on
-/// WebGPU reading is asynchronous and costly, so the page reads every few steps).
-pub struct StepStats {
-    /// Mean training cross-entropy of the batch, in nats per character, `[1]`.
-    pub loss: Tensor<1>,
-}
-
 pub struct Trainer {
     model: Gpt,
     optim: ModuleOptimizer,
@@ -65,8 +58,10 @@ impl Trainer {
         self.lr = lr;
     }
 
-    /// One optimizer step on `batch`.
-    pub fn step(&mut self, batch: &TokenBatch) -> StepStats {
+    /// One optimizer step on `batch`; returns the batch's mean training cross-entropy in
+    /// nats per character, `[1]` — a tensor, not a float: the host reads it when it wants to
+    /// (on WebGPU reading is asynchronous and costly, so the page reads every few steps).
+    pub fn step(&mut self, batch: &TokenBatch) -> Tensor<1> {
         let inputs = token_tensor(&batch.inputs, batch.batch, batch.block, &self.device);
         let targets = token_tensor(&batch.targets, batch.batch, batch.block, &self.device);
         let loss = cross_entropy(self.model.forward(inputs), targets); // [1]
@@ -74,9 +69,7 @@ impl Trainer {
         // Cloning a module clones tensor handles, not weights.
         self.model = self.optim.step(self.lr, self.model.clone(), grads);
         self.steps += 1;
-        StepStats {
-            loss: loss.detach(),
-        }
+        loss.detach()
     }
 
     /// Mean loss on `batch` without dropout or gradients, `[1]`.

@@ -65,10 +65,10 @@ fn training_overfits_one_small_batch() {
         1e-2,
         &Device::flex(),
     );
-    let first = floats(trainer.step(&batch).loss)[0];
+    let first = floats(trainer.step(&batch))[0];
     let mut last = first;
     for _ in 0..150 {
-        last = floats(trainer.step(&batch).loss)[0];
+        last = floats(trainer.step(&batch))[0];
     }
     assert!(first > 2.5, "starts near ln(vocab): {first}");
     assert!(last < 0.5 * first, "loss {first} -> {last}");
@@ -83,13 +83,7 @@ fn run(seed: u64) -> (Vec<f32>, String) {
         &Device::flex(),
     );
     let losses = (0..20)
-        .map(|_| {
-            floats(
-                trainer
-                    .step(&corpus.train_batch(&mut rng, 4, 16).unwrap())
-                    .loss,
-            )[0]
-        })
+        .map(|_| floats(trainer.step(&corpus.train_batch(&mut rng, 4, 16).unwrap()))[0])
         .collect();
     let mut sampler = Sampler::new(trainer.inference_model());
     let params = iagen_core::sampling::SamplingParams::default();
@@ -156,4 +150,44 @@ fn weights_round_trip_through_burnpack_bytes() {
     let a = model.forward(idx.clone()).into_data();
     let b = loaded.forward(idx).into_data();
     assert_eq!(a, b);
+}
+
+/// The live-training contract the page drives: named losses, held-out loss, learning.
+#[test]
+fn live_training_reports_named_losses_that_fall() {
+    use iagen_core::live::{LiveTraining, add_losses};
+    let _turn = serial();
+    let text = TEXT.repeat(4);
+    let mut live =
+        iagen_gpt::GptTraining::new(&text, GptSize::Nano, 16, 4, 1e-2, 5, &Device::flex()).unwrap();
+    let mean_of = |losses: Vec<(&'static str, Tensor<1>)>, n: f32| {
+        assert_eq!(losses.len(), 1);
+        (losses[0].0, floats(losses[0].1.clone())[0] / n)
+    };
+    let (name, first) = mean_of(live.step(), 1.0);
+    assert_eq!(name, "loss");
+    let mut sum = None;
+    for _ in 0..60 {
+        sum = Some(add_losses(sum, live.step()));
+    }
+    let (_, late) = mean_of(sum.unwrap(), 60.0);
+    assert_eq!(live.steps(), 61);
+    assert!(late < 0.8 * first, "mean loss {first} -> {late}");
+    let (name, val) = mean_of(live.validate(2), 1.0);
+    assert_eq!(name, "val");
+    assert!(val.is_finite() && val > 0.0, "{val}");
+}
+
+#[test]
+fn a_text_too_short_for_its_context_is_refused_with_both_lengths() {
+    let err = iagen_gpt::GptTraining::new("abc", GptSize::Nano, 16, 4, 1e-2, 5, &Device::flex())
+        .err()
+        .unwrap();
+    assert_eq!(
+        err,
+        iagen_gpt::TextError::TooShort {
+            has: 3,
+            needs: TextCorpus::shortest_text(16, iagen_gpt::VAL_FRACTION)
+        }
+    );
 }

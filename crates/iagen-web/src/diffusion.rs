@@ -1,0 +1,353 @@
+//! The diffusion family in the page: a U-Net, shipped or trained live, and its verbs —
+//! `start`/`step` (the step-through denoiser), `noised` (the forward process on a real
+//! image), `classify` (the judge that names what an image looks like), `class_of_word`,
+//! `preview` (a few quick samples for the training panel), and `set_images`/`set_judge`
+//! (files the page fetches when they are first needed).
+
+use burn::prelude::*;
+use iagen_core::classes::{CLASSES, ImageData};
+use iagen_core::image_data::ImageSet;
+use iagen_core::rng::Rng;
+use iagen_diffusion::{
+    Denoiser, DiffusionConfig, DiffusionManifest, DiffusionSize, DiffusionTraining, Sampler,
+    image_tensor, load_diffusion,
+};
+use iagen_judge::{Judge, JudgeManifest, load_judge};
+use js_sys::{Int32Array, Object, Promise};
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::prelude::*;
+
+use crate::backend::{device, js_err, serde_wasm};
+use crate::family::{Core, Family, ModelOf, Shared, Stage};
+use crate::read;
+
+pub struct Diffusion {
+    data: ImageData,
+    config: DiffusionConfig,
+    denoiser: Option<Denoiser>,
+    judge: Option<Judge>,
+    /// Real training images for the forward process of a shipped model (a training run
+    /// uses its own).
+    real: Option<ImageSet>,
+}
+
+#[derive(Deserialize)]
+pub struct Options {
+    data: String,
+    size: String,
+    sched: String,
+    tmax: usize,
+    batch: usize,
+    lr: f64,
+    seed: u32,
+}
+
+#[derive(Deserialize)]
+struct StartArgs {
+    /// A class per sample, or −1 for none.
+    labels: Vec<i32>,
+    sampler: String,
+    k: usize,
+    guidance: f64,
+    seed: u32,
+}
+
+#[derive(Deserialize)]
+struct ClassifyArgs {
+    /// n×784 values in [-1, 1].
+    pixels: Vec<f32>,
+    n: usize,
+}
+
+#[derive(Deserialize)]
+struct NoisedArgs {
+    index: usize,
+    t: usize,
+    seed: u32,
+}
+
+#[derive(Deserialize)]
+struct WordArgs {
+    word: String,
+    lang: String,
+}
+
+#[derive(Deserialize)]
+struct JudgeArgs {
+    manifest: String,
+}
+
+#[derive(Serialize)]
+struct Info {
+    data: &'static str,
+    params: usize,
+    steps: usize,
+    timesteps: usize,
+    schedule: String,
+    /// β_t, ᾱ_t and SNR per step, for the schedule chart.
+    betas: Vec<f32>,
+    alpha_bars: Vec<f32>,
+    snr: Vec<f32>,
+}
+
+fn image_data(name: &str) -> Result<ImageData, JsError> {
+    ImageData::from_name(name).ok_or_else(|| js_err(format!("unknown image data {name}")))
+}
+
+fn image_set(records: &[u8]) -> Result<ImageSet, JsError> {
+    ImageSet::from_records(records, CLASSES).map_err(|e| js_err(format!("bad image file: {e:?}")))
+}
+
+impl Diffusion {
+    fn new(data: ImageData, config: DiffusionConfig) -> Self {
+        Self {
+            data,
+            config,
+            denoiser: None,
+            judge: None,
+            real: None,
+        }
+    }
+}
+
+/// The real training images the forward process noises, once loaded.
+fn real_images(core: &Core<Diffusion>) -> Option<&ImageSet> {
+    match &core.stage {
+        Stage::Training(training) => Some(training.images()),
+        Stage::Pretrained(_) => core.family.real.as_ref(),
+    }
+}
+
+impl Family for Diffusion {
+    type Training = DiffusionTraining;
+    type Options = Options;
+
+    fn pretrained(
+        manifest_json: &str,
+        weights: Vec<u8>,
+        device: &Device,
+    ) -> Result<(Self, ModelOf<Self>), JsError> {
+        let manifest: DiffusionManifest = serde_json::from_str(manifest_json).map_err(js_err)?;
+        let model = load_diffusion(&manifest.config, weights, device).map_err(js_err)?;
+        let family = Diffusion::new(image_data(&manifest.data)?, manifest.config);
+        Ok((family, model))
+    }
+
+    /// `data`: the image records of data set `options.data` (the held-out part is not used).
+    fn untrained(
+        options: Options,
+        data: Vec<u8>,
+        device: &Device,
+    ) -> Result<(Self, DiffusionTraining), JsError> {
+        let size = DiffusionSize::from_name(&options.size).unwrap_or(DiffusionSize::Tiny);
+        let config = DiffusionConfig::preset(size)
+            .with_schedule(options.sched)
+            .with_timesteps(options.tmax)
+            .with_seed(options.seed as u64);
+        let (train, _) = image_set(&data)?.split_held_out();
+        let training = DiffusionTraining::new(&config, train, options.batch, options.lr, device);
+        Ok((Diffusion::new(image_data(&options.data)?, config), training))
+    }
+
+    fn info(core: &Core<Self>) -> JsValue {
+        let config = &core.family.config;
+        let schedule = config.noise_schedule();
+        let t_max = schedule.len();
+        serde_wasm(&Info {
+            data: core.family.data.name(),
+            params: core.model().num_params(),
+            steps: core.steps(),
+            timesteps: t_max,
+            schedule: config.schedule.clone(),
+            betas: schedule.betas.iter().map(|&b| b as f32).collect(),
+            alpha_bars: schedule.alphas_cumprod.iter().map(|&a| a as f32).collect(),
+            snr: (0..t_max).map(|t| schedule.snr(t) as f32).collect(),
+        })
+    }
+
+    fn verb(
+        core: Shared<Self>,
+        name: &str,
+        args: JsValue,
+        bytes: Option<Vec<u8>>,
+    ) -> Result<Promise, JsError> {
+        let bytes = || bytes.ok_or_else(|| js_err(format!("{name} needs a file")));
+        Ok(match name {
+            "start" => {
+                start(&core, read::args(&args)?)?;
+                Promise::resolve(&JsValue::UNDEFINED)
+            }
+            "step" => read::promise(async move { step(&core).await }),
+            "classify" => {
+                let args = read::args(&args)?;
+                read::promise(async move { classify(&core, args).await })
+            }
+            "noised" => {
+                let args = read::args(&args)?;
+                read::promise(async move { noised(&core, args).await })
+            }
+            "preview" => read::promise(async move { preview(&core).await }),
+            "class_of_word" => Promise::resolve(&class_of_word(&core, read::args(&args)?)),
+            "has_images" => {
+                Promise::resolve(&JsValue::from_bool(real_images(&core.borrow()).is_some()))
+            }
+            "set_images" => {
+                let images = image_set(&bytes()?)?.split_held_out().0;
+                core.borrow_mut().family.real = Some(images);
+                Promise::resolve(&JsValue::UNDEFINED)
+            }
+            "set_judge" => {
+                let args: JudgeArgs = read::args(&args)?;
+                let manifest: JudgeManifest =
+                    serde_json::from_str(&args.manifest).map_err(js_err)?;
+                let judge = load_judge(&manifest.config, bytes()?, &device()?).map_err(js_err)?;
+                core.borrow_mut().family.judge = Some(judge);
+                Promise::resolve(&JsValue::UNDEFINED)
+            }
+            _ => return Err(js_err(format!("diffusion has no verb {name}"))),
+        })
+    }
+}
+
+/// The class a typed word names in this data set: `{class, accepted}`, `class` null when the
+/// word names none; `accepted` lists the words the page accepts, in `lang`.
+fn class_of_word(core: &Shared<Diffusion>, args: WordArgs) -> JsValue {
+    let data = core.borrow().family.data;
+    #[derive(Serialize)]
+    struct Out {
+        class: Option<usize>,
+        accepted: Vec<String>,
+    }
+    serde_wasm(&Out {
+        class: data.parse_class(&args.word),
+        accepted: data.accepted_words(&args.lang),
+    })
+}
+
+/// Start denoising one sample per label from noise drawn with `seed`, with `k` steps of
+/// `sampler` (`ddim` or `ddpm`) and guidance scale `guidance`.
+fn start(core: &Shared<Diffusion>, args: StartArgs) -> Result<(), JsError> {
+    let sampler =
+        Sampler::from_name(&args.sampler).ok_or_else(|| js_err("sampler: ddim or ddpm"))?;
+    let labels: Vec<Option<usize>> = args
+        .labels
+        .iter()
+        .map(|&l| usize::try_from(l).ok().filter(|&c| c < CLASSES))
+        .collect();
+    let mut core = core.borrow_mut();
+    let model = core.model();
+    let denoiser = Denoiser::new(
+        core.family.config.noise_schedule(),
+        &labels,
+        model.null_class(),
+        sampler,
+        args.k,
+        args.guidance,
+        args.seed as u64,
+        &device()?,
+    );
+    core.family.denoiser = Some(denoiser);
+    Ok(())
+}
+
+/// One reverse step. `null` when done, else `{t, after, index, total, xt, eps, x0, next}`
+/// (the image arrays are Float32Arrays of N×784 values in about [-1, 1]).
+async fn step(core: &Shared<Diffusion>) -> Result<JsValue, JsError> {
+    let (step, progress, after) = {
+        let mut core = core.borrow_mut();
+        let model = core.model();
+        let denoiser = core
+            .family
+            .denoiser
+            .as_mut()
+            .ok_or_else(|| js_err("call start first"))?;
+        let step = denoiser.step(&model);
+        (step, denoiser.progress(), denoiser.current_t())
+    };
+    let Some(step) = step else {
+        return Ok(JsValue::NULL);
+    };
+    let out: JsValue = Object::new().into();
+    for (key, tensor) in [
+        ("xt", step.x_t),
+        ("eps", step.eps),
+        ("x0", step.x0),
+        ("next", step.x_prev),
+    ] {
+        read::set_floats(&out, key, &read::floats(tensor).await?)?;
+    }
+    // `after`: the step the new sample is at, −1 once it is clean.
+    let after = after.map_or(-1.0, |t| t as f64);
+    read::set_number(&out, "t", step.t as f64)?;
+    read::set_number(&out, "after", after)?;
+    read::set_number(&out, "index", progress.0 as f64)?;
+    read::set_number(&out, "total", progress.1 as f64)?;
+    Ok(out)
+}
+
+/// Four quick samples (classes 0–3, DDIM, 10 steps, guidance 3) to watch a model learn:
+/// a Float32Array of 4×784 values.
+async fn preview(core: &Shared<Diffusion>) -> Result<JsValue, JsError> {
+    let args = StartArgs {
+        labels: vec![0, 1, 2, 3],
+        sampler: "ddim".into(),
+        k: 10,
+        guidance: 3.0,
+        seed: 1,
+    };
+    start(core, args)?;
+    let mut last = JsValue::NULL;
+    loop {
+        let out = step(core).await?;
+        if out.is_null() {
+            return Ok(last);
+        }
+        last = js_sys::Reflect::get(&out, &"next".into()).map_err(|_| js_err("no image"))?;
+    }
+}
+
+/// The judge's class for each of `n` images; an Int32Array.
+async fn classify(core: &Shared<Diffusion>, args: ClassifyArgs) -> Result<JsValue, JsError> {
+    let labels = {
+        let core = core.borrow();
+        let judge = core
+            .family
+            .judge
+            .as_ref()
+            .ok_or_else(|| js_err("no judge loaded"))?;
+        judge.classify(image_tensor(&args.pixels, args.n, &device()?))
+    };
+    let data = labels
+        .into_data_async()
+        .await
+        .map_err(|e| js_err(format!("{e:?}")))?
+        .convert::<i32>();
+    let labels = data
+        .try_to_vec::<i32>()
+        .map_err(|e| js_err(format!("{e:?}")))?;
+    Ok(Int32Array::from(labels.as_slice()).into())
+}
+
+/// The forward process on real training image `index`: `{x0, xt, label, count}` with x_t
+/// drawn from q(x_t | x_0) with noise from `seed`.
+async fn noised(core: &Shared<Diffusion>, args: NoisedArgs) -> Result<JsValue, JsError> {
+    let (x0, xt, label, count) = {
+        let core = core.borrow();
+        let real = real_images(&core).ok_or_else(|| js_err("no images loaded"))?;
+        let index = args.index % real.len();
+        let batch = real.batch(&[index]);
+        let device = device()?;
+        let schedule = core.family.config.noise_schedule();
+        let t = args.t.min(schedule.len() - 1);
+        let noise = image_tensor(&Rng::new(args.seed as u64).normals(784), 1, &device);
+        let x0 = image_tensor(&batch.pixels, 1, &device);
+        let xt = schedule.add_noise(x0, noise, &[t]);
+        (batch.pixels, xt, batch.labels[0], real.len())
+    };
+    let out: JsValue = Object::new().into();
+    read::set_floats(&out, "x0", &x0)?;
+    read::set_floats(&out, "xt", &read::floats(xt).await?)?;
+    read::set_number(&out, "label", label as f64)?;
+    read::set_number(&out, "count", count as f64)?;
+    Ok(out)
+}

@@ -1,0 +1,84 @@
+//! The family contract on the web side. A family says how to open its model (shipped weights,
+//! or a fresh run from the page's options and data), what the page shows about it, and its
+//! own verbs (the GPT's `start`/`next`/`inspect`, diffusion's `step`/`noised`/`classify`…).
+//! What every family shares — training in chunks, validation, the learning rate, the model
+//! to sample from — is written once, in `session.rs`, over [`iagen_core::live::LiveTraining`].
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use burn::prelude::*;
+use iagen_core::live::LiveTraining;
+use js_sys::Promise;
+use serde::de::DeserializeOwned;
+use wasm_bindgen::{JsError, JsValue};
+
+/// The model a family samples from.
+pub type ModelOf<F> = <<F as Family>::Training as LiveTraining>::Model;
+
+/// A session's model: shipped weights, or a run being trained in the page.
+pub enum Stage<F: Family> {
+    Pretrained(ModelOf<F>),
+    Training(F::Training),
+}
+
+/// One session's state: the family's own (tokenizer, judge, generation in progress…) and
+/// its model.
+pub struct Core<F: Family> {
+    pub family: F,
+    pub stage: Stage<F>,
+}
+
+/// Shared by the session and the futures its verbs return.
+pub type Shared<F> = Rc<RefCell<Core<F>>>;
+
+impl<F: Family> Core<F> {
+    /// The model as it is now (a training run's current weights, without autodiff).
+    pub fn model(&self) -> ModelOf<F> {
+        match &self.stage {
+            Stage::Pretrained(model) => model.clone(),
+            Stage::Training(training) => training.model(),
+        }
+    }
+
+    /// Optimiser steps of the live run (0 for shipped weights).
+    pub fn steps(&self) -> usize {
+        match &self.stage {
+            Stage::Pretrained(_) => 0,
+            Stage::Training(training) => training.steps(),
+        }
+    }
+}
+
+pub trait Family: Sized + 'static {
+    type Training: LiveTraining;
+    /// The settings of a fresh run, as the page sends them (a JSON object).
+    type Options: DeserializeOwned;
+
+    /// Shipped weights: the manifest (JSON) and the burnpack bytes.
+    fn pretrained(
+        manifest_json: &str,
+        weights: Vec<u8>,
+        device: &Device,
+    ) -> Result<(Self, ModelOf<Self>), JsError>;
+
+    /// A fresh run from `options` on `data` (a text's UTF-8 bytes, or image records).
+    fn untrained(
+        options: Self::Options,
+        data: Vec<u8>,
+        device: &Device,
+    ) -> Result<(Self, Self::Training), JsError>;
+
+    /// What the page shows about the model (parameters, sizes, schedule…).
+    fn info(core: &Core<Self>) -> JsValue;
+
+    /// The family's own verb `name` with its arguments (a plain object) and, for the verbs
+    /// that take a file (images, a judge's weights), its bytes; resolves to what the verb
+    /// returns. An unknown name is an error that names it.
+    fn verb(
+        core: Shared<Self>,
+        name: &str,
+        args: JsValue,
+        bytes: Option<Vec<u8>>,
+    ) -> Result<Promise, JsError>;
+}

@@ -1,0 +1,340 @@
+//! The GPT family in the page: a tiny GPT, shipped or trained live, and its verbs —
+//! `start`/`next` (generate one character at a time, with the distribution it was drawn
+//! from), `inspect` (next-character distributions and an attention map over a text) and
+//! `sample` (a whole text at once, for the training panel's glimpses).
+
+use burn::prelude::*;
+use iagen_core::rng::Rng;
+use iagen_core::sampling::{SamplingParams, filtered_distribution, sample, top_n};
+use iagen_core::tokenizer::CharTokenizer;
+use iagen_gpt::{
+    GptConfig, GptManifest, GptSize, GptTraining, Sampler, TextError, load_gpt, token_tensor,
+};
+use js_sys::{Float32Array, Promise, Reflect};
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::prelude::*;
+
+use crate::backend::{js_err, serde_wasm};
+use crate::family::{Core, Family, ModelOf, Shared};
+use crate::read;
+
+/// How many next characters the probability bars show.
+const TOP: usize = 10;
+
+struct Generation {
+    sampler: Sampler,
+    rng: Rng,
+    params: SamplingParams,
+    /// Logits for the next character, not read yet.
+    pending: Tensor<1>,
+}
+
+pub struct Gpt {
+    tokenizer: CharTokenizer,
+    config: GptConfig,
+    generation: Option<Generation>,
+}
+
+#[derive(Deserialize)]
+pub struct Options {
+    size: String,
+    ctx: usize,
+    batch: usize,
+    lr: f64,
+    seed: u32,
+}
+
+/// Sampling settings as the page names them.
+#[derive(Deserialize, Clone, Copy)]
+struct Sampling {
+    temp: f32,
+    topk: usize,
+    topp: f32,
+}
+
+impl From<Sampling> for SamplingParams {
+    fn from(s: Sampling) -> Self {
+        SamplingParams {
+            temperature: s.temp,
+            top_k: s.topk,
+            top_p: s.topp,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct StartArgs {
+    prompt: String,
+    seed: u32,
+    #[serde(flatten)]
+    sampling: Sampling,
+}
+
+#[derive(Deserialize)]
+struct InspectArgs {
+    text: String,
+    layer: usize,
+    head: usize,
+    #[serde(flatten)]
+    sampling: Sampling,
+}
+
+#[derive(Deserialize)]
+struct SampleArgs {
+    prompt: String,
+    len: usize,
+    seed: u32,
+    temp: f32,
+}
+
+#[derive(Serialize)]
+struct Info {
+    vocab: String,
+    params: usize,
+    block: usize,
+    layers: usize,
+    heads: usize,
+    steps: usize,
+}
+
+type Top = Vec<(String, f32)>;
+
+impl Gpt {
+    fn new(tokenizer: CharTokenizer, config: GptConfig) -> Self {
+        Self {
+            tokenizer,
+            config,
+            generation: None,
+        }
+    }
+
+    fn top(&self, probs: &[f32]) -> Top {
+        top_n(probs, TOP)
+            .into_iter()
+            .map(|(id, p)| (self.tokenizer.char(id).to_string(), p))
+            .collect()
+    }
+}
+
+impl Family for Gpt {
+    type Training = GptTraining;
+    type Options = Options;
+
+    fn pretrained(
+        manifest_json: &str,
+        weights: Vec<u8>,
+        device: &Device,
+    ) -> Result<(Self, ModelOf<Self>), JsError> {
+        let manifest: GptManifest = serde_json::from_str(manifest_json).map_err(js_err)?;
+        let model = load_gpt(&manifest.config, weights, device).map_err(js_err)?;
+        let tokenizer = CharTokenizer::from_vocab(&manifest.vocab);
+        Ok((Gpt::new(tokenizer, manifest.config), model))
+    }
+
+    /// `data`: the text to train on (its last tenth held out for validation).
+    fn untrained(
+        options: Options,
+        data: Vec<u8>,
+        device: &Device,
+    ) -> Result<(Self, GptTraining), JsError> {
+        let size = GptSize::from_name(&options.size)
+            .ok_or_else(|| js_err(format!("unknown size {}", options.size)))?;
+        let text = String::from_utf8(data).map_err(|_| js_err("the text is not UTF-8"))?;
+        let training = GptTraining::new(
+            &text,
+            size,
+            options.ctx,
+            options.batch,
+            options.lr,
+            options.seed as u64,
+            device,
+        )
+        // The page reads the two lengths out of this message to explain it.
+        .map_err(|TextError::TooShort { has, needs }| {
+            js_err(format!("text too short: {has} of {needs}"))
+        })?;
+        let gpt = Gpt::new(
+            training.corpus().tokenizer.clone(),
+            training.config().clone(),
+        );
+        Ok((gpt, training))
+    }
+
+    fn info(core: &Core<Self>) -> JsValue {
+        let gpt = &core.family;
+        serde_wasm(&Info {
+            vocab: gpt.tokenizer.vocab(),
+            params: core.model().num_params(),
+            block: gpt.config.block_size,
+            layers: gpt.config.n_layer,
+            heads: gpt.config.n_head,
+            steps: core.steps(),
+        })
+    }
+
+    fn verb(
+        core: Shared<Self>,
+        name: &str,
+        args: JsValue,
+        _bytes: Option<Vec<u8>>,
+    ) -> Result<Promise, JsError> {
+        Ok(match name {
+            "start" => {
+                let args = read::args(&args)?;
+                read::promise(async move { start(&core, args).await })
+            }
+            "next" => read::promise(async move { next(&core).await }),
+            "inspect" => {
+                let args = read::args(&args)?;
+                read::promise(async move { inspect(&core, args).await })
+            }
+            "sample" => {
+                let args = read::args(&args)?;
+                read::promise(async move { sample_text(&core, args).await })
+            }
+            _ => return Err(js_err(format!("the GPT has no verb {name}"))),
+        })
+    }
+}
+
+/// Begin generating after `prompt`. Resolves to `{unknown, top}`: prompt characters outside
+/// the vocabulary (skipped) and the next-character distribution.
+async fn start(core: &Shared<Gpt>, args: StartArgs) -> Result<JsValue, JsError> {
+    let params = SamplingParams::from(args.sampling);
+    let (pending, unknown) = {
+        let mut core = core.borrow_mut();
+        let model = core.model();
+        let gpt = &mut core.family;
+        let (ids, unknown) = gpt.tokenizer.encode_prompt(&args.prompt);
+        let mut sampler = Sampler::new(model);
+        let pending = sampler.feed(&ids);
+        gpt.generation = Some(Generation {
+            sampler,
+            rng: Rng::new(args.seed as u64),
+            params,
+            pending: pending.clone(),
+        });
+        (pending, unknown)
+    };
+    let logits = read::floats(pending).await?;
+    let core = core.borrow();
+    #[derive(Serialize)]
+    struct Out {
+        unknown: usize,
+        top: Top,
+    }
+    Ok(serde_wasm(&Out {
+        unknown,
+        top: core.family.top(&filtered_distribution(&logits, params)),
+    }))
+}
+
+/// Sample one character and advance. Resolves to `{ch, top}`: the character and the
+/// distribution it was drawn from.
+async fn next(core: &Shared<Gpt>) -> Result<JsValue, JsError> {
+    let pending = {
+        let core = core.borrow();
+        let generation = core.family.generation.as_ref();
+        generation
+            .ok_or_else(|| js_err("call start first"))?
+            .pending
+            .clone()
+    };
+    let logits = read::floats(pending).await?;
+    let mut core = core.borrow_mut();
+    let gpt = &mut core.family;
+    let generation = gpt
+        .generation
+        .as_mut()
+        .ok_or_else(|| js_err("call start first"))?;
+    let probs = filtered_distribution(&logits, generation.params);
+    let id = sample(&logits, generation.params, &mut generation.rng);
+    generation.pending = generation.sampler.feed(&[id]);
+    #[derive(Serialize)]
+    struct Out {
+        ch: String,
+        top: Top,
+    }
+    Ok(serde_wasm(&Out {
+        ch: gpt.tokenizer.char(id).to_string(),
+        top: gpt.top(&probs),
+    }))
+}
+
+/// `len` characters after `prompt` at temperature `temp`, as one string.
+async fn sample_text(core: &Shared<Gpt>, args: SampleArgs) -> Result<JsValue, JsError> {
+    let sampling = Sampling {
+        temp: args.temp,
+        topk: 0,
+        topp: 1.0,
+    };
+    let first = StartArgs {
+        prompt: args.prompt,
+        seed: args.seed,
+        sampling,
+    };
+    start(core, first).await?;
+    let mut text = String::new();
+    for _ in 0..args.len {
+        let out = next(core).await?;
+        let ch = Reflect::get(&out, &"ch".into()).map_err(|_| js_err("no character"))?;
+        text.push_str(&ch.as_string().unwrap_or_default());
+    }
+    Ok(JsValue::from(text))
+}
+
+/// Look inside the model on `text` (its last `block` characters): for each position the
+/// next-character distribution, and `layer`/`head`'s attention map. Resolves to
+/// `{chars, top: [[ch, p]...] per position, attention: Float32Array T×T, layers, heads}`.
+async fn inspect(core: &Shared<Gpt>, args: InspectArgs) -> Result<JsValue, JsError> {
+    let (logits, map, ids) = {
+        let core = core.borrow();
+        let gpt = &core.family;
+        let (mut ids, _) = gpt.tokenizer.encode_prompt(&args.text);
+        let block = gpt.config.block_size;
+        if ids.len() > block {
+            ids.drain(..ids.len() - block);
+        }
+        let model = core.model();
+        let device = model.devices()[0].clone();
+        let ints: Vec<i64> = ids.iter().map(|&i| i as i64).collect();
+        let (logits, maps) =
+            model.forward_with_attention(token_tensor(&ints, 1, ids.len(), &device));
+        let layer = args.layer.min(maps.len() - 1);
+        let head = args.head.min(gpt.config.n_head - 1);
+        let map = maps[layer].clone().narrow(1, head, 1); // [1, 1, T, T]
+        (logits, map, ids)
+    };
+    let t = ids.len();
+    let logits = read::floats(logits).await?; // T × V
+    let map = read::floats(map).await?; // T × T
+    let core = core.borrow();
+    let gpt = &core.family;
+    let params = SamplingParams::from(args.sampling);
+    let v = gpt.tokenizer.vocab_size();
+    #[derive(Serialize)]
+    struct Out {
+        chars: Vec<String>,
+        top: Vec<Top>,
+        layers: usize,
+        heads: usize,
+    }
+    let out = serde_wasm(&Out {
+        chars: ids
+            .iter()
+            .map(|&i| gpt.tokenizer.char(i).to_string())
+            .collect(),
+        top: (0..t)
+            .map(|i| gpt.top(&filtered_distribution(&logits[i * v..(i + 1) * v], params)))
+            .collect(),
+        layers: gpt.config.n_layer,
+        heads: gpt.config.n_head,
+    });
+    Reflect::set(
+        &out,
+        &"attention".into(),
+        &Float32Array::from(map.as_slice()),
+    )
+    .map_err(|_| js_err("cannot build result"))?;
+    Ok(out)
+}

@@ -1,0 +1,42 @@
+// The page shell, whatever the family: the navigation comes from web/families.js, a tab
+// opens its family's view and keeps the experiment in the link.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { FAMILIES } from '../../web/families.js';
+import { launch, openPage, shot, startServer, waitReady } from './harness.mjs';
+
+let server;
+let browser;
+before(async () => {
+  server = await startServer();
+  browser = await launch({ gpu: false });
+});
+after(async () => {
+  await browser.close();
+  server.stop();
+});
+
+test('one tab per registered family, named in Spanish, and a tab opens its view', async () => {
+  const page = await openPage(browser, `${server.url}?backend=cpu#v=1&seed=5`);
+  const tabs = await page.$$eval('#views button', (buttons) =>
+    buttons.map((b) => [b.dataset.view, b.textContent, b.getAttribute('aria-pressed')]),
+  );
+  assert.deepEqual(
+    tabs.map(([id]) => id),
+    FAMILIES.map((f) => f.id),
+  );
+  assert.deepEqual(tabs[0], ['gpt', 'Mini GPT', 'true']);
+  assert.ok(
+    tabs.every(([, label]) => label.length > 0 && !label.startsWith('view.')),
+    JSON.stringify(tabs),
+  );
+  const reloaded = page.waitForEvent('load');
+  await page.click('#views button[data-view="diffusion"]');
+  await reloaded;
+  await waitReady(page);
+  assert.equal(await page.evaluate(() => document.body.dataset.view), 'diffusion');
+  assert.match(page.url(), /view=diffusion/);
+  assert.match(page.url(), /seed=5/);
+  assert.equal(await page.getAttribute('#views button[data-view="diffusion"]', 'aria-pressed'), 'true');
+  await shot(page, 'cpu-shell-diffusion-tab');
+});

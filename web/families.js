@@ -1,0 +1,7 @@
+// The model families the page offers, in the order of the navigation. Each view module
+// exports `mount(root, shell)` and declares everything else about its family itself.
+// Adding a family adds one line here.
+export const FAMILIES = [
+  { id: 'gpt', module: './views/gpt.js' },
+  { id: 'diffusion', module: './views/diffusion.js' },
+];

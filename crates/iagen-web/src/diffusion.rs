@@ -13,7 +13,7 @@ use iagen_diffusion::{
     image_tensor, load_diffusion,
 };
 use iagen_judge::{Judge, JudgeManifest, load_judge};
-use js_sys::{Int32Array, Object, Promise};
+use js_sys::{Float32Array, Int32Array, Object, Promise};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
@@ -286,7 +286,7 @@ async fn step(core: &Shared<Diffusion>) -> Result<JsValue, JsError> {
 }
 
 /// Four quick samples (classes 0–3, DDIM, 10 steps, guidance 3) to watch a model learn:
-/// a Float32Array of 4×784 values.
+/// a Float32Array of 4×784 values. Only the clean samples are read back.
 async fn preview(core: &Shared<Diffusion>) -> Result<JsValue, JsError> {
     let args = StartArgs {
         labels: vec![0, 1, 2, 3],
@@ -296,14 +296,17 @@ async fn preview(core: &Shared<Diffusion>) -> Result<JsValue, JsError> {
         seed: 1,
     };
     start(core, args)?;
-    let mut last = JsValue::NULL;
-    loop {
-        let out = step(core).await?;
-        if out.is_null() {
-            return Ok(last);
+    let clean = {
+        let mut core = core.borrow_mut();
+        let model = core.model();
+        let denoiser = core.family.denoiser.as_mut().expect("just started");
+        let mut clean = None;
+        while let Some(step) = denoiser.step(&model) {
+            clean = Some(step.x_prev);
         }
-        last = js_sys::Reflect::get(&out, &"next".into()).map_err(|_| js_err("no image"))?;
-    }
+        clean.ok_or_else(|| js_err("no denoising steps"))?
+    };
+    Ok(Float32Array::from(read::floats(clean).await?.as_slice()).into())
 }
 
 /// The judge's class for each of `n` images; an Int32Array.

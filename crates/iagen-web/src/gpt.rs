@@ -229,9 +229,8 @@ async fn start(core: &Shared<Gpt>, args: StartArgs) -> Result<JsValue, JsError> 
     }))
 }
 
-/// Sample one character and advance. Resolves to `{ch, top}`: the character and the
-/// distribution it was drawn from.
-async fn next(core: &Shared<Gpt>) -> Result<JsValue, JsError> {
+/// Sample one character and advance: its id and the distribution it was drawn from.
+async fn advance(core: &Shared<Gpt>) -> Result<(usize, Vec<f32>), JsError> {
     let pending = {
         let core = core.borrow();
         let generation = core.family.generation.as_ref();
@@ -242,22 +241,30 @@ async fn next(core: &Shared<Gpt>) -> Result<JsValue, JsError> {
     };
     let logits = read::floats(pending).await?;
     let mut core = core.borrow_mut();
-    let gpt = &mut core.family;
-    let generation = gpt
+    let generation = core
+        .family
         .generation
         .as_mut()
         .ok_or_else(|| js_err("call start first"))?;
     let probs = filtered_distribution(&logits, generation.params);
     let id = sample(&logits, generation.params, &mut generation.rng);
     generation.pending = generation.sampler.feed(&[id]);
+    Ok((id, probs))
+}
+
+/// Sample one character and advance. Resolves to `{ch, top}`: the character and the
+/// distribution it was drawn from.
+async fn next(core: &Shared<Gpt>) -> Result<JsValue, JsError> {
+    let (id, probs) = advance(core).await?;
+    let core = core.borrow();
     #[derive(Serialize)]
     struct Out {
         ch: String,
         top: Top,
     }
     Ok(serde_wasm(&Out {
-        ch: gpt.tokenizer.char(id).to_string(),
-        top: gpt.top(&probs),
+        ch: core.family.tokenizer.char(id).to_string(),
+        top: core.family.top(&probs),
     }))
 }
 
@@ -276,9 +283,8 @@ async fn sample_text(core: &Shared<Gpt>, args: SampleArgs) -> Result<JsValue, Js
     start(core, first).await?;
     let mut text = String::new();
     for _ in 0..args.len {
-        let out = next(core).await?;
-        let ch = Reflect::get(&out, &"ch".into()).map_err(|_| js_err("no character"))?;
-        text.push_str(&ch.as_string().unwrap_or_default());
+        let (id, _) = advance(core).await?;
+        text.push(core.borrow().family.tokenizer.char(id));
     }
     Ok(JsValue::from(text))
 }

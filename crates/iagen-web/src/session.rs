@@ -9,7 +9,6 @@ use std::rc::Rc;
 use iagen_core::live::{LiveTraining, add_losses};
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::future_to_promise;
 
 use crate::backend::{device, js_err};
 use crate::diffusion::Diffusion;
@@ -67,11 +66,11 @@ trait AnySession {
 impl<F: Family> AnySession for Shared<F> {
     fn train(&self, steps: usize) -> Promise {
         let core = self.clone();
-        future_to_promise(async move {
+        read::promise(async move {
             let (sum, step) = {
                 let mut core = core.borrow_mut();
                 let Stage::Training(training) = &mut core.stage else {
-                    return Err(js_err("not training").into());
+                    return Err(js_err("not training"));
                 };
                 let mut sum = None;
                 for _ in 0..steps {
@@ -79,21 +78,21 @@ impl<F: Family> AnySession for Shared<F> {
                 }
                 (sum.unwrap_or_default(), training.steps())
             };
-            Ok(read::chunk_outcome(sum, steps.max(1), step).await?)
+            read::chunk_outcome(sum, steps.max(1), step).await
         })
     }
 
     fn validate(&self, batches: usize) -> Promise {
         let core = self.clone();
-        future_to_promise(async move {
+        read::promise(async move {
             let losses = {
                 let mut core = core.borrow_mut();
                 let Stage::Training(training) = &mut core.stage else {
-                    return Err(js_err("not training").into());
+                    return Err(js_err("not training"));
                 };
                 training.validate(batches)
             };
-            Ok(read::means(losses, 1).await?)
+            read::means(losses, 1).await
         })
     }
 

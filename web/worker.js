@@ -79,10 +79,12 @@ const methods = {
   setLr: ({ lr }) => session.set_lr(lr),
   info: () => session.info(),
 
-  // A family's own verb; `file`, when given, is fetched and handed over as bytes.
-  async verb({ name, args, file }) {
-    const bytes = file ? await fetchBytes(file) : undefined;
-    return session.verb(name, args || {}, bytes);
+  // A family's own verb. `file`, when given, is fetched and handed over as bytes; `texts`
+  // names arguments to fill with fetched text files ({manifest: url}, say).
+  async verb({ name, args, file, texts = {} }) {
+    const [bytes, ...fetched] = await Promise.all([file ? fetchBytes(file) : undefined, ...Object.values(texts).map(fetchText)]);
+    const filled = Object.fromEntries(Object.keys(texts).map((key, i) => [key, fetched[i]]));
+    return session.verb(name, { ...args, ...filled }, bytes);
   },
 
   // Train until `until` steps, in chunks of `chunk`; posts a `train` event per chunk (the

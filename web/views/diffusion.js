@@ -176,9 +176,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
   /** The judge for this data set, into the worker's session. */
   async function loadJudge() {
     const name = `assets/models/judge-${v().idata}`;
-    const response = await fetch(`${name}.json`);
-    if (!response.ok) throw new Error(`${name}.json: HTTP ${response.status}`);
-    await call('verb', { name: 'set_judge', args: { manifest: await response.text() }, file: `${name}.bpk` });
+    await call('verb', { name: 'set_judge', texts: { manifest: `${name}.json` }, file: `${name}.bpk` });
   }
 
   // ---- the schedule chart --------------------------------------------------------------

@@ -25,8 +25,9 @@ wasm profile="release": setup
 serve: (wasm "release")
     PORT={{port}} node tools/serve.mjs web
 
-# Every test: Rust (native) and the browser tests on WebGPU (SwiftShader) and CPU
+# Every test: the corpus builder, Rust (native) and the browser tests on WebGPU (SwiftShader) and CPU
 test: setup
+    python3 -m unittest discover -s tools -p 'test_*.py'
     cargo test --workspace --exclude iagen-web
     just wasm wasm-test
     node --test --test-concurrency=1 tests/e2e/
@@ -44,9 +45,11 @@ bench: (wasm "release")
     cargo run -p iagen-cli -- bench diffusion --model web/assets/models/diffusion-mnist --n 16
     node bench/run.mjs
 
-# Train the shipped weights natively: GPTs, judges, diffusion models (hours on a CPU; the clothes
-# model's last run wants a Vulkan GPU; see MODELS.md)
+# Train the shipped weights natively: GPTs, judges, diffusion models (hours on a CPU; the frases
+# model and the clothes model's last run want a Vulkan GPU; see MODELS.md)
 train-models:
+    cargo run -p iagen-cli --features vulkan -- train gpt --name frases --data web/assets/data/frases.txt --out target/frases-e --size small --ctx 128 --batch 64 --steps 1950 --lr 2e-3 --dropout 0.1 --eval-every 250 --device vulkan
+    cargo run -p iagen-cli -- train gpt --name frases --data web/assets/data/frases.txt --init target/frases-e --steps 1950 --precision half --out web/assets/models/frases
     cargo run -p iagen-cli -- train gpt --name refranes --data web/assets/data/refranes.txt --out web/assets/models/refranes --size nano --ctx 64 --batch 16 --steps 300 --eval-every 100
     cargo run -p iagen-cli -- train gpt --name shakespeare --data web/assets/data/shakespeare.txt --out target/shakespeare-1 --size small --ctx 128 --batch 32 --steps 3000 --stop-after 900 --lr 2e-3 --eval-every 100
     cargo run -p iagen-cli -- train gpt --name shakespeare --data web/assets/data/shakespeare.txt --init target/shakespeare-1 --out web/assets/models/shakespeare --steps 2000 --batch 32 --lr 2e-3 --eval-every 100

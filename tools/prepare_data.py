@@ -18,7 +18,8 @@ import tarfile
 import tempfile
 
 OUT = os.path.join(os.path.dirname(__file__), "..", "web", "assets", "data")
-REFRANES = "/usr/share/games/fortunes/es/refranes.fortunes"
+FORTUNES = "/usr/share/games/fortunes/es"
+REFRANES = os.path.join(FORTUNES, "refranes.fortunes")
 SPANISH = "/usr/share/dict/spanish"
 
 
@@ -31,10 +32,37 @@ def clean(line):
     return "".join(c for c in line if c == "\n" or c >= " ").strip()
 
 
-def refranes():
-    text = open(REFRANES, encoding="utf-8").read()
+def fortune_entries(path):
+    """One line per entry of a fortune file, its lines joined by single spaces."""
+    text = open(path, encoding="utf-8").read()
     entries = [" ".join(clean(l) for l in e.splitlines() if clean(l)) for e in text.split("%")]
-    return "\n".join(e for e in entries if e) + "\n"
+    return [e for e in entries if e]
+
+
+def refranes():
+    return "\n".join(fortune_entries(REFRANES)) + "\n"
+
+
+RARE = 10  # characters seen fewer times than this in all collections mark an entry as noise
+
+
+def frases():
+    """Every collection of fortunes-es (the `off/` folder skipped): proverbs and quotations on
+    art, science, life... One entry per line, shuffled with a fixed seed so the held-out tail
+    samples every collection. Entries that are mostly drawing (ASCII art) or hold a character
+    seen fewer than RARE times are dropped, which keeps the alphabet small."""
+    files = sorted(glob.glob(os.path.join(FORTUNES, "*.fortunes")))
+    entries = [" ".join(e.split()) for f in files for e in fortune_entries(f)]
+    counts = {}
+    for e in entries:
+        for c in e:
+            counts[c] = counts.get(c, 0) + 1
+    def wordy(e):
+        letters = sum(c.isalpha() for c in e)
+        return letters >= 0.6 * len(e.replace(" ", "")) and all(counts[c] >= RARE for c in e)
+    kept = [e for e in entries if wordy(e)]
+    random.Random(0).shuffle(kept)
+    return "\n".join(kept) + "\n"
 
 
 def palabras():
@@ -85,7 +113,7 @@ def fashion_clothes():
 def main():
     ensure_debian("fortunes-es", "wspanish", "dataset-fashion-mnist")
     os.makedirs(OUT, exist_ok=True)
-    for name, build in [("refranes", refranes), ("palabras", palabras), ("shakespeare", shakespeare)]:
+    for name, build in [("refranes", refranes), ("frases", frases), ("palabras", palabras), ("shakespeare", shakespeare)]:
         text = build()
         with open(os.path.join(OUT, f"{name}.txt"), "w", encoding="utf-8") as f:
             f.write(text)

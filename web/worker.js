@@ -20,10 +20,33 @@ async function describeGpu(forceCpu) {
   return { tryGpu: true, adapter: name };
 }
 
-async function fetchBytes(url) {
+// With `progress`, the bytes received so far are posted as `progress` events (a shipped model
+// can take seconds to arrive, and the page says how far it is).
+async function fetchBytes(url, progress = false) {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-  return new Uint8Array(await response.arrayBuffer());
+  if (!progress || !response.body) return new Uint8Array(await response.arrayBuffer());
+  const reader = response.body.getReader();
+  const chunks = [];
+  let loaded = 0;
+  let posted = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    loaded += value.length;
+    if (Date.now() - posted > 100) {
+      posted = Date.now();
+      postMessage({ event: 'progress', url, loaded });
+    }
+  }
+  const bytes = new Uint8Array(loaded);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.length;
+  }
+  return bytes;
 }
 
 async function fetchText(url) {
@@ -62,7 +85,7 @@ const methods = {
 
   // Shipped weights: assets/models/<name>.json (the manifest) and .bpk.
   async load({ family, name }) {
-    const [manifest, weights] = await Promise.all([fetchText(`assets/models/${name}.json`), fetchBytes(`assets/models/${name}.bpk`)]);
+    const [manifest, weights] = await Promise.all([fetchText(`assets/models/${name}.json`), fetchBytes(`assets/models/${name}.bpk`, true)]);
     replace(null);
     replace(Session.pretrained(family, manifest, weights));
     return { ...session.info(), manifest: JSON.parse(manifest) };

@@ -25,9 +25,11 @@ describe('CPU path', () => {
     await shot(page, 'cpu-loaded');
   });
 
-  test('the pretrained refranes model writes 120 characters, with bars and attention', async () => {
+  test('the page opens on the Spanish default model, which writes 120 characters, with bars and attention', async () => {
     const page = await openPage(browser, `${server.url}?backend=cpu`);
     await page.waitForFunction(() => !document.getElementById('generate').disabled);
+    assert.equal(await page.inputValue('#data'), 'frases');
+    assert.match(await page.textContent('#model-info'), /Frases y refranes en español.*1\.9\d bits/);
     const text = await generate(page, { prompt: 'A quien madruga', len: 120, seed: 7 });
     assert.equal([...text].length, 120);
     assert.equal(await page.locator('#bars .bar').count(), 10);
@@ -41,6 +43,19 @@ describe('CPU path', () => {
     await page.click('#output span.ch[data-index="10"]');
     await page.waitForSelector('#output span.ch.selected');
     await shot(page, 'cpu-generated');
+  });
+
+  test('a link to the refranes model writes the same text as before the default changed', async () => {
+    // `iagen-cli sample gpt --model web/assets/models/refranes --prompt "A quien madruga" --len 60
+    // --seed 7` (same weights, sampler and seed); a v=1 link that names no data set meant refranes.
+    const before = ', tie la hatros.\nCoria hos hobuacala ve nte a0.\nMime deciene';
+    for (const hash of ['#v=1&seed=7&len=60', '#v=2&data=refranes&seed=7&len=60']) {
+      const page = await openPage(browser, `${server.url}?backend=cpu${hash}`);
+      await page.waitForFunction(() => !document.getElementById('generate').disabled);
+      assert.equal(await page.inputValue('#data'), 'refranes', hash);
+      assert.equal(await generate(page, { prompt: 'A quien madruga' }), before, hash);
+      await page.close();
+    }
   });
 
   test('30 training steps lower the loss', async () => {
@@ -148,7 +163,7 @@ describe('WebGPU path (SwiftShader)', () => {
   after(() => browser.close());
 
   test('names its WebGPU adapter, generates 100 characters and draws bars', async () => {
-    const page = await openPage(browser, server.url, { locale: 'en-US' });
+    const page = await openPage(browser, `${server.url}#v=2&data=refranes`, { locale: 'en-US' });
     assert.match(await page.textContent('#backend'), /^WebGPU — /);
     await page.waitForFunction(() => !document.getElementById('generate').disabled);
     const text = await generate(page, { prompt: 'A quien', len: 100, seed: 1 });

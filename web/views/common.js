@@ -35,6 +35,39 @@ export function jobQueue(updateSpec, initial) {
   return jobs;
 }
 
+/**
+ * Binds link keys to the inputs whose id is the key: the link's values fill them (but the one
+ * being edited) and a change saves the key. `settings` change only the link; `training` keys
+ * define the trained model, so changing one discards it (except `steps`, which only says how
+ * far to train). `others` are filled but wired by the view; the dice (`#dice`, `#tdice`) draw
+ * new seeds; `render(values)` draws what else depends on the values. Returns `save(changes)`,
+ * which saves and refills.
+ */
+export function bindSpecControls($, jobs, { settings, training, others = [], discard, render }) {
+  const fill = (values) => {
+    for (const key of [...settings, ...training, ...others]) if ($(key) !== document.activeElement) $(key).value = values[key];
+    render(values);
+    return values;
+  };
+  fill(jobs.values);
+  const save = (changes) => jobs.save(changes).then(fill);
+  for (const key of settings) $(key).addEventListener('change', () => save({ [key]: $(key).value }));
+  // The discard is queued at once: a change event fired by clicking Train (the input loses
+  // focus) must discard the old model before that click's training starts, not after.
+  for (const key of training) {
+    $(key).addEventListener('change', () => {
+      save({ [key]: $(key).value });
+      if (key !== 'steps') discard();
+    });
+  }
+  $('dice').onclick = () => save({ seed: randomSeed() });
+  $('tdice').onclick = () => {
+    save({ tseed: randomSeed() });
+    discard();
+  };
+  return save;
+}
+
 const SERIES_COLOURS = ['#3d5afe', '#e07a00', '#1b7f4c', '#b0008a'];
 
 /**

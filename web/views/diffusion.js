@@ -1,4 +1,4 @@
-import { html, jobQueue, drawLossChart, drawImages, seedControl, randomSeed, sleep } from './common.js';
+import { html, jobQueue, drawLossChart, drawImages, seedControl, bindSpecControls, sleep } from './common.js';
 import { TRAINING_BUTTONS, trainingPanel } from './training_panel.js';
 
 // The diffusion view: denoise a grid of samples step by step (and scrub back), see x_t, the
@@ -107,41 +107,24 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
   };
 
   // ---- controls <-> spec ---------------------------------------------------------------
-  const sampling = ['class', 'guide', 'sampler', 'dsteps', 'count', 'seed'];
   const training = ['size', 'sched', 'tmax', 'lr', 'batch', 'steps', 'tseed'];
-  function readSpecIntoControls(values) {
-    // The control being edited keeps what the student is typing; it is saved on change.
-    for (const f of ['idata', ...sampling, ...training]) if ($(f) !== document.activeElement) $(f).value = values[f];
-    if (values.size === 'small') $('size').value = 'tiny';
-    $('guide-value').textContent = Number(values.guide).toFixed(1);
-  }
-  readSpecIntoControls(spec);
-  const save = (changes) =>
-    jobs.save(changes).then((values) => {
-      readSpecIntoControls(values);
-      return values;
-    });
-  for (const f of sampling) $(f).addEventListener('change', () => save({ [f]: $(f).value }));
+  const save = bindSpecControls($, jobs, {
+    settings: ['class', 'guide', 'sampler', 'dsteps', 'count', 'seed'],
+    training,
+    others: ['idata'],
+    discard: () => discardTrained(),
+    render(values) {
+      $('guide-value').textContent = Number(values.guide).toFixed(1);
+    },
+  });
   $('guide').addEventListener('input', () => {
     $('guide-value').textContent = Number($('guide').value).toFixed(1);
   });
-  $('dice').onclick = () => save({ seed: randomSeed() });
-  // The data set picks the pretrained model and the training images; training settings
-  // define the trained model, so changing one discards it.
+  // The data set picks the pretrained model and the training images (and its class words).
   $('idata').addEventListener('change', () => {
     save({ idata: $('idata').value, class: '' });
     discardTrained();
   });
-  for (const f of training) {
-    $(f).addEventListener('change', () => {
-      save({ [f]: $(f).value });
-      if (f !== 'steps') discardTrained();
-    });
-  }
-  $('tdice').onclick = () => {
-    save({ tseed: randomSeed() });
-    discardTrained();
-  };
 
   // ---- model ---------------------------------------------------------------------------
   function describeModel() {
@@ -444,7 +427,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     const values = v();
     const options = {
       data: values.idata,
-      size: values.size === 'small' ? 'tiny' : values.size,
+      size: values.size,
       sched: values.sched,
       tmax: Number(values.tmax),
       batch: Number(values.batch),

@@ -1,10 +1,10 @@
-import { html, jobQueue, drawLossChart, seedControl, randomSeed } from './common.js';
+import { html, jobQueue, drawLossChart, seedControl, bindSpecControls } from './common.js';
 import { TRAINING_BUTTONS, trainingPanel } from './training_panel.js';
 
 // The GPT view: generate with a pretrained or freshly trained tiny GPT, look at the
 // next-character probabilities and the attention maps, and train one live.
-const PRETRAINED = ['refranes', 'shakespeare'];
-const DATA = ['refranes', 'shakespeare', 'palabras', 'custom'];
+const PRETRAINED = ['frases', 'refranes', 'shakespeare'];
+const DATA = ['frases', 'refranes', 'shakespeare', 'palabras', 'custom'];
 const SIZES = ['nano', 'tiny', 'small'];
 const INSPECT_CHARS = 48; // the attention map stays readable up to about this many rows
 
@@ -85,50 +85,24 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
   };
 
   // ---- controls <-> spec ---------------------------------------------------------------
-  const fields = ['temp', 'topk', 'topp', 'len', 'seed', 'data', 'size', 'lr', 'batch', 'ctx', 'tseed', 'steps'];
-  function readSpecIntoControls(v) {
-    // The control being edited keeps what the student is typing; it is saved on change.
-    const put = (id, value) => {
-      if ($(id) !== document.activeElement) $(id).value = value;
-    };
-    for (const f of fields) put(f, v[f]);
-    put('prompt', v.prompt);
-    put('custom-text', v.text);
-    $('temp-value').textContent = Number(v.temp).toFixed(2);
-    $('custom-box').hidden = v.data !== 'custom';
-  }
-  readSpecIntoControls(spec);
-  const save = (changes) => jobs.save(changes);
+  const save = bindSpecControls($, jobs, {
+    settings: ['temp', 'topk', 'topp', 'len', 'seed', 'prompt'],
+    training: ['data', 'size', 'lr', 'batch', 'ctx', 'tseed', 'steps'],
+    discard: () => discardTrained(),
+    render(v) {
+      if ($('custom-text') !== document.activeElement) $('custom-text').value = v.text;
+      $('temp-value').textContent = Number(v.temp).toFixed(2);
+      $('custom-box').hidden = v.data !== 'custom';
+    },
+  });
   const sampling = () => ({ temp: Number(jobs.values.temp), topk: Number(jobs.values.topk), topp: Number(jobs.values.topp) });
-
-  // Generation settings change the link but not the model.
-  for (const f of ['temp', 'topk', 'topp', 'len', 'seed']) {
-    $(f).addEventListener('change', () => save({ [f]: $(f).value }).then(readSpecIntoControls));
-  }
   $('temp').addEventListener('input', () => {
     $('temp-value').textContent = Number($('temp').value).toFixed(2);
   });
-  $('prompt').addEventListener('change', () => save({ prompt: $('prompt').value }));
-  $('dice').onclick = () => save({ seed: randomSeed() }).then(readSpecIntoControls);
-
-  // Training settings define the trained model: changing one discards the live model.
-  // The discard is queued at once: a change event fired by clicking Train (the input loses
-  // focus) must discard the old model before that click's training starts, not after.
-  for (const f of ['data', 'size', 'lr', 'batch', 'ctx', 'tseed', 'steps']) {
-    $(f).addEventListener('change', () => {
-      const modelChanged = f !== 'steps';
-      save({ [f]: $(f).value }).then(readSpecIntoControls);
-      if (modelChanged) discardTrained();
-    });
-  }
   $('custom-text').addEventListener('change', () => {
     save({ text: $('custom-text').value });
     discardTrained();
   });
-  $('tdice').onclick = () => {
-    save({ tseed: randomSeed() }).then(readSpecIntoControls);
-    discardTrained();
-  };
 
   // ---- model ---------------------------------------------------------------------------
   function describeModel() {
@@ -159,7 +133,16 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
       return;
     }
     $('model-info').textContent = t('gen.model.loading');
-    const info = await call('load', { family: 'gpt', name: data });
+    // The page works while the model arrives (the controls, training one here); say how far.
+    const progress = ({ event, url, loaded }) => {
+      if (event === 'progress' && url.endsWith(`/${data}.bpk`) && !state.model) {
+        $('model-info').textContent = t('gen.model.loading.mb', {
+          mb: (loaded / 1e6).toLocaleString(undefined, { maximumFractionDigits: 1 }),
+        });
+      }
+    };
+    listeners.add(progress);
+    const info = await call('load', { family: 'gpt', name: data }).finally(() => listeners.delete(progress));
     state.model = { kind: 'pretrained', info, manifest: info.manifest };
     describeModel();
   }

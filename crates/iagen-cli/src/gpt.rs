@@ -1,20 +1,22 @@
 //! `iagen-cli {train,sample,eval,bench} gpt`: the native side of the tiny GPT.
 
+use std::collections::HashSet;
 use std::time::Instant;
 
 use burn::prelude::*;
+use iagen_core::burnpack::Precision;
 use iagen_core::metrics::nats_to_bits;
 use iagen_core::rng::Rng;
 use iagen_core::sampling::{SamplingParams, sample};
 use iagen_core::text_data::{TextCorpus, TokenBatch, sequential_windows};
+use iagen_core::text_stats::{copying, known_word_share, words};
 use iagen_core::tokenizer::CharTokenizer;
 use iagen_gpt::{
     Gpt, GptConfig, GptManifest, GptSize, Sampler, Trainer, cross_entropy, load_gpt, save_gpt,
     token_tensor,
 };
 
-use crate::args::Args;
-use crate::host::{device, lr_scale, read_text, scalar};
+use crate::host::{DeviceArg, lr_scale, read_text, scalar};
 use crate::model_files;
 
 struct LoadedGpt {
@@ -58,45 +60,98 @@ fn held_out_loss(model: &Gpt, ids: &[usize], device: &Device) -> f32 {
     (total / count.max(1) as f64) as f32
 }
 
-pub fn train(args: &Args) -> Result<(), String> {
-    let data_path = args.required("data")?;
-    let out = args.required("out")?;
-    let name = args.get("name", "custom".to_string())?;
-    let size = GptSize::from_name(&args.get("size", "small".to_string())?)
-        .ok_or("--size: nano, tiny or small")?;
-    let ctx: usize = args.get("ctx", 128)?;
-    let batch: usize = args.get("batch", 32)?;
-    let steps: usize = args.get("steps", 2000)?;
-    let lr: f64 = args.get("lr", 3e-3)?;
-    let seed: u64 = args.get("seed", 42)?;
-    let val_fraction: f32 = args.get("val", 0.1)?;
-    let dropout: f64 = args.get("dropout", 0.0)?;
-    let eval_every: usize = args.get("eval-every", 250)?;
-    // Stop early (then evaluate and save as usual) when a time budget runs out, or after
-    // `--stop-after` steps (the schedule still spans `--steps`).
-    let time_limit: f32 = args.get("time-limit", f32::INFINITY)?;
-    let stop_after: usize = args.get("stop-after", steps)?;
+/// Train a GPT on a text file; saves PREFIX.bpk (weights) and PREFIX.json (manifest) at
+/// every evaluation, so a run that is cut off can go on with --init.
+#[derive(clap::Args)]
+pub struct TrainArgs {
+    /// The training text (UTF-8); its last --val share is held out.
+    #[arg(long)]
+    data: String,
+    /// Where to save (PREFIX.bpk and PREFIX.json).
+    #[arg(long)]
+    out: String,
+    /// The data set's name, recorded in the manifest.
+    #[arg(long, default_value = "custom")]
+    name: String,
+    #[arg(long, default_value = "small", value_parser = ["nano", "tiny", "small"])]
+    size: String,
+    /// Context length in characters.
+    #[arg(long, default_value_t = 128)]
+    ctx: usize,
+    #[arg(long, default_value_t = 32)]
+    batch: usize,
+    /// Steps of the learning-rate schedule (warm-up, cosine decay to a tenth).
+    #[arg(long, default_value_t = 2000)]
+    steps: usize,
+    #[arg(long, default_value_t = 3e-3)]
+    lr: f64,
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// The held-out share at the end of the text.
+    #[arg(long, default_value_t = 0.1)]
+    val: f32,
+    #[arg(long, default_value_t = 0.0)]
+    dropout: f64,
+    #[arg(long, default_value_t = 250)]
+    eval_every: usize,
+    /// Stop (then evaluate and save as usual) after this many seconds.
+    #[arg(long)]
+    time_limit: Option<f32>,
+    /// Stop after this step; the schedule still spans --steps.
+    #[arg(long)]
+    stop_after: Option<usize>,
+    /// Go on with a saved run (its config; the schedule continues up to --steps in all, the
+    /// optimizer's moments start afresh).
+    #[arg(long, value_name = "PREFIX")]
+    init: Option<String>,
+    /// The final save's precision (checkpoints stay full, so a run can go on exactly).
+    #[arg(long, default_value = "full", value_parser = parse_precision)]
+    precision: Precision,
+    #[command(flatten)]
+    device: DeviceArg,
+}
 
-    let device = device(args)?;
-    let text = read_text(&data_path)?;
-    let corpus = TextCorpus::new(&text, val_fraction);
-    // `--init PREFIX` goes on with a saved run: its config, from its step count to `--steps`
-    // (the learning-rate schedule continues; the optimizer's moments start afresh).
-    let (config, mut trainer, done) = match args.required("init") {
-        Ok(prefix) => {
-            let loaded = load(&prefix, &device)?;
+fn parse_precision(name: &str) -> Result<Precision, String> {
+    match name {
+        "full" => Ok(Precision::Full),
+        "half" => Ok(Precision::Half),
+        _ => Err("full (32-bit floats) or half (16-bit)".into()),
+    }
+}
+
+pub fn train(args: &TrainArgs) -> Result<(), String> {
+    let TrainArgs {
+        name,
+        out,
+        steps,
+        lr,
+        seed,
+        batch,
+        ..
+    } = args;
+    let (steps, lr, seed, batch) = (*steps, *lr, *seed, *batch);
+    let time_limit = args.time_limit.unwrap_or(f32::INFINITY);
+    let stop_after = args.stop_after.unwrap_or(steps);
+    let device = args.device.get();
+    let text = read_text(&args.data)?;
+    let corpus = TextCorpus::new(&text, args.val);
+    let (config, mut trainer, done) = match &args.init {
+        Some(prefix) => {
+            let loaded = load(prefix, &device)?;
             if loaded.tokenizer.vocab() != corpus.tokenizer.vocab() {
                 return Err(format!(
-                    "{prefix}: trained on another alphabet than {data_path}"
+                    "{prefix}: trained on another alphabet than {}",
+                    args.data
                 ));
             }
             let trainer = Trainer::from_model(loaded.model, lr, &device);
             (loaded.manifest.config, trainer, loaded.manifest.steps)
         }
-        Err(_) => {
-            let config = GptConfig::preset(size, corpus.tokenizer.vocab_size(), ctx)
+        None => {
+            let size = GptSize::from_name(&args.size).expect("clap checked the size");
+            let config = GptConfig::preset(size, corpus.tokenizer.vocab_size(), args.ctx)
                 .with_seed(seed)
-                .with_dropout(dropout);
+                .with_dropout(args.dropout);
             let trainer = Trainer::new(&config, lr, &device);
             (config, trainer, 0)
         }
@@ -132,7 +187,7 @@ pub fn train(args: &Args) -> Result<(), String> {
             .ok_or("text shorter than one context")?;
         let loss = trainer.step(&b);
         trained = step + 1;
-        if trained % eval_every == 0 || trained == steps {
+        if trained % args.eval_every == 0 || trained == steps {
             let val: f32 = (0..4)
                 .map(|_| {
                     scalar(trainer.eval_loss(&corpus.val_batch(&mut val_rng, batch, ctx).unwrap()))
@@ -145,8 +200,8 @@ pub fn train(args: &Args) -> Result<(), String> {
                 started.elapsed().as_secs_f32()
             );
             // Saved at every evaluation, so a long run that is cut off can go on (`--init`).
-            let model = save_gpt(&trainer.inference_model())?;
-            model_files::save(&out, model, &manifest(trained, val))?;
+            let model = save_gpt(&trainer.inference_model(), Precision::Full)?;
+            model_files::save(out, model, &manifest(trained, val))?;
         }
     }
     let model = trainer.inference_model();
@@ -156,27 +211,58 @@ pub fn train(args: &Args) -> Result<(), String> {
         nats_to_bits(val_loss),
         started.elapsed().as_secs_f32()
     );
-    model_files::save(&out, save_gpt(&model)?, &manifest(trained, val_loss))
+    let bytes = save_gpt(&model, args.precision)?;
+    // The manifest records the loss of the weights as saved: 16-bit storage moves it a little.
+    let val_loss = if args.precision == Precision::Full {
+        val_loss
+    } else {
+        let saved = load_gpt(&config, bytes.clone(), &device)?;
+        let saved_loss = held_out_loss(&saved, &corpus.val, &device);
+        println!(
+            "as saved ({:?} precision): {saved_loss:.4} nats/char = {:.4} bits/char",
+            args.precision,
+            nats_to_bits(saved_loss)
+        );
+        saved_loss
+    };
+    model_files::save(out, bytes, &manifest(trained, val_loss))
 }
 
-fn sampling_params(args: &Args) -> Result<SamplingParams, String> {
-    Ok(SamplingParams {
-        temperature: args.get("temp", 0.8)?,
-        top_k: args.get("top-k", 0)?,
-        top_p: args.get("top-p", 1.0)?,
-    })
+/// How the next character is drawn.
+#[derive(clap::Args)]
+pub struct SamplingArgs {
+    #[arg(long, default_value_t = 0.8)]
+    temp: f32,
+    /// Keep only the k likeliest characters (0: all).
+    #[arg(long, default_value_t = 0)]
+    top_k: usize,
+    /// Keep the likeliest characters whose probabilities sum to p.
+    #[arg(long, default_value_t = 1.0)]
+    top_p: f32,
 }
 
-pub fn sample_text(args: &Args) -> Result<(), String> {
-    let device = device(args)?;
-    let loaded = load(&args.required("model")?, &device)?;
-    let prompt = args.get("prompt", String::new())?;
-    let len: usize = args.get("len", 300)?;
-    let params = sampling_params(args)?;
-    let mut rng = Rng::new(args.get("seed", 42)?);
+impl SamplingArgs {
+    fn params(&self) -> SamplingParams {
+        SamplingParams {
+            temperature: self.temp,
+            top_k: self.top_k,
+            top_p: self.top_p,
+        }
+    }
+}
+
+/// `len` characters after `prompt`, sampled with `params` from a generator seeded with `seed`.
+fn generate(
+    loaded: &LoadedGpt,
+    prompt: &str,
+    len: usize,
+    params: SamplingParams,
+    seed: u64,
+) -> String {
+    let mut rng = Rng::new(seed);
     let mut sampler = Sampler::new(loaded.model.clone());
-    let mut logits = sampler.feed(&loaded.tokenizer.encode_prompt(&prompt).0);
-    let mut out = prompt.clone();
+    let mut logits = sampler.feed(&loaded.tokenizer.encode_prompt(prompt).0);
+    let mut out = prompt.to_string();
     for _ in 0..len {
         let next = sample(
             &logits.into_data().try_to_vec::<f32>().unwrap(),
@@ -186,17 +272,73 @@ pub fn sample_text(args: &Args) -> Result<(), String> {
         out.push(loaded.tokenizer.char(next));
         logits = sampler.feed(&[next]);
     }
-    println!("{out}");
+    out
+}
+
+/// Write text with a saved GPT.
+#[derive(clap::Args)]
+pub struct SampleArgs {
+    #[arg(long, value_name = "PREFIX")]
+    model: String,
+    /// The text to continue.
+    #[arg(long, default_value = "")]
+    prompt: String,
+    /// Characters to write.
+    #[arg(long, default_value_t = 300)]
+    len: usize,
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    #[command(flatten)]
+    sampling: SamplingArgs,
+    #[command(flatten)]
+    device: DeviceArg,
+}
+
+pub fn sample_text(args: &SampleArgs) -> Result<(), String> {
+    let loaded = load(&args.model, &args.device.get())?;
+    let text = generate(
+        &loaded,
+        &args.prompt,
+        args.len,
+        args.sampling.params(),
+        args.seed,
+    );
+    println!("{text}");
     Ok(())
 }
 
-pub fn eval(args: &Args) -> Result<(), String> {
-    let device = device(args)?;
-    let loaded = load(&args.required("model")?, &device)?;
-    let text = read_text(&args.required("text")?)?;
-    // `--tail F` scores only the last fraction F: the held-out split of the training corpus.
-    let tail: f32 = args.get("tail", 1.0)?;
-    let skip = text.chars().count() - (text.chars().count() as f32 * tail) as usize;
+/// Score a saved GPT: held-out bits per character and, with --words, how real and how copied
+/// its writing is.
+#[derive(clap::Args)]
+pub struct EvalArgs {
+    #[arg(long, value_name = "PREFIX")]
+    model: String,
+    /// The text to score (the training corpus, with --tail for its held-out part).
+    #[arg(long)]
+    text: String,
+    /// Score only this last share of the text.
+    #[arg(long, default_value_t = 1.0)]
+    tail: f32,
+    /// A word list (one per line): also sample --samples texts of --len characters (seeds 1,
+    /// 2, ...) and report the share of their words found in it or in the training text (the
+    /// text before the tail), and how much of them is copied verbatim from that training text.
+    #[arg(long, value_name = "FILE")]
+    words: Option<String>,
+    #[arg(long, default_value_t = 3)]
+    samples: u64,
+    #[arg(long, default_value_t = 3000)]
+    len: usize,
+    #[command(flatten)]
+    sampling: SamplingArgs,
+    #[command(flatten)]
+    device: DeviceArg,
+}
+
+pub fn eval(args: &EvalArgs) -> Result<(), String> {
+    let device = args.device.get();
+    let loaded = load(&args.model, &device)?;
+    let text = read_text(&args.text)?;
+    let skip = text.chars().count() - (text.chars().count() as f32 * args.tail) as usize;
     let scored: String = text.chars().skip(skip).collect();
     let (ids, unknown) = loaded.tokenizer.encode_lossy(&scored);
     let nats = held_out_loss(&loaded.model, &ids, &device);
@@ -205,13 +347,50 @@ pub fn eval(args: &Args) -> Result<(), String> {
         ids.len()
     );
     println!("{nats:.4} nats/char = {:.4} bits/char", nats_to_bits(nats));
+    if let Some(dict) = &args.words {
+        let training: String = text.chars().take(skip).collect();
+        let mut known: HashSet<String> = words(&read_text(dict)?).collect();
+        known.extend(words(&training));
+        for seed in 1..=args.samples {
+            let sampled = generate(&loaded, "", args.len, args.sampling.params(), seed);
+            let copied = copying(&sampled, &training, COPY_MIN);
+            println!(
+                "seed {seed}: {:.1} % known words; longest copied run {} chars; {:.1} % of chars in copies of ≥ {COPY_MIN}",
+                100.0 * known_word_share(&sampled, &known),
+                copied.longest,
+                100.0 * copied.share_in_long_copies
+            );
+        }
+    }
     Ok(())
 }
 
-pub fn bench(args: &Args) -> Result<(), String> {
+/// Copies this long or longer count as memorised text (a dozen characters is two or three words).
+const COPY_MIN: usize = 12;
+
+/// Native speed of a saved GPT: characters generated per second, and `nano` training steps
+/// per second on its alphabet (the CPU, for comparison with the page).
+#[derive(clap::Args)]
+pub struct BenchArgs {
+    #[arg(long, value_name = "PREFIX")]
+    model: String,
+    /// The text to draw training batches from.
+    #[arg(long)]
+    text: String,
+    #[arg(long, default_value_t = 200)]
+    chars: usize,
+    #[arg(long, default_value_t = 20)]
+    steps: usize,
+    #[arg(long, default_value_t = 16)]
+    batch: usize,
+    #[arg(long, default_value_t = 64)]
+    ctx: usize,
+}
+
+pub fn bench(args: &BenchArgs) -> Result<(), String> {
     let device = Device::flex();
-    let loaded = load(&args.required("model")?, &device)?;
-    let chars: usize = args.get("chars", 200)?;
+    let loaded = load(&args.model, &device)?;
+    let chars = args.chars;
     let mut rng = Rng::new(1);
     let mut sampler = Sampler::new(loaded.model.clone());
     let started = Instant::now();
@@ -226,13 +405,9 @@ pub fn bench(args: &Args) -> Result<(), String> {
     }
     let gen_rate = chars as f32 / started.elapsed().as_secs_f32();
 
-    let text = read_text(&args.required("text")?)?;
+    let text = read_text(&args.text)?;
     let corpus = TextCorpus::with_tokenizer(loaded.tokenizer.clone(), &text, 0.0);
-    let (batch, ctx, steps) = (
-        args.get("batch", 16)?,
-        args.get("ctx", 64)?,
-        args.get("steps", 20)?,
-    );
+    let (batch, ctx, steps) = (args.batch, args.ctx, args.steps);
     let config = GptConfig::preset(GptSize::Nano, loaded.tokenizer.vocab_size(), ctx);
     let mut trainer = Trainer::new(&config, 3e-3, &device);
     let started = Instant::now();

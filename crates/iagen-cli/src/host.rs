@@ -1,35 +1,37 @@
-//! What every CLI command shares: the device choice, reading a tensor's one value, files, and
+//! What every CLI command shares: the `--device` flag, reading a tensor's one value, files, and
 //! the learning-rate schedule the shipped models train with.
 
 use burn::prelude::*;
 
-use crate::args::Args;
+/// Where the models compute.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum DeviceName {
+    /// The flex backend on the CPU.
+    Cpu,
+    /// A GPU through Vulkan (this build has `--features vulkan`).
+    #[cfg(feature = "vulkan")]
+    Vulkan,
+}
+
+/// `--device`, for every command that runs a model.
+#[derive(clap::Args)]
+pub struct DeviceArg {
+    #[arg(long, value_enum, default_value = "cpu")]
+    pub device: DeviceName,
+}
+
+impl DeviceArg {
+    pub fn get(&self) -> Device {
+        match self.device {
+            DeviceName::Cpu => Device::flex(),
+            #[cfg(feature = "vulkan")]
+            DeviceName::Vulkan => Device::vulkan(burn::tensor::DeviceKind::DefaultDevice),
+        }
+    }
+}
 
 pub fn scalar(t: Tensor<1>) -> f32 {
     t.into_data().try_to_vec::<f32>().expect("f32 tensor")[0]
-}
-
-/// `--device` as given, `cpu` if not.
-pub fn device_name(args: &Args) -> Result<String, String> {
-    args.get("device", "cpu".to_string())
-}
-
-/// `--device cpu` (the flex backend, default) or `--device vulkan` (built with
-/// `--features vulkan`).
-pub fn device(args: &Args) -> Result<Device, String> {
-    match device_name(args)?.as_str() {
-        "cpu" => Ok(Device::flex()),
-        #[cfg(feature = "vulkan")]
-        "vulkan" => Ok(Device::vulkan(burn::tensor::DeviceKind::DefaultDevice)),
-        other => Err(format!(
-            "--device {other}: this build knows cpu{}",
-            if cfg!(feature = "vulkan") {
-                " and vulkan"
-            } else {
-                ""
-            }
-        )),
-    }
 }
 
 pub fn read_text(path: &str) -> Result<String, String> {

@@ -16,21 +16,34 @@ use iagen_judge::{
     Judge, JudgeConfig, JudgeManifest, JudgeTrainer, count_correct, load_judge, save_judge,
 };
 
-use crate::args::Args;
-use crate::host::{device, device_name, lr_scale, read_bytes, scalar, write_bytes};
+use crate::host::{DeviceArg, lr_scale, read_bytes, scalar, write_bytes};
 use crate::model_files;
 
 fn image_data(name: &str) -> Result<ImageData, String> {
-    ImageData::from_name(name).ok_or_else(|| format!("--data {name}: mnist or fashion"))
+    ImageData::from_name(name).ok_or_else(|| format!("{name}: not mnist or fashion"))
 }
 
-/// `--data mnist|fashion`, read from `--file` (default `web/assets/data/NAME.bin`).
-fn image_set(args: &Args) -> Result<(ImageData, ImageSet), String> {
-    let data = image_data(&args.get("data", "mnist".to_string())?)?;
-    let path = args.get("file", format!("web/assets/data/{}.bin", data.name()))?;
-    let set = ImageSet::from_records(&read_bytes(&path)?, CLASSES)
-        .map_err(|e| format!("{path}: not an image set ({e:?})"))?;
-    Ok((data, set))
+/// Which image set, and the file it is read from.
+#[derive(clap::Args)]
+pub struct ImageSetArgs {
+    #[arg(long, default_value = "mnist", value_parser = ["mnist", "fashion"])]
+    data: String,
+    /// The records (default: web/assets/data/NAME.bin); the last tenth is held out.
+    #[arg(long)]
+    file: Option<String>,
+}
+
+impl ImageSetArgs {
+    fn read(&self) -> Result<(ImageData, ImageSet), String> {
+        let data = image_data(&self.data)?;
+        let path = self
+            .file
+            .clone()
+            .unwrap_or(format!("web/assets/data/{}.bin", data.name()));
+        let set = ImageSet::from_records(&read_bytes(&path)?, CLASSES)
+            .map_err(|e| format!("{path}: not an image set ({e:?})"))?;
+        Ok((data, set))
+    }
 }
 
 fn int_scalar(t: Tensor<1, Int>) -> i64 {
@@ -50,14 +63,30 @@ fn judge_accuracy(judge: &Judge, set: &ImageSet, device: &Device) -> f32 {
     correct as f32 / set.len() as f32
 }
 
-pub fn train_judge(args: &Args) -> Result<(), String> {
-    let (data, set) = image_set(args)?;
-    let out = args.required("out")?;
-    let steps: usize = args.get("steps", 1500)?;
-    let batch: usize = args.get("batch", 64)?;
-    let lr: f64 = args.get("lr", 2e-3)?;
-    let config = JudgeConfig::new().with_seed(args.get("seed", 7)?);
-    let device = device(args)?;
+/// Train a judge (the independent classifier that scores generated images).
+#[derive(clap::Args)]
+pub struct TrainJudgeArgs {
+    #[command(flatten)]
+    images: ImageSetArgs,
+    #[arg(long, value_name = "PREFIX")]
+    out: String,
+    #[arg(long, default_value_t = 1500)]
+    steps: usize,
+    #[arg(long, default_value_t = 64)]
+    batch: usize,
+    #[arg(long, default_value_t = 2e-3)]
+    lr: f64,
+    #[arg(long, default_value_t = 7)]
+    seed: u64,
+    #[command(flatten)]
+    device: DeviceArg,
+}
+
+pub fn train_judge(args: &TrainJudgeArgs) -> Result<(), String> {
+    let (data, set) = args.images.read()?;
+    let (steps, batch, lr) = (args.steps, args.batch, args.lr);
+    let config = JudgeConfig::new().with_seed(args.seed);
+    let device = args.device.get();
     let (train, held) = set.split_held_out();
     let mut trainer = JudgeTrainer::new(&config, lr, &device);
     let mut rng = Rng::new(config.seed);
@@ -89,7 +118,7 @@ pub fn train_judge(args: &Args) -> Result<(), String> {
         steps,
         held_out_accuracy: accuracy,
     };
-    model_files::save(&out, save_judge(&judge)?, &manifest)
+    model_files::save(&args.out, save_judge(&judge)?, &manifest)
 }
 
 fn load_judge_files(prefix: &str, device: &Device) -> Result<(JudgeManifest, Judge), String> {
@@ -98,10 +127,21 @@ fn load_judge_files(prefix: &str, device: &Device) -> Result<(JudgeManifest, Jud
     Ok((manifest, judge))
 }
 
-pub fn eval_judge(args: &Args) -> Result<(), String> {
-    let device = device(args)?;
-    let (_, judge) = load_judge_files(&args.required("model")?, &device)?;
-    let (data, set) = image_set(args)?;
+/// A judge's accuracy on the held-out tenth of an image set.
+#[derive(clap::Args)]
+pub struct EvalJudgeArgs {
+    #[arg(long, value_name = "PREFIX")]
+    model: String,
+    #[command(flatten)]
+    images: ImageSetArgs,
+    #[command(flatten)]
+    device: DeviceArg,
+}
+
+pub fn eval_judge(args: &EvalJudgeArgs) -> Result<(), String> {
+    let device = args.device.get();
+    let (_, judge) = load_judge_files(&args.model, &device)?;
+    let (data, set) = args.images.read()?;
     let (_, held) = set.split_held_out();
     let accuracy = judge_accuracy(&judge, &held, &device);
     println!(
@@ -112,27 +152,69 @@ pub fn eval_judge(args: &Args) -> Result<(), String> {
     Ok(())
 }
 
-pub fn train_diffusion(args: &Args) -> Result<(), String> {
-    let (data, set) = image_set(args)?;
-    let out = args.required("out")?;
-    let size = DiffusionSize::from_name(&args.get("size", "nano".to_string())?)
-        .ok_or("--size: nano or tiny")?;
-    let steps: usize = args.get("steps", 3000)?;
-    let batch: usize = args.get("batch", 64)?;
-    let lr: f64 = args.get("lr", 2e-3)?;
-    // Stop early after `--stop-after` steps or when the time runs out; the schedule still
-    // spans `--steps`.
-    let stop_after: usize = args.get("stop-after", steps)?;
-    let time_limit: f32 = args.get("time-limit", f32::INFINITY)?;
-    let device = device(args)?;
-    // `--init PREFIX` continues a saved model (its config; a new seed for the new draws).
-    let (config, mut trainer, earlier) = match args.required("init") {
-        Ok(prefix) => {
-            let (manifest, model) = load_diffusion_files(&prefix, &device)?;
-            let seed = args.get("seed", manifest.config.seed + 1)?;
-            let label_dropout = args.get("label-drop", manifest.config.label_dropout)?;
-            let attention = args.get("attention", manifest.config.has_attention())?;
-            let p2_gamma = args.optional("p2-gamma")?.or(manifest.config.p2_gamma);
+/// Train a diffusion model; saves PREFIX.bpk and PREFIX.json every 100 steps, so a run that
+/// is cut off can go on with --init.
+#[derive(clap::Args)]
+pub struct TrainDiffusionArgs {
+    #[command(flatten)]
+    images: ImageSetArgs,
+    #[arg(long, value_name = "PREFIX")]
+    out: String,
+    #[arg(long, default_value = "nano", value_parser = ["nano", "tiny"])]
+    size: String,
+    /// Steps of the learning-rate schedule (warm-up, cosine decay to a tenth).
+    #[arg(long, default_value_t = 3000)]
+    steps: usize,
+    #[arg(long, default_value_t = 64)]
+    batch: usize,
+    #[arg(long, default_value_t = 2e-3)]
+    lr: f64,
+    /// Default 42, or the --init model's seed plus one.
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Noise levels of the forward process.
+    #[arg(long, default_value_t = 1000)]
+    timesteps: usize,
+    #[arg(long, default_value = "cosine", value_parser = ["cosine", "linear"])]
+    schedule: String,
+    /// Share of labels trained as "no class" (default 0.1, or the --init model's).
+    #[arg(long)]
+    label_drop: Option<f64>,
+    /// Save a moving average of the weights with this decay (0: the last weights).
+    #[arg(long, default_value_t = 0.0)]
+    average: f64,
+    /// Self-attention at 7×7 (may be added to an --init model; default: the --init model's).
+    #[arg(long)]
+    attention: Option<bool>,
+    /// Weight each step's loss by 1/(1+SNR)^γ, favouring noisy steps.
+    #[arg(long)]
+    p2_gamma: Option<f64>,
+    /// Stop (and save) after this many seconds.
+    #[arg(long)]
+    time_limit: Option<f32>,
+    /// Stop after this step; the schedule still spans --steps.
+    #[arg(long)]
+    stop_after: Option<usize>,
+    /// Continue a saved model for --steps more (its config; a new seed for the new draws).
+    #[arg(long, value_name = "PREFIX")]
+    init: Option<String>,
+    #[command(flatten)]
+    device: DeviceArg,
+}
+
+pub fn train_diffusion(args: &TrainDiffusionArgs) -> Result<(), String> {
+    let (data, set) = args.images.read()?;
+    let (out, steps, batch, lr) = (&args.out, args.steps, args.batch, args.lr);
+    let stop_after = args.stop_after.unwrap_or(steps);
+    let time_limit = args.time_limit.unwrap_or(f32::INFINITY);
+    let device = args.device.get();
+    let (config, mut trainer, earlier) = match &args.init {
+        Some(prefix) => {
+            let (manifest, model) = load_diffusion_files(prefix, &device)?;
+            let seed = args.seed.unwrap_or(manifest.config.seed + 1);
+            let label_dropout = args.label_drop.unwrap_or(manifest.config.label_dropout);
+            let attention = args.attention.unwrap_or(manifest.config.has_attention());
+            let p2_gamma = args.p2_gamma.or(manifest.config.p2_gamma);
             let model = match (manifest.config.has_attention(), attention) {
                 (false, true) => model.with_mid_attention(&device),
                 (true, false) => return Err("--attention: the saved model has it".into()),
@@ -147,22 +229,21 @@ pub fn train_diffusion(args: &Args) -> Result<(), String> {
             let trainer = Trainer::from_model(model, &config, lr, &device);
             (config, trainer, manifest.steps)
         }
-        Err(_) => {
+        None => {
+            let size = DiffusionSize::from_name(&args.size).expect("clap checked the size");
             let config = DiffusionConfig::preset(size)
-                .with_seed(args.get("seed", 42)?)
-                .with_timesteps(args.get("timesteps", 1000)?)
-                .with_schedule(args.get("schedule", "cosine".to_string())?)
-                .with_label_dropout(args.get("label-drop", 0.1)?)
-                .with_attention(Some(args.get("attention", false)?))
-                .with_p2_gamma(args.optional("p2-gamma")?);
+                .with_seed(args.seed.unwrap_or(42))
+                .with_timesteps(args.timesteps)
+                .with_schedule(args.schedule.clone())
+                .with_label_dropout(args.label_drop.unwrap_or(0.1))
+                .with_attention(Some(args.attention.unwrap_or(false)))
+                .with_p2_gamma(args.p2_gamma);
             let trainer = Trainer::new(&config, lr, &device);
             (config, trainer, 0)
         }
     };
-    // `--average 0.999` saves a moving average of the weights instead of the last ones.
-    let average: f64 = args.get("average", 0.0)?;
-    if average > 0.0 {
-        trainer = trainer.with_weight_average(average);
+    if args.average > 0.0 {
+        trainer = trainer.with_weight_average(args.average);
     }
     let (train, _) = set.split_held_out();
     println!(
@@ -180,7 +261,7 @@ pub fn train_diffusion(args: &Args) -> Result<(), String> {
             batch,
             loss,
         };
-        model_files::save(&out, save_diffusion(&trainer.inference_model())?, &manifest)
+        model_files::save(out, save_diffusion(&trainer.inference_model())?, &manifest)
     };
     let reports = |trained: usize| trained.is_multiple_of(100) || trained == steps;
     let started = Instant::now();
@@ -227,7 +308,7 @@ fn generate(
     model: &UNet,
     manifest: &DiffusionManifest,
     labels: &[Option<usize>],
-    s: &SampleArgs,
+    s: &SamplerArgs,
     seed: u64,
     device: &Device,
 ) -> Vec<u8> {
@@ -251,29 +332,51 @@ fn generate(
     values.into_iter().map(to_byte).collect()
 }
 
-struct SampleArgs {
+/// How images are drawn: the sampler, its steps, the guidance and the noise's seed.
+#[derive(clap::Args)]
+pub struct SamplerArgs {
+    #[arg(long, default_value = "ddim", value_parser = parse_sampler)]
     sampler: Sampler,
+    /// Denoising steps.
+    #[arg(long = "steps", default_value_t = 50)]
     k: usize,
+    /// Classifier-free guidance (0: none).
+    #[arg(long, default_value_t = 3.0)]
     guidance: f64,
+    #[arg(long, default_value_t = 42)]
     seed: u64,
 }
 
-fn sample_args(args: &Args) -> Result<SampleArgs, String> {
-    Ok(SampleArgs {
-        sampler: Sampler::from_name(&args.get("sampler", "ddim".to_string())?)
-            .ok_or("--sampler: ddim or ddpm")?,
-        k: args.get("steps", 50)?,
-        guidance: args.get("guidance", 3.0)?,
-        seed: args.get("seed", 42)?,
-    })
+fn parse_sampler(name: &str) -> Result<Sampler, String> {
+    Sampler::from_name(name).ok_or_else(|| "ddim or ddpm".to_string())
 }
 
-pub fn sample_diffusion(args: &Args) -> Result<(), String> {
-    let device = device(args)?;
-    let (manifest, model) = load_diffusion_files(&args.required("model")?, &device)?;
+/// Draw images with a saved diffusion model into a PNG grid.
+#[derive(clap::Args)]
+pub struct SampleDiffusionArgs {
+    #[arg(long, value_name = "PREFIX")]
+    model: String,
+    #[arg(long, value_name = "FILE.png")]
+    out: String,
+    /// The class to ask for, as a word (or none).
+    #[arg(long, default_value = "none")]
+    class: String,
+    #[arg(long, default_value_t = 16)]
+    n: usize,
+    /// Also write the images as a NumPy array.
+    #[arg(long, value_name = "FILE.npy")]
+    npy: Option<String>,
+    #[command(flatten)]
+    sampling: SamplerArgs,
+    #[command(flatten)]
+    device: DeviceArg,
+}
+
+pub fn sample_diffusion(args: &SampleDiffusionArgs) -> Result<(), String> {
+    let device = args.device.get();
+    let (manifest, model) = load_diffusion_files(&args.model, &device)?;
     let data = image_data(&manifest.data)?;
-    let class = args.get("class", "none".to_string())?;
-    let label = match class.as_str() {
+    let label = match args.class.as_str() {
         "none" => None,
         word => Some(data.parse_class(word).ok_or_else(|| {
             format!(
@@ -282,46 +385,65 @@ pub fn sample_diffusion(args: &Args) -> Result<(), String> {
             )
         })?),
     };
-    let n: usize = args.get("n", 16)?;
-    let s = sample_args(args)?;
+    let (n, s) = (args.n, &args.sampling);
     let started = Instant::now();
-    let images = generate(&model, &manifest, &vec![label; n], &s, s.seed, &device);
-    let out = args.required("out")?;
+    let images = generate(&model, &manifest, &vec![label; n], s, s.seed, &device);
     write_bytes(
-        &out,
+        &args.out,
         &png(&grid(&images, (n as f64).sqrt().ceil() as usize)),
     )?;
-    if let Ok(npy) = args.required("npy") {
-        write_bytes(&npy, &npy_u8(&[n, 28, 28], &images))?;
+    if let Some(npy) = &args.npy {
+        write_bytes(npy, &npy_u8(&[n, 28, 28], &images))?;
     }
     println!(
-        "{n} images in {:.1} s → {out}",
-        started.elapsed().as_secs_f32()
+        "{n} images in {:.1} s → {}",
+        started.elapsed().as_secs_f32(),
+        args.out
     );
     Ok(())
 }
 
+/// Which halves of the judged evaluation to run.
+#[derive(Clone, Copy, PartialEq, clap::ValueEnum)]
+pub enum Halves {
+    Both,
+    /// Samples asked for each class in turn: does the judge agree?
+    Conditional,
+    /// Samples without a class: the share of each class among them.
+    Unconditional,
+}
+
+/// Judge a saved diffusion model's samples.
+#[derive(clap::Args)]
+pub struct EvalDiffusionArgs {
+    #[arg(long, value_name = "PREFIX")]
+    model: String,
+    #[arg(long, value_name = "PREFIX")]
+    judge: String,
+    #[arg(long, default_value_t = 1000)]
+    n: usize,
+    /// Samples generated at once.
+    #[arg(long, default_value_t = 100)]
+    batch: usize,
+    #[arg(long, value_enum, default_value = "both")]
+    only: Halves,
+    #[command(flatten)]
+    sampling: SamplerArgs,
+    #[command(flatten)]
+    device: DeviceArg,
+}
+
 /// The judge's verdict on samples: per class asked for, the share labelled as that class;
 /// and, unconditionally, the share of each class among the samples.
-pub fn eval_diffusion(args: &Args) -> Result<(), String> {
-    let device = device(args)?;
-    let (manifest, model) = load_diffusion_files(&args.required("model")?, &device)?;
-    let (_, judge) = load_judge_files(&args.required("judge")?, &device)?;
-    let n: usize = args.get("n", 1000)?;
-    let chunk: usize = args.get("batch", 100)?;
-    let s = sample_args(args)?;
+pub fn eval_diffusion(args: &EvalDiffusionArgs) -> Result<(), String> {
+    let device = args.device.get();
+    let (manifest, model) = load_diffusion_files(&args.model, &device)?;
+    let (_, judge) = load_judge_files(&args.judge, &device)?;
+    let (n, chunk, s) = (args.n, args.batch, &args.sampling);
     // The class balance alone costs a third of both halves: unguided samples need one network
     // pass per step instead of two.
-    let (conditional, unconditional) = match args.get("only", "both".to_string())?.as_str() {
-        "both" => (true, true),
-        "conditional" => (true, false),
-        "unconditional" => (false, true),
-        other => {
-            return Err(format!(
-                "--only {other}: conditional, unconditional or both"
-            ));
-        }
-    };
+    let conditional = args.only != Halves::Unconditional;
+    let unconditional = args.only != Halves::Conditional;
     let started = Instant::now();
     // Generates `n` samples in chunks, sample i asking for `label(i)`, the noise drawn from
     // `seed` plus the chunk's start; returns (asked for, judge's class) pairs.
@@ -329,7 +451,7 @@ pub fn eval_diffusion(args: &Args) -> Result<(), String> {
         let mut verdicts = Vec::with_capacity(n);
         for start in (0..n).step_by(chunk) {
             let labels: Vec<Option<usize>> = (start..(start + chunk).min(n)).map(label).collect();
-            let images = generate(&model, &manifest, &labels, &s, seed + start as u64, &device);
+            let images = generate(&model, &manifest, &labels, s, seed + start as u64, &device);
             let pixels: Vec<f32> = images.iter().map(|&p| to_signed(p)).collect();
             let classes = judge
                 .classify(image_tensor(&pixels, labels.len(), &device))
@@ -391,11 +513,22 @@ pub fn eval_diffusion(args: &Args) -> Result<(), String> {
 
 /// Milliseconds per denoising step for `--n` samples (with guidance: a doubled batch), on
 /// `--device` (the first step, which compiles a GPU's kernels, is not counted).
-pub fn bench_diffusion(args: &Args) -> Result<(), String> {
-    let device = device(args)?;
-    let (manifest, model) = load_diffusion_files(&args.required("model")?, &device)?;
-    let n: usize = args.get("n", 16)?;
-    let steps: usize = args.get("steps", 10)?;
+#[derive(clap::Args)]
+pub struct BenchDiffusionArgs {
+    #[arg(long, value_name = "PREFIX")]
+    model: String,
+    #[arg(long, default_value_t = 16)]
+    n: usize,
+    #[arg(long, default_value_t = 10)]
+    steps: usize,
+    #[command(flatten)]
+    device: DeviceArg,
+}
+
+pub fn bench_diffusion(args: &BenchDiffusionArgs) -> Result<(), String> {
+    let device = args.device.get();
+    let (manifest, model) = load_diffusion_files(&args.model, &device)?;
+    let (n, steps) = (args.n, args.steps);
     let labels: Vec<Option<usize>> = (0..n).map(|i| Some(i % CLASSES)).collect();
     let schedule = manifest.config.noise_schedule();
     let mut denoiser = Denoiser::new(
@@ -423,7 +556,7 @@ pub fn bench_diffusion(args: &Args) -> Result<(), String> {
         step();
     }
     let ms = started.elapsed().as_secs_f64() * 1000.0 / steps as f64;
-    let on = device_name(args)?;
+    let on = format!("{:?}", args.device.device).to_lowercase();
     println!("native {on}\tdiffusion_ms_per_step_{n}_samples\t{ms:.1}");
     Ok(())
 }

@@ -1,6 +1,6 @@
 //! Backend-free building blocks shared by every IAGen model and host: a seeded RNG, the
 //! character tokenizer, text batching, next-token sampling, image sets and their class words,
-//! image files, metrics and the experiment spec (the share-link codec). Nothing here knows
+//! image files, metrics (how Spanish and how copied a generated text is, too) and the experiment spec (the share-link codec). Nothing here knows
 //! about tensors or the browser, apart from the `tensors` feature: weight files and the
 //! live-training contract of a model family.
 
@@ -17,4 +17,5 @@ pub mod rng;
 pub mod sampling;
 pub mod spec;
 pub mod text_data;
+pub mod text_stats;
 pub mod tokenizer;

@@ -2,11 +2,13 @@
 //! arbitrary strings never panic.
 
 use iagen_core::rng::Rng;
+use iagen_core::spec::gpt::{DATA, PROMPT, TEMP, TOPP};
+use iagen_core::spec::training::{BATCH, LR, SEED};
 use iagen_core::spec::{NoticeKind, Spec, percent_decode, percent_encode};
 
 #[test]
 fn default_spec_encodes_to_version_only() {
-    assert_eq!(Spec::default().to_hash(), "v=1");
+    assert_eq!(Spec::default().to_hash(), "v=2");
 }
 
 #[test]
@@ -25,13 +27,13 @@ fn round_trip_keeps_every_changed_field() {
         assert_eq!(spec.set(k, v), None, "{k}={v}");
     }
     let hash = spec.to_hash();
-    assert!(hash.starts_with("v=1&"));
+    assert!(hash.starts_with("v=2&"));
     assert!(!hash.contains("batch="), "defaults are omitted: {hash}");
     let (back, notices) = Spec::from_hash(&format!("#{hash}"));
     assert!(notices.is_empty(), "{notices:?}");
     assert_eq!(back, spec);
-    assert_eq!(back.text("prompt"), "¿Quién es? & =%+ñ");
-    assert_eq!(back.float("lr"), 0.0005);
+    assert_eq!(back.text(&PROMPT), "¿Quién es? & =%+ñ");
+    assert_eq!(back.float(&LR), 0.0005);
 }
 
 #[test]
@@ -39,11 +41,15 @@ fn bad_values_fall_back_to_defaults_with_a_notice() {
     let (spec, notices) =
         Spec::from_hash("v=1&lr=abc&temp=NaN&data=klingon&seed=-1&batch=100000&colour=red");
     let defaults = Spec::default();
-    assert_eq!(spec.float("lr"), defaults.float("lr"));
-    assert_eq!(spec.float("temp"), defaults.float("temp"));
-    assert_eq!(spec.text("data"), "refranes");
-    assert_eq!(spec.int("seed"), 0, "clamped to the minimum");
-    assert_eq!(spec.int("batch"), 128, "clamped to the maximum");
+    assert_eq!(spec.float(&LR), defaults.float(&LR));
+    assert_eq!(spec.float(&TEMP), defaults.float(&TEMP));
+    assert_eq!(
+        spec.choice(&DATA),
+        "refranes",
+        "a v=1 link's data set, kept"
+    );
+    assert_eq!(spec.int(&SEED), 0, "clamped to the minimum");
+    assert_eq!(spec.int(&BATCH), 128, "clamped to the maximum");
     let kinds: Vec<(NoticeKind, &str)> = notices.iter().map(|n| (n.kind, n.key.as_str())).collect();
     assert_eq!(
         kinds,
@@ -63,8 +69,8 @@ fn bad_values_fall_back_to_defaults_with_a_notice() {
 fn infinite_and_overlong_values_are_reported() {
     let long = "a".repeat(500);
     let (spec, notices) = Spec::from_hash(&format!("v=1&lr=inf&prompt={long}"));
-    assert!(spec.float("lr").is_finite());
-    assert_eq!(spec.text("prompt").chars().count(), 200);
+    assert!(spec.float(&LR).is_finite());
+    assert_eq!(spec.text(&PROMPT).chars().count(), 200);
     assert_eq!(notices.len(), 2);
     assert!(notices[1].given.ends_with('…'));
 }
@@ -72,7 +78,7 @@ fn infinite_and_overlong_values_are_reported() {
 #[test]
 fn newer_or_broken_versions_are_reported_but_still_read() {
     let (spec, notices) = Spec::from_hash("v=9&seed=5");
-    assert_eq!(spec.int("seed"), 5);
+    assert_eq!(spec.int(&SEED), 5);
     assert_eq!(notices[0].kind, NoticeKind::NewerVersion);
     let (_, notices) = Spec::from_hash("v=uno");
     assert_eq!(notices[0].kind, NoticeKind::BadValue);
@@ -104,11 +110,35 @@ fn arbitrary_strings_never_panic_and_always_yield_a_valid_spec() {
             .map(|_| ALPHABET[rng.below(ALPHABET.len())])
             .collect();
         let (spec, _) = Spec::from_hash(&s);
-        for key in ["lr", "temp", "topp"] {
-            assert!(spec.float(key).is_finite(), "{s:?}");
+        for field in [&LR, &TEMP, &TOPP] {
+            assert!(spec.float(field).is_finite(), "{s:?}");
         }
         let (again, notices) = Spec::from_hash(&spec.to_hash());
         assert!(notices.is_empty(), "{s:?} -> {notices:?}");
         assert_eq!(again, spec, "{s:?}");
     }
+}
+
+#[test]
+fn each_view_reads_its_own_table_and_keeps_the_other_views_keys() {
+    use iagen_core::spec::{diffusion, gpt};
+    // `small` is a GPT size; the diffusion table reads that old spelling as `tiny`. The GPT's
+    // `ctx` stays in a diffusion link, for when the student switches back.
+    let (d, notices) = Spec::from_hash("v=1&size=small&view=diffusion&ctx=32");
+    assert!(notices.is_empty(), "{notices:?}");
+    assert_eq!(d.choice(&diffusion::SIZE), "tiny");
+    assert_eq!(d.int(&gpt::CTX), 32);
+    // Another view's key is still checked by its own table.
+    let (g, notices) = Spec::from_hash("v=1&sampler=euler");
+    assert_eq!(
+        (notices[0].kind, notices[0].key.as_str()),
+        (NoticeKind::BadValue, "sampler")
+    );
+    assert_eq!(g.choice(&diffusion::SAMPLER), "ddim");
+    // Switching views re-reads the settings by the new view's table.
+    let mut spec = Spec::default();
+    assert_eq!(spec.set("size", "small"), None);
+    assert_eq!(spec.set("view", "diffusion"), None);
+    assert_eq!(spec.choice(&diffusion::SIZE), "tiny");
+    assert_eq!(spec.to_hash(), "v=2&view=diffusion&size=tiny");
 }

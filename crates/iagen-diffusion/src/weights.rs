@@ -1,7 +1,7 @@
 //! Diffusion weights as burnpack bytes, with a JSON manifest of the config and provenance.
 
 use burn::prelude::*;
-use iagen_core::burnpack;
+use iagen_core::burnpack::{self, Precision};
 
 use crate::config::DiffusionConfig;
 use crate::unet::UNet;
@@ -20,7 +20,7 @@ pub struct DiffusionManifest {
 }
 
 pub fn save_diffusion(model: &UNet) -> Result<Vec<u8>, String> {
-    burnpack::to_bytes(model)
+    burnpack::to_bytes(model, Precision::Full)
 }
 
 pub fn load_diffusion(

@@ -2,7 +2,7 @@
 //! import), with a small JSON manifest: the config, the vocabulary and where it came from.
 
 use burn::prelude::*;
-use iagen_core::burnpack;
+use iagen_core::burnpack::{self, Precision};
 
 use crate::config::GptConfig;
 use crate::model::Gpt;
@@ -20,9 +20,9 @@ pub struct GptManifest {
     pub val_loss: f32,
 }
 
-/// The model's weights as burnpack bytes.
-pub fn save_gpt(model: &Gpt) -> Result<Vec<u8>, String> {
-    burnpack::to_bytes(model)
+/// The model's weights as burnpack bytes, each float at `precision`.
+pub fn save_gpt(model: &Gpt, precision: Precision) -> Result<Vec<u8>, String> {
+    burnpack::to_bytes(model, precision)
 }
 
 /// A model of `config` on `device` with the weights in `bytes`.

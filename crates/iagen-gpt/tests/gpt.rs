@@ -4,6 +4,7 @@
 use std::sync::{Mutex, MutexGuard};
 
 use burn::prelude::*;
+use iagen_core::burnpack::Precision;
 use iagen_core::rng::Rng;
 use iagen_core::text_data::TextCorpus;
 use iagen_gpt::{Gpt, GptConfig, GptSize, Sampler, Trainer, load_gpt, save_gpt, token_tensor};
@@ -144,12 +145,46 @@ fn weights_round_trip_through_burnpack_bytes() {
     let device = Device::flex();
     let cfg = config(11);
     let model = cfg.init(&device);
-    let bytes = save_gpt(&model).unwrap();
+    let bytes = save_gpt(&model, Precision::Full).unwrap();
     let loaded = load_gpt(&cfg.clone().with_seed(99), bytes, &device).unwrap();
     let idx = token_tensor(&[1, 2, 3, 4], 1, 4, &device);
     let a = model.forward(idx.clone()).into_data();
     let b = loaded.forward(idx).into_data();
     assert_eq!(a, b);
+}
+
+/// Shipped weights stored in 16 bits: half the bytes, the same predictions within f16's
+/// rounding (a relative 2^-11 per weight).
+#[test]
+fn half_precision_weights_take_half_the_bytes_and_predict_the_same() {
+    let _turn = serial();
+    let device = Device::flex();
+    let cfg = config(11);
+    let model = cfg.init(&device);
+    let full = save_gpt(&model, Precision::Full).unwrap();
+    let half = save_gpt(&model, Precision::Half).unwrap();
+    assert!(
+        half.len() * 10 < full.len() * 6,
+        "{} vs {} bytes",
+        half.len(),
+        full.len()
+    );
+    let loaded = load_gpt(&cfg.clone().with_seed(99), half, &device).unwrap();
+    let idx = token_tensor(&[1, 2, 3, 4], 1, 4, &device);
+    let probs = |m: &Gpt| {
+        floats(burn::tensor::activation::softmax(m.forward(idx.clone()), 2).flatten(0, 2))
+    };
+    let (a, b) = (probs(&model), probs(&loaded));
+    let worst = a
+        .iter()
+        .zip(&b)
+        .map(|(x, y)| (x - y).abs())
+        .fold(0.0, f32::max);
+    assert!(worst < 2e-3, "probabilities moved by up to {worst}");
+    assert!(
+        worst > 0.0,
+        "16-bit storage changed nothing: were the weights stored in 32 bits?"
+    );
 }
 
 /// The live-training contract the page drives: named losses, held-out loss, learning.

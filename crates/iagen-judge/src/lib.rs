@@ -9,7 +9,7 @@ use burn::nn::{Dropout, DropoutConfig, Linear, LinearConfig, PaddingConfig2d};
 use burn::optim::{AdamWConfig, GradientsParams, ModuleOptimizer};
 use burn::prelude::*;
 use burn::tensor::activation::{log_softmax, relu};
-use iagen_core::burnpack;
+use iagen_core::burnpack::{self, Precision};
 use iagen_core::image_data::ImageBatch;
 
 #[derive(Config, Debug, PartialEq)]
@@ -134,7 +134,7 @@ pub struct JudgeManifest {
 }
 
 pub fn save_judge(model: &Judge) -> Result<Vec<u8>, String> {
-    burnpack::to_bytes(model)
+    burnpack::to_bytes(model, Precision::Full)
 }
 
 pub fn load_judge(config: &JudgeConfig, bytes: Vec<u8>, device: &Device) -> Result<Judge, String> {

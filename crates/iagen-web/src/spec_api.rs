@@ -54,7 +54,6 @@ pub fn encode_spec(pairs: JsValue) -> Result<JsValue, JsError> {
     let json = js_sys::JSON::stringify(&pairs).map_err(|_| JsError::new("pairs are not JSON"))?;
     let pairs: Vec<(String, String)> =
         serde_json::from_str(&String::from(json)).map_err(|e| JsError::new(&e.to_string()))?;
-    let mut spec = Spec::default();
-    let notices = pairs.iter().filter_map(|(k, v)| spec.set(k, v)).collect();
+    let (spec, notices) = Spec::from_pairs(&pairs);
     Ok(view(&spec, notices))
 }

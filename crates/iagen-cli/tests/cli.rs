@@ -1,0 +1,132 @@
+//! The command line as a person meets it: a misspelt flag is named, every command has --help,
+//! and a tiny GPT trains, saves in 16 bits and is scored end to end.
+
+use std::process::{Command, Output};
+
+fn cli(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_iagen-cli"))
+        .args(args)
+        .output()
+        .expect("the CLI runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn an_unknown_flag_is_an_error_that_names_it() {
+    let out = cli(&[
+        "train",
+        "gpt",
+        "--data",
+        "x.txt",
+        "--out",
+        "x",
+        "--bogus-flag",
+        "1",
+    ]);
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("--bogus-flag"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = cli(&["train", "diffusion", "--out", "x", "--size", "huge"]);
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("huge"), "{}", text(&out.stderr));
+}
+
+#[test]
+fn every_command_explains_its_flags() {
+    for (command, flag) in [
+        (["train", "gpt"], "--eval-every"),
+        (["sample", "gpt"], "--top-p"),
+        (["eval", "gpt"], "--words"),
+        (["train", "diffusion"], "--label-drop"),
+        (["eval", "diffusion"], "--guidance"),
+        (["train", "judge"], "--data"),
+    ] {
+        let out = cli(&[command[0], command[1], "--help"]);
+        assert!(out.status.success(), "{command:?}");
+        assert!(
+            text(&out.stdout).contains(flag),
+            "{command:?}: {}",
+            text(&out.stdout)
+        );
+    }
+}
+
+#[test]
+fn a_tiny_gpt_trains_saves_in_half_precision_and_is_scored() {
+    let dir = std::env::temp_dir().join(format!("iagen-cli-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let data = dir.join("data.txt");
+    let words = dir.join("words.txt");
+    std::fs::write(&data, "en boca cerrada no entran moscas.\n".repeat(40)).unwrap();
+    std::fs::write(&words, "boca\nmoscas\n").unwrap();
+    let model = dir.join("model");
+    let (data, words, model) = (
+        data.to_str().unwrap(),
+        words.to_str().unwrap(),
+        model.to_str().unwrap(),
+    );
+    let out = cli(&[
+        "train",
+        "gpt",
+        "--data",
+        data,
+        "--out",
+        model,
+        "--size",
+        "nano",
+        "--ctx",
+        "16",
+        "--batch",
+        "4",
+        "--steps",
+        "4",
+        "--eval-every",
+        "2",
+        "--precision",
+        "half",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let log = text(&out.stdout);
+    assert!(log.contains("held-out loss"), "{log}");
+    // "custom: ... chars, vocab V, P parameters": 16-bit weights take two bytes each, plus names.
+    let params: u64 = log
+        .split(" parameters")
+        .next()
+        .unwrap()
+        .rsplit(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let bytes = std::fs::metadata(format!("{model}.bpk")).unwrap().len();
+    assert!(bytes < 3 * params, "{bytes} bytes for {params} parameters");
+    let out = cli(&[
+        "eval",
+        "gpt",
+        "--model",
+        model,
+        "--text",
+        data,
+        "--tail",
+        "0.1",
+        "--words",
+        words,
+        "--samples",
+        "2",
+        "--len",
+        "40",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let report = text(&out.stdout);
+    assert!(
+        report.contains("bits/char") && report.contains("seed 2:"),
+        "{report}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

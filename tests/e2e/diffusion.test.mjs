@@ -36,7 +36,8 @@ describe('CPU path', () => {
 
   test('loads the pretrained model; Step lowers t by one and changes the images; the slider scrubs back', async () => {
     const page = await openPage(browser, view('dsteps=1000&count=4'));
-    assert.match(await page.textContent('#diff-model'), /preentrenado en «Dígitos \(MNIST\)»/);
+    // The page is ready before its model: the model arrives in the background.
+    await page.waitForFunction(() => /preentrenado en «Dígitos \(MNIST\)»/.test(document.getElementById('diff-model').textContent));
     await stepOnce(page);
     const first = await grid(page);
     assert.deepEqual([first.t, first.position], [998, 1]);

@@ -45,6 +45,27 @@ describe('CPU path', () => {
     await shot(page, 'cpu-generated');
   });
 
+  test('the page is translated and usable while the default model downloads, and says so', async () => {
+    let release;
+    const held = new Promise((resolve) => {
+      release = resolve;
+    });
+    const prepare = (page) =>
+      page.context().route('**/assets/models/frases.bpk', async (route) => {
+        await held;
+        await route.continue();
+      });
+    const page = await openPage(browser, `${server.url}?backend=cpu`, { prepare });
+    assert.match(await page.textContent('#model-info'), /Descargando el modelo/);
+    assert.equal(await page.textContent('#gpt-train h2'), 'Entrenar desde cero');
+    assert.equal(await page.isDisabled('#generate'), true);
+    await setControl(page, 'temp', '1.2');
+    await shot(page, 'cpu-model-downloading');
+    release();
+    await page.waitForFunction(() => !document.getElementById('generate').disabled);
+    assert.match(await page.textContent('#model-info'), /preentrenado en «Frases y refranes en español»/);
+  });
+
   test('a link to the refranes model writes the same text as before the default changed', async () => {
     // `iagen-cli sample gpt --model web/assets/models/refranes --prompt "A quien madruga" --len 60
     // --seed 7` (same weights, sampler and seed); a v=1 link that names no data set meant refranes.

@@ -471,7 +471,9 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
   });
 
   // ---- first view ----------------------------------------------------------------------
-  await panel.start(loadPretrained);
+  // Not awaited: the page is usable (and translated) while the model downloads or a link's
+  // steps replay; the buttons that need the model queue behind it.
+  panel.start(loadPretrained).catch(showError);
   $('preview-title').textContent = t('diff.preview', { n: previewEvery() });
 
   return {

@@ -28,7 +28,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
         </div>
         <p class="help" data-i18n="gen.temp.help"></p>
         <div class="controls">
-          <button id="generate" data-i18n="gen.generate"></button>
+          <button id="generate" data-i18n="gen.generate" disabled></button>
           <button id="stop-generate" class="secondary" data-i18n="gen.stop" disabled></button>
         </div>
         <p class="message" id="gen-message"></p>
@@ -326,7 +326,9 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
 
   // ---- first view ----------------------------------------------------------------------
   drawOutput();
-  await panel.start(() => loadPretrainedFor(jobs.values.data));
+  // Not awaited: the page is usable (and translated) while a model downloads or a link's steps
+  // replay; the buttons that need the model queue behind it.
+  panel.start(() => loadPretrainedFor(jobs.values.data)).catch(showError);
   $('sample-title').textContent = t('train.sample', { n: sampleEvery() });
 
   return {

@@ -42,6 +42,7 @@ check: setup
 # Speed and size numbers: native, Chromium CPU and Chromium WebGPU, wasm size, first-view bytes
 bench: (wasm "release")
     cargo run -p iagen-cli -- bench gpt --model web/assets/models/refranes --text web/assets/data/refranes.txt
+    cargo run -p iagen-cli -- bench gpt --model web/assets/models/frases --text web/assets/data/frases.txt
     cargo run -p iagen-cli -- bench diffusion --model web/assets/models/diffusion-mnist --n 16
     node bench/run.mjs
 

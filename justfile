@@ -46,7 +46,7 @@ bench: (wasm "release")
     cargo run -p iagen-cli -- bench diffusion --model web/assets/models/diffusion-mnist --n 16
     node bench/run.mjs
 
-# Train the shipped weights natively: GPTs, judges, diffusion models (hours on a CPU; the frases
+# Train the shipped weights natively: GPTs, judges, VAEs, diffusion models (hours on a CPU; the frases
 # model and the clothes model's last run want a Vulkan GPU; see MODELS.md)
 train-models:
     cargo run -p iagen-cli --features vulkan -- train gpt --name frases --data web/assets/data/frases.txt --out target/frases-e --size small --ctx 128 --batch 64 --steps 1950 --lr 2e-3 --dropout 0.1 --eval-every 250 --device vulkan
@@ -56,6 +56,9 @@ train-models:
     cargo run -p iagen-cli -- train gpt --name shakespeare --data web/assets/data/shakespeare.txt --init target/shakespeare-1 --out web/assets/models/shakespeare --steps 2000 --batch 32 --lr 2e-3 --eval-every 100
     cargo run -p iagen-cli -- train judge --data mnist --steps 1500 --out web/assets/models/judge-mnist
     cargo run -p iagen-cli -- train judge --data fashion --steps 2500 --out web/assets/models/judge-fashion
+    cargo run -p iagen-cli -- train vae --data mnist --latent 2 --steps 20000 --eval-every 5000 --out web/assets/models/vae-mnist
+    cargo run -p iagen-cli -- train vae --data fashion --latent 2 --steps 20000 --eval-every 5000 --out web/assets/models/vae-fashion
+    cargo run -p iagen-cli -- train vae --data mnist --latent 16 --steps 20000 --eval-every 5000 --out web/assets/models/vae-mnist-z16
     cargo run -p iagen-cli -- train diffusion --data mnist --size nano --steps 2000 --batch 32 --lr 2e-3 --out target/diffusion-mnist-1
     cargo run -p iagen-cli -- train diffusion --data mnist --init target/diffusion-mnist-1 --steps 2000 --batch 32 --lr 1e-3 --out target/diffusion-mnist-2
     cargo run -p iagen-cli -- train diffusion --data mnist --init target/diffusion-mnist-2 --steps 1500 --batch 32 --lr 5e-4 --seed 44 --label-drop 0.5 --out target/diffusion-mnist-3

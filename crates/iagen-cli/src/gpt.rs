@@ -111,7 +111,7 @@ pub struct TrainArgs {
     device: DeviceArg,
 }
 
-fn parse_precision(name: &str) -> Result<Precision, String> {
+pub fn parse_precision(name: &str) -> Result<Precision, String> {
     match name {
         "full" => Ok(Precision::Full),
         "half" => Ok(Precision::Half),

@@ -34,7 +34,7 @@ pub struct ImageSetArgs {
 }
 
 impl ImageSetArgs {
-    fn read(&self) -> Result<(ImageData, ImageSet), String> {
+    pub fn read(&self) -> Result<(ImageData, ImageSet), String> {
         let data = image_data(&self.data)?;
         let path = self
             .file
@@ -121,7 +121,7 @@ pub fn train_judge(args: &TrainJudgeArgs) -> Result<(), String> {
     model_files::save(&args.out, save_judge(&judge)?, &manifest)
 }
 
-fn load_judge_files(prefix: &str, device: &Device) -> Result<(JudgeManifest, Judge), String> {
+pub fn load_judge_files(prefix: &str, device: &Device) -> Result<(JudgeManifest, Judge), String> {
     let (manifest, bytes): (JudgeManifest, _) = model_files::load(prefix)?;
     let judge = load_judge(&manifest.config, bytes, device)?;
     Ok((manifest, judge))

@@ -6,6 +6,7 @@ mod gpt;
 mod host;
 mod images;
 mod model_files;
+mod vae;
 
 use clap::{Parser, Subcommand};
 
@@ -40,6 +41,7 @@ enum Train {
     Gpt(gpt::TrainArgs),
     Judge(images::TrainJudgeArgs),
     Diffusion(images::TrainDiffusionArgs),
+    Vae(vae::TrainVaeArgs),
 }
 
 #[derive(Subcommand)]
@@ -53,6 +55,7 @@ enum Eval {
     Gpt(gpt::EvalArgs),
     Judge(images::EvalJudgeArgs),
     Diffusion(images::EvalDiffusionArgs),
+    Vae(vae::EvalVaeArgs),
 }
 
 #[derive(Subcommand)]
@@ -66,11 +69,13 @@ fn main() {
         Command::Train(Train::Gpt(a)) => gpt::train(&a),
         Command::Train(Train::Judge(a)) => images::train_judge(&a),
         Command::Train(Train::Diffusion(a)) => images::train_diffusion(&a),
+        Command::Train(Train::Vae(a)) => vae::train(&a),
         Command::Sample(Sample::Gpt(a)) => gpt::sample_text(&a),
         Command::Sample(Sample::Diffusion(a)) => images::sample_diffusion(&a),
         Command::Eval(Eval::Gpt(a)) => gpt::eval(&a),
         Command::Eval(Eval::Judge(a)) => images::eval_judge(&a),
         Command::Eval(Eval::Diffusion(a)) => images::eval_diffusion(&a),
+        Command::Eval(Eval::Vae(a)) => vae::eval(&a),
         Command::Bench(Bench::Gpt(a)) => gpt::bench(&a),
         Command::Bench(Bench::Diffusion(a)) => images::bench_diffusion(&a),
     };

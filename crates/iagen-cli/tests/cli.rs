@@ -46,6 +46,8 @@ fn every_command_explains_its_flags() {
         (["train", "diffusion"], "--label-drop"),
         (["eval", "diffusion"], "--guidance"),
         (["train", "judge"], "--data"),
+        (["train", "vae"], "--beta"),
+        (["eval", "vae"], "--judge"),
     ] {
         let out = cli(&[command[0], command[1], "--help"]);
         assert!(out.status.success(), "{command:?}");

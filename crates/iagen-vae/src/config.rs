@@ -1,0 +1,28 @@
+//! VAE hyper-parameters.
+
+use burn::prelude::*;
+
+use crate::model::{PIXELS, Vae};
+
+#[derive(Config, Debug, PartialEq)]
+pub struct VaeConfig {
+    /// Size of the latent space: 2 for a map students can see, 16 for sharper images.
+    #[config(default = 2)]
+    pub latent: usize,
+    /// Width of the encoder's and the decoder's hidden layer.
+    #[config(default = 256)]
+    pub hidden: usize,
+    /// Weight of the KL term (β-VAE; 1 is the plain ELBO).
+    #[config(default = 1.0)]
+    pub beta: f64,
+    /// Seeds the initial weights and every ε the trainer draws.
+    #[config(default = 42)]
+    pub seed: u64,
+}
+
+impl VaeConfig {
+    pub fn init(&self, device: &Device) -> Vae {
+        device.seed(self.seed);
+        Vae::new(PIXELS, self.hidden, self.latent, device)
+    }
+}

@@ -1,0 +1,78 @@
+//! The VAE as a live-training family: a trainer with its images (the held-out tenth kept apart
+//! for validation) and batch size.
+
+use burn::prelude::*;
+use iagen_core::image_data::ImageSet;
+use iagen_core::live::{LiveTraining, Losses, add_losses};
+
+use crate::config::VaeConfig;
+use crate::model::Vae;
+use crate::train::VaeTrainer;
+
+pub struct VaeTraining {
+    trainer: VaeTrainer,
+    train: ImageSet,
+    held: ImageSet,
+    batch: usize,
+}
+
+impl VaeTraining {
+    /// A fresh model from `config` to train on the first nine tenths of `images`.
+    pub fn new(
+        config: &VaeConfig,
+        images: &ImageSet,
+        batch: usize,
+        lr: f64,
+        device: &Device,
+    ) -> Self {
+        let (train, held) = images.split_held_out();
+        Self {
+            trainer: VaeTrainer::new(config, lr, device),
+            train,
+            held,
+            batch,
+        }
+    }
+
+    pub fn held_out(&self) -> &ImageSet {
+        &self.held
+    }
+}
+
+impl LiveTraining for VaeTraining {
+    type Model = Vae;
+
+    fn step(&mut self) -> Losses {
+        let batch = self.train.random_batch(self.trainer.rng(), self.batch);
+        let l = self.trainer.step(&batch);
+        vec![("recon", l.recon), ("kl", l.kl)]
+    }
+
+    /// Mean reconstruction and KL over `batches` consecutive held-out batches.
+    fn validate(&mut self, batches: usize) -> Losses {
+        let mut sum = None;
+        let n = batches.clamp(1, self.held.len().div_ceil(self.batch));
+        for b in 0..n {
+            let indices: Vec<usize> =
+                (b * self.batch..((b + 1) * self.batch).min(self.held.len())).collect();
+            let l = self.trainer.evaluate(&self.held.batch(&indices));
+            sum = Some(add_losses(sum, vec![("recon", l.recon), ("kl", l.kl)]));
+        }
+        let sum = sum.unwrap_or_default();
+        sum.into_iter()
+            .map(|(name, t)| (name, t / n as f64))
+            .collect()
+    }
+
+    fn steps(&self) -> usize {
+        self.trainer.steps()
+    }
+
+    fn set_lr(&mut self, lr: f64) {
+        self.trainer.set_lr(lr);
+    }
+
+    fn model(&self) -> Vae {
+        self.trainer.model()
+    }
+}

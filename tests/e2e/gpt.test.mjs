@@ -154,6 +154,23 @@ describe('CPU path', () => {
     await shot(page, 'cpu-bad-link');
   });
 
+  test('a huge link is refused with one notice, and a long list of problems is cut short', async () => {
+    const huge = Array.from({ length: 20_000 }, (_, i) => `k${i}=1`).join('&');
+    const page = await openPage(browser, `${server.url}?backend=cpu#v=2&seed=5&${huge}`);
+    const items = await page.locator('#notice-list li').allTextContents();
+    assert.equal(items.length, 1);
+    assert.match(items[0], /demasiado largo \(\d+ bytes; como mucho 16384\)/);
+    assert.equal(await page.inputValue('#seed'), '42', 'nothing of the link is read');
+    await page.waitForFunction(() => !document.getElementById('generate').disabled);
+    await shot(page, 'cpu-huge-link');
+    const many = Array.from({ length: 25 }, (_, i) => `k${i}=1`).join('&');
+    const again = await openPage(browser, `${server.url}?backend=cpu#v=2&seed=5&${many}`);
+    const listed = await again.locator('#notice-list li').allTextContents();
+    assert.equal(listed.length, 11);
+    assert.equal(listed[10], '… y 15 problemas más.');
+    assert.equal(await again.inputValue('#seed'), '5');
+  });
+
   test('the language switch changes the strings and the link', async () => {
     const page = await openPage(browser, `${server.url}?backend=cpu`);
     assert.equal(await page.textContent('#generate'), 'Generar');

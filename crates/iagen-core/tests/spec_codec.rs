@@ -142,3 +142,22 @@ fn each_view_reads_its_own_table_and_keeps_the_other_views_keys() {
     assert_eq!(spec.choice(&diffusion::SIZE), "tiny");
     assert_eq!(spec.to_hash(), "v=2&view=diffusion&size=tiny");
 }
+
+#[test]
+fn a_huge_link_is_refused_whole_and_notices_are_capped() {
+    use iagen_core::spec::{MAX_LINK_BYTES, MAX_NOTICES};
+    let huge: String = (0..20_000).map(|i| format!("&k{i}=1")).collect();
+    let (spec, notices) = Spec::from_hash(&format!("v=2&seed=5{huge}"));
+    assert_eq!(spec, Spec::default(), "nothing of it is read");
+    assert_eq!(notices.len(), 1);
+    assert_eq!(notices[0].kind, NoticeKind::TooLong);
+    assert_eq!(notices[0].used, MAX_LINK_BYTES.to_string());
+    let many: String = (0..25).map(|i| format!("&k{i}=1")).collect();
+    let (spec, notices) = Spec::from_hash(&format!("v=2&seed=5{many}"));
+    assert_eq!(spec.int(&SEED), 5, "the known keys still count");
+    assert_eq!(notices.len(), MAX_NOTICES + 1);
+    assert_eq!(
+        (notices[10].kind, notices[10].given.as_str()),
+        (NoticeKind::More, "15")
+    );
+}

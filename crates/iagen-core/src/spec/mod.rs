@@ -27,6 +27,13 @@ pub use percent::{percent_decode, percent_encode};
 /// names no data set meant `refranes`, and still does).
 pub const VERSION: u32 = 2;
 
+/// The longest link hash read, in bytes: a longer one is refused whole (one notice) and the
+/// page opens with the defaults, so a pasted megabyte cannot stall it.
+pub const MAX_LINK_BYTES: usize = 16 * 1024;
+
+/// Notices listed one by one; the rest are counted in one last notice.
+pub const MAX_NOTICES: usize = 10;
+
 /// What links of older versions meant by leaving a key out: `(v, key, value)` holds for links of
 /// version `v` and below.
 static OLD_DEFAULTS: &[(u32, &str, &str)] = &[(1, "data", "refranes")];
@@ -85,6 +92,10 @@ pub enum NoticeKind {
     BadValue,
     OutOfRange,
     NewerVersion,
+    /// The whole link was longer than [`MAX_LINK_BYTES`] (`given`: its length).
+    TooLong,
+    /// `given` more notices, beyond the first [`MAX_NOTICES`].
+    More,
 }
 
 impl NoticeKind {
@@ -94,6 +105,8 @@ impl NoticeKind {
             NoticeKind::BadValue => "bad",
             NoticeKind::OutOfRange => "range",
             NoticeKind::NewerVersion => "version",
+            NoticeKind::TooLong => "toolong",
+            NoticeKind::More => "more",
         }
     }
 }
@@ -209,6 +222,13 @@ impl Spec {
     /// returned as notices and the affected fields keep safe values.
     pub fn from_hash(hash: &str) -> (Spec, Vec<Notice>) {
         let hash = hash.strip_prefix('#').unwrap_or(hash);
+        if hash.len() > MAX_LINK_BYTES {
+            let (len, max) = (hash.len().to_string(), MAX_LINK_BYTES.to_string());
+            return (
+                Spec::default(),
+                vec![notice(NoticeKind::TooLong, "", &len, &max)],
+            );
+        }
         let pairs: Vec<(String, String)> = hash
             .split('&')
             .filter(|p| !p.is_empty())
@@ -238,6 +258,11 @@ impl Spec {
         }
         for (key, value) in pairs.iter().filter(|(k, _)| k != VIEW.key && k != "v") {
             notices.extend(spec.set(key, value));
+        }
+        if notices.len() > MAX_NOTICES {
+            let more = (notices.len() - MAX_NOTICES).to_string();
+            notices.truncate(MAX_NOTICES);
+            notices.push(notice(NoticeKind::More, "", &more, ""));
         }
         (spec, notices)
     }

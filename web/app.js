@@ -6,7 +6,15 @@ const params = new URLSearchParams(location.search);
 const embed = params.get('embed') === '1';
 // Set when this tab lost its WebGPU device: the page reloads on the CPU and says why.
 const GPU_LOST_KEY = 'iagen.gpuLost';
-const gpuLost = sessionStorage.getItem(GPU_LOST_KEY);
+// Storage can be denied (a course platform's cross-site frame): the page needs none to run.
+function withStorage(use) {
+  try {
+    return use(sessionStorage);
+  } catch {
+    return null;
+  }
+}
+const gpuLost = withStorage((s) => s.getItem(GPU_LOST_KEY));
 const forceCpu = params.get('backend') === 'cpu' || gpuLost !== null;
 
 // ---- worker RPC -----------------------------------------------------------------------
@@ -14,6 +22,20 @@ const worker = new Worker('worker.js', { type: 'module' });
 const pending = new Map();
 const listeners = new Set();
 let nextId = 1;
+// A worker that cannot start (a file missing) or dies fails every call, now and later, with
+// a message instead of a page that waits forever.
+let workerFailure = null;
+function failWorker(message) {
+  workerFailure = new Error(t('error.worker', { error: message }));
+  for (const { reject } of pending.values()) reject(workerFailure);
+  pending.clear();
+  showError(workerFailure);
+}
+worker.onerror = (event) => {
+  event.preventDefault();
+  failWorker(event.message || 'worker.js');
+};
+worker.onmessageerror = () => failWorker('message');
 worker.onmessage = ({ data }) => {
   if (data.event === 'gpulost') return restartOnCpu(data.message);
   if (data.event) {
@@ -25,6 +47,7 @@ worker.onmessage = ({ data }) => {
   data.error !== undefined ? reject(new Error(data.error)) : resolve(data.result);
 };
 function call(method, args) {
+  if (workerFailure) return Promise.reject(workerFailure);
   const id = nextId++;
   worker.postMessage({ id, method, args });
   return new Promise((resolve, reject) => pending.set(id, { resolve, reject }));
@@ -33,7 +56,13 @@ function call(method, args) {
 // The link holds the experiment (settings, and the steps of the last finished or paused run),
 // so a reload restores it on the CPU.
 function restartOnCpu(message) {
-  sessionStorage.setItem(GPU_LOST_KEY, message);
+  if (withStorage((s) => s.setItem(GPU_LOST_KEY, message)) === null) {
+    // Without storage the reason cannot travel; the address can still ask for the CPU.
+    const url = new URL(location.href);
+    url.searchParams.set('backend', 'cpu');
+    location.replace(url);
+    return;
+  }
   location.reload();
 }
 
@@ -41,12 +70,22 @@ function restartOnCpu(message) {
 const dictionaries = {};
 let lang = 'es';
 async function loadLang(code) {
-  if (!dictionaries[code]) dictionaries[code] = await (await fetch(`i18n/${code}.json`)).json();
+  if (!dictionaries[code]) {
+    const response = await fetch(`i18n/${code}.json`);
+    if (!response.ok) throw new Error(`i18n/${code}.json: HTTP ${response.status}`);
+    dictionaries[code] = await response.json();
+  }
   lang = code;
   document.documentElement.lang = code;
 }
+// What the page can still say when its language file is missing: Spanish, English beside it.
+const BUILT_IN = {
+  'error.generic': 'Algo falló / Something failed: {error}',
+  'error.worker':
+    'El motor de cálculo no arrancó o se detuvo; recarga la página / The engine did not start or stopped; reload the page ({error})',
+};
 export function t(key, vars = {}) {
-  const text = dictionaries[lang][key] ?? key;
+  const text = dictionaries[lang]?.[key] ?? BUILT_IN[key] ?? key;
   return text.replace(/\{(\w+)\}/g, (_, name) => vars[name] ?? `{${name}}`);
 }
 function translatePage() {
@@ -122,7 +161,8 @@ export async function updateSpec(changes) {
 
 function showError(err) {
   const box = document.getElementById('error');
-  box.textContent = t('error.generic', { error: err.message || String(err) });
+  // A dead worker's message already says what failed and what to do.
+  box.textContent = err === workerFailure ? err.message : t('error.generic', { error: err.message || String(err) });
   box.hidden = false;
 }
 

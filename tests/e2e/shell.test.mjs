@@ -40,3 +40,36 @@ test('one tab per registered family, named in Spanish, and a tab opens its view'
   assert.equal(await page.getAttribute('#views button[data-view="diffusion"]', 'aria-pressed'), 'true');
   await shot(page, 'cpu-shell-diffusion-tab');
 });
+
+test('the page works where the browser denies storage (a locked-down course site)', async () => {
+  const prepare = (page) =>
+    page.addInitScript(() => {
+      Object.defineProperty(window, 'sessionStorage', {
+        get() {
+          throw new DOMException('denied', 'SecurityError');
+        },
+      });
+    });
+  const page = await openPage(browser, `${server.url}?backend=cpu#v=2&data=refranes`, { prepare });
+  await page.waitForFunction(() => !document.getElementById('generate').disabled);
+  assert.equal(await page.isHidden('#error'), true);
+});
+
+/** A page whose `path` answers 404; returns the text of the error box once it shows. */
+async function errorWhenMissing(path) {
+  const context = await browser.newContext({ locale: 'es-ES' });
+  const page = await context.newPage();
+  await page.route(`**/${path}`, (route) => route.fulfill({ status: 404, body: 'not found' }));
+  await page.goto(`${server.url}?backend=cpu`);
+  await page.waitForSelector('#error:not([hidden])', { timeout: 30_000 });
+  const text = await page.textContent('#error');
+  await shot(page, `cpu-missing-${path.replace(/\W/g, '-')}`);
+  await context.close();
+  return text;
+}
+
+test('a missing worker or language file ends in a message, not a page that waits forever', async () => {
+  assert.match(await errorWhenMissing('worker.js'), /El motor de cálculo no arrancó o se detuvo/);
+  // Without its language file the page still explains, in Spanish with the English beside it.
+  assert.match(await errorWhenMissing('i18n/es.json'), /Algo falló \/ Something failed: i18n\/es\.json: HTTP 404/);
+});

@@ -1,9 +1,13 @@
 // Static server for web/ on 127.0.0.1 (WebGPU needs a secure context: localhost counts).
-// Compresses text, JSON and wasm with gzip when the browser accepts it, as a real host should.
+// Compresses text, JSON and wasm with gzip when the browser accepts it, as a real host should
+// (on zlib's thread pool, once per file version: never blocking other requests).
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
-import { extname, join, normalize, resolve } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { promisify } from 'node:util';
+import { gzip as gzipCallback } from 'node:zlib';
+
+const gzip = promisify(gzipCallback);
 
 const root = resolve(process.argv[2] || 'web');
 const port = Number(process.env.PORT || 8080);
@@ -22,41 +26,55 @@ const types = {
   '.ico': 'image/x-icon',
 };
 const compressible = new Set(['.html', '.js', '.mjs', '.css', '.json', '.txt', '.md', '.wasm', '.bpk', '.svg']);
-const gzCache = new Map(); // path -> {mtime, body}
+const gzCache = new Map(); // path -> {mtime, body: a promise of the packed bytes}
 
-async function body(path, info, gzip) {
-  const raw = await readFile(path);
-  if (!gzip) return raw;
+async function body(path, info, packed) {
+  if (!packed) return readFile(path);
   const cached = gzCache.get(path);
   if (cached && cached.mtime === info.mtimeMs) return cached.body;
-  const packed = gzipSync(raw, { level: 9 });
-  gzCache.set(path, { mtime: info.mtimeMs, body: packed });
-  return packed;
+  const body = readFile(path).then((raw) => gzip(raw, { level: 9 }));
+  gzCache.set(path, { mtime: info.mtimeMs, body });
+  return body;
 }
+
+const fail = (status, text) => Object.assign(new Error(text), { status });
 
 createServer(async (req, res) => {
   try {
     const url = new URL(req.url, 'http://localhost');
-    let path = normalize(join(root, decodeURIComponent(url.pathname)));
-    if (!path.startsWith(root)) throw Object.assign(new Error('outside root'), { code: 'ENOENT' });
-    let info = await stat(path);
+    let decoded;
+    try {
+      decoded = decodeURIComponent(url.pathname);
+    } catch {
+      throw fail(400, 'bad request');
+    }
+    let path = normalize(join(root, decoded));
+    // Inside the root folder, not merely a path that begins like it (`web-x/`).
+    if (path !== root && !path.startsWith(root + sep)) throw fail(404, 'not found');
+    let info = await stat(path).catch(() => {
+      throw fail(404, 'not found');
+    });
     if (info.isDirectory()) {
       path = join(path, 'index.html');
-      info = await stat(path);
+      info = await stat(path).catch(() => {
+        throw fail(404, 'not found');
+      });
     }
     const ext = extname(path);
-    const gzip = compressible.has(ext) && /\bgzip\b/.test(req.headers['accept-encoding'] || '');
-    const data = await body(path, info, gzip);
+    const packed = compressible.has(ext) && /\bgzip\b/.test(req.headers['accept-encoding'] || '');
+    const data = await body(path, info, packed);
     res.writeHead(200, {
       'Content-Type': types[ext] || 'application/octet-stream',
       'Content-Length': data.length,
       'Cache-Control': 'no-cache',
-      ...(gzip ? { 'Content-Encoding': 'gzip', Vary: 'Accept-Encoding' } : {}),
+      ...(packed ? { 'Content-Encoding': 'gzip', Vary: 'Accept-Encoding' } : {}),
     });
     res.end(data);
   } catch (err) {
-    res.writeHead(err.code === 'ENOENT' ? 404 : 500, { 'Content-Type': 'text/plain' });
-    res.end(err.code === 'ENOENT' ? 'not found' : String(err));
+    // The visitor learns the status, never the server's error text (that goes to its log).
+    if (!err.status) console.error(err);
+    res.writeHead(err.status || 500, { 'Content-Type': 'text/plain' });
+    res.end(err.status ? err.message : 'server error');
   }
 }).listen(port, '127.0.0.1', () => {
   console.log(`IAGen Playground: http://127.0.0.1:${port}/`);

@@ -33,9 +33,9 @@ async function freePort() {
   });
 }
 
-export async function startServer() {
+export async function startServer(root = 'web') {
   const port = await freePort();
-  const child = spawn('node', ['tools/serve.mjs', 'web'], {
+  const child = spawn('node', ['tools/serve.mjs', root], {
     env: { ...process.env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

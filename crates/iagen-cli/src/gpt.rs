@@ -16,7 +16,7 @@ use iagen_gpt::{
     token_tensor,
 };
 
-use crate::host::{DeviceArg, lr_scale, read_text, scalar};
+use crate::host::{DeviceArg, StopArgs, lr_scale, read_text, scalar};
 use crate::model_files;
 
 struct LoadedGpt {
@@ -94,12 +94,8 @@ pub struct TrainArgs {
     dropout: f64,
     #[arg(long, default_value_t = 250)]
     eval_every: usize,
-    /// Stop (then evaluate and save as usual) after this many seconds.
-    #[arg(long)]
-    time_limit: Option<f32>,
-    /// Stop after this step; the schedule still spans --steps.
-    #[arg(long)]
-    stop_after: Option<usize>,
+    #[command(flatten)]
+    stop: StopArgs,
     /// Go on with a saved run (its config; the schedule continues up to --steps in all, the
     /// optimizer's moments start afresh).
     #[arg(long, value_name = "PREFIX")]
@@ -120,18 +116,8 @@ pub fn parse_precision(name: &str) -> Result<Precision, String> {
 }
 
 pub fn train(args: &TrainArgs) -> Result<(), String> {
-    let TrainArgs {
-        name,
-        out,
-        steps,
-        lr,
-        seed,
-        batch,
-        ..
-    } = args;
-    let (steps, lr, seed, batch) = (*steps, *lr, *seed, *batch);
-    let time_limit = args.time_limit.unwrap_or(f32::INFINITY);
-    let stop_after = args.stop_after.unwrap_or(steps);
+    let (name, out) = (&args.name, &args.out);
+    let (steps, lr, seed, batch) = (args.steps, args.lr, args.seed, args.batch);
     let device = args.device.get();
     let text = read_text(&args.data)?;
     let corpus = TextCorpus::new(&text, args.val);
@@ -176,9 +162,8 @@ pub fn train(args: &TrainArgs) -> Result<(), String> {
     };
     let started = Instant::now();
     let mut trained = done;
-    for step in done..steps.min(stop_after) {
-        if started.elapsed().as_secs_f32() > time_limit {
-            println!("time limit reached after {step} steps");
+    for step in done..args.stop.last_step(steps) {
+        if args.stop.out_of_time(started, step) {
             break;
         }
         trainer.set_lr(lr * lr_scale(step, steps));

@@ -1,5 +1,7 @@
-//! What every CLI command shares: the `--device` flag, reading a tensor's one value, files, and
+//! What every CLI command shares: the `--device` flag, `--time-limit` and `--stop-after`, reading a tensor's one value, files, and
 //! the learning-rate schedule the shipped models train with.
+
+use std::time::Instant;
 
 use burn::prelude::*;
 
@@ -27,6 +29,36 @@ impl DeviceArg {
             #[cfg(feature = "vulkan")]
             DeviceName::Vulkan => Device::vulkan(burn::tensor::DeviceKind::DefaultDevice),
         }
+    }
+}
+
+/// `--time-limit` and `--stop-after`, for every `train` command that can end a run early (it
+/// then saves as usual; the learning-rate schedule still spans `--steps`).
+#[derive(clap::Args)]
+pub struct StopArgs {
+    /// Stop (then save as usual) after this many seconds.
+    #[arg(long)]
+    time_limit: Option<f32>,
+    /// Stop after this step; the schedule still spans --steps.
+    #[arg(long)]
+    stop_after: Option<usize>,
+}
+
+impl StopArgs {
+    /// The step to stop at, in a schedule of `steps`.
+    pub fn last_step(&self, steps: usize) -> usize {
+        self.stop_after.map_or(steps, |s| s.min(steps))
+    }
+
+    /// Whether the time is up for a run started at `started`, now at `step` (it says so).
+    pub fn out_of_time(&self, started: Instant, step: usize) -> bool {
+        let up = self
+            .time_limit
+            .is_some_and(|limit| started.elapsed().as_secs_f32() > limit);
+        if up {
+            println!("time limit reached after {step} steps");
+        }
+        up
     }
 }
 

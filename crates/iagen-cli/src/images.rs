@@ -16,7 +16,7 @@ use iagen_judge::{
     Judge, JudgeConfig, JudgeManifest, JudgeTrainer, count_correct, load_judge, save_judge,
 };
 
-use crate::host::{DeviceArg, lr_scale, read_bytes, scalar, write_bytes};
+use crate::host::{DeviceArg, StopArgs, lr_scale, read_bytes, scalar, write_bytes};
 use crate::model_files;
 
 fn image_data(name: &str) -> Result<ImageData, String> {
@@ -189,12 +189,8 @@ pub struct TrainDiffusionArgs {
     /// Weight each step's loss by 1/(1+SNR)^γ, favouring noisy steps.
     #[arg(long)]
     p2_gamma: Option<f64>,
-    /// Stop (and save) after this many seconds.
-    #[arg(long)]
-    time_limit: Option<f32>,
-    /// Stop after this step; the schedule still spans --steps.
-    #[arg(long)]
-    stop_after: Option<usize>,
+    #[command(flatten)]
+    stop: StopArgs,
     /// Continue a saved model for --steps more (its config; a new seed for the new draws).
     #[arg(long, value_name = "PREFIX")]
     init: Option<String>,
@@ -205,8 +201,6 @@ pub struct TrainDiffusionArgs {
 pub fn train_diffusion(args: &TrainDiffusionArgs) -> Result<(), String> {
     let (data, set) = args.images.read()?;
     let (out, steps, batch, lr) = (&args.out, args.steps, args.batch, args.lr);
-    let stop_after = args.stop_after.unwrap_or(steps);
-    let time_limit = args.time_limit.unwrap_or(f32::INFINITY);
     let device = args.device.get();
     let (config, mut trainer, earlier) = match &args.init {
         Some(prefix) => {
@@ -266,9 +260,8 @@ pub fn train_diffusion(args: &TrainDiffusionArgs) -> Result<(), String> {
     let reports = |trained: usize| trained.is_multiple_of(100) || trained == steps;
     let started = Instant::now();
     let (mut trained, mut recent, mut loss) = (0, Vec::new(), f32::NAN);
-    for step in 0..steps.min(stop_after) {
-        if started.elapsed().as_secs_f32() > time_limit {
-            println!("time limit reached after {step} steps");
+    for step in 0..args.stop.last_step(steps) {
+        if args.stop.out_of_time(started, step) {
             break;
         }
         trainer.set_lr(lr * lr_scale(step, steps));

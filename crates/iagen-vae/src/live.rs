@@ -48,18 +48,19 @@ impl LiveTraining for VaeTraining {
         vec![("recon", l.recon), ("kl", l.kl)]
     }
 
-    /// Mean reconstruction and KL over `batches` consecutive held-out batches.
+    /// Mean reconstruction and KL over `batches` (at least one) consecutive held-out batches;
+    /// none when there are no held-out images.
     fn validate(&mut self, batches: usize) -> Losses {
         let mut sum = None;
-        let n = batches.clamp(1, self.held.len().div_ceil(self.batch));
+        let n = batches.max(1).min(self.held.len().div_ceil(self.batch));
         for b in 0..n {
             let indices: Vec<usize> =
                 (b * self.batch..((b + 1) * self.batch).min(self.held.len())).collect();
             let l = self.trainer.evaluate(&self.held.batch(&indices));
             sum = Some(add_losses(sum, vec![("recon", l.recon), ("kl", l.kl)]));
         }
-        let sum = sum.unwrap_or_default();
-        sum.into_iter()
+        sum.unwrap_or_default()
+            .into_iter()
             .map(|(name, t)| (name, t / n as f64))
             .collect()
     }

@@ -39,6 +39,23 @@ pub struct TextField {
     pub default: &'static str,
 }
 
+impl ChoiceField {
+    /// The option `raw` names, directly or by an old spelling.
+    pub fn resolve(&self, raw: &str) -> Option<&'static str> {
+        let alias = || {
+            self.aliases
+                .iter()
+                .find(|(old, _)| *old == raw)
+                .map(|a| a.1)
+        };
+        self.options
+            .iter()
+            .copied()
+            .find(|o| *o == raw)
+            .or_else(alias)
+    }
+}
+
 /// An entry of a table: any kind of field.
 #[derive(Clone, Copy)]
 pub enum Field {
@@ -88,13 +105,10 @@ impl Field {
                 Ok(v) => (Value::Float(v), None),
                 Err(_) => bad(),
             },
-            Field::Choice(f) => {
-                let alias = f.aliases.iter().find(|(old, _)| *old == raw).map(|a| a.1);
-                match f.options.iter().copied().find(|o| *o == raw).or(alias) {
-                    Some(o) => (Value::Text(o.to_string()), None),
-                    None => bad(),
-                }
-            }
+            Field::Choice(f) => match f.resolve(raw) {
+                Some(o) => (Value::Text(o.to_string()), None),
+                None => bad(),
+            },
             Field::Text(f) => {
                 if raw.chars().count() > f.max_chars {
                     (

@@ -142,13 +142,8 @@ impl Spec {
         }
     }
 
-    pub fn choice(&self, field: &ChoiceField) -> &str {
-        let raw = self.raw(field.key);
-        if field.options.contains(&raw) {
-            return raw;
-        }
-        let alias = field.aliases.iter().find(|(old, _)| *old == raw);
-        alias.map_or(field.default, |a| a.1)
+    pub fn choice(&self, field: &ChoiceField) -> &'static str {
+        field.resolve(self.raw(field.key)).unwrap_or(field.default)
     }
 
     pub fn text(&self, field: &TextField) -> &str {

@@ -48,6 +48,7 @@ enum Train {
 enum Sample {
     Gpt(gpt::SampleArgs),
     Diffusion(images::SampleDiffusionArgs),
+    Vae(vae::SampleVaeArgs),
 }
 
 #[derive(Subcommand)]
@@ -72,6 +73,7 @@ fn main() {
         Command::Train(Train::Vae(a)) => vae::train(&a),
         Command::Sample(Sample::Gpt(a)) => gpt::sample_text(&a),
         Command::Sample(Sample::Diffusion(a)) => images::sample_diffusion(&a),
+        Command::Sample(Sample::Vae(a)) => vae::sample(&a),
         Command::Eval(Eval::Gpt(a)) => gpt::eval(&a),
         Command::Eval(Eval::Judge(a)) => images::eval_judge(&a),
         Command::Eval(Eval::Diffusion(a)) => images::eval_diffusion(&a),

@@ -7,9 +7,15 @@ use iagen_core::burnpack::Precision;
 use iagen_core::classes::CLASSES;
 use iagen_core::live::LiveTraining;
 use iagen_core::rng::Rng;
-use iagen_vae::{VaeConfig, VaeManifest, VaeTraining, image_rows, load_vae, save_vae, vae_losses};
+use iagen_vae::{
+    Vae, VaeConfig, VaeManifest, VaeTraining, image_rows, load_vae, prior_samples, save_vae,
+    standard_normals, vae_losses,
+};
 
-use crate::host::{DeviceArg, lr_scale, scalar};
+use iagen_core::image_data::to_byte;
+use iagen_core::image_io::{grid, npy_u8, png};
+
+use crate::host::{DeviceArg, lr_scale, scalar, write_bytes};
 use crate::images::{ImageSetArgs, load_judge_files};
 use crate::model_files;
 
@@ -26,6 +32,9 @@ pub struct TrainVaeArgs {
     /// Width of the encoder's and decoder's hidden layer.
     #[arg(long, default_value_t = 256)]
     hidden: usize,
+    /// Hidden layers on each side.
+    #[arg(long, default_value_t = 1)]
+    depth: usize,
     /// Weight of the KL term (β-VAE).
     #[arg(long, default_value_t = 1.0)]
     beta: f64,
@@ -53,6 +62,7 @@ pub fn train(args: &TrainVaeArgs) -> Result<(), String> {
     let config = VaeConfig::new()
         .with_latent(args.latent)
         .with_hidden(args.hidden)
+        .with_depth(args.depth)
         .with_beta(args.beta)
         .with_seed(args.seed);
     let mut training = VaeTraining::new(&config, &set, args.batch, args.lr, &device);
@@ -124,8 +134,7 @@ pub struct EvalVaeArgs {
 
 pub fn eval(args: &EvalVaeArgs) -> Result<(), String> {
     let device = args.device.get();
-    let (manifest, bytes): (VaeManifest, _) = model_files::load(&args.model)?;
-    let model = load_vae(&manifest.config, bytes, &device)?;
+    let (manifest, model) = load_vae_files(&args.model, &device)?;
     let (_, judge) = load_judge_files(&args.judge, &device)?;
     let (data, set) = args.images.read()?;
     let (_, held) = set.split_held_out();
@@ -134,11 +143,8 @@ pub fn eval(args: &EvalVaeArgs) -> Result<(), String> {
     let x = image_rows(&batch.pixels, n, &device);
     let mut rng = Rng::new(args.seed);
     let latent = manifest.config.latent;
-    let noise = |rng: &mut Rng, n: usize| {
-        Tensor::<1>::from_floats(rng.normals(n * latent).as_slice(), &device).reshape([n, latent])
-    };
     let elbo = |x: Tensor<2>, rng: &mut Rng| {
-        let l = vae_losses(&model, x, noise(rng, n));
+        let l = vae_losses(&model, x, standard_normals(rng, n, latent, &device));
         (scalar(l.recon), scalar(l.kl))
     };
     let (recon, kl) = elbo(x.clone(), &mut rng);
@@ -167,7 +173,9 @@ pub fn eval(args: &EvalVaeArgs) -> Result<(), String> {
         100.0 * agree as f32 / n as f32
     );
     let m = args.samples;
-    let log_probs = judge.forward(as_images(model.decode(noise(&mut rng, m)), m));
+    // The same draws as `sample vae --seed` and the page's prior samples.
+    let (_, samples) = prior_samples(&model, args.seed, m, &device);
+    let log_probs = judge.forward(as_images(samples, m));
     let top: Vec<f32> = log_probs
         .clone()
         .exp()
@@ -193,6 +201,57 @@ pub fn eval(args: &EvalVaeArgs) -> Result<(), String> {
         "{m} samples from the prior: the judge's top-class probability averages {:.3}; class shares (%): {}",
         top.iter().sum::<f32>() / m as f32,
         shares.join(" ")
+    );
+    Ok(())
+}
+
+fn load_vae_files(prefix: &str, device: &Device) -> Result<(VaeManifest, Vae), String> {
+    let (manifest, bytes): (VaeManifest, _) = model_files::load(prefix)?;
+    let model = load_vae(&manifest.config, bytes, device)?;
+    Ok((manifest, model))
+}
+
+/// Draw images from a saved VAE's prior N(0, I) into a PNG grid (the page's prior samples
+/// with the same seed are these images).
+#[derive(clap::Args)]
+pub struct SampleVaeArgs {
+    #[arg(long, value_name = "PREFIX")]
+    model: String,
+    #[arg(long, value_name = "FILE.png")]
+    out: String,
+    #[arg(long, default_value_t = 16)]
+    n: usize,
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// Also write the images as a NumPy array (uint8, N×28×28).
+    #[arg(long, value_name = "FILE.npy")]
+    npy: Option<String>,
+    #[command(flatten)]
+    device: DeviceArg,
+}
+
+pub fn sample(args: &SampleVaeArgs) -> Result<(), String> {
+    let device = args.device.get();
+    let (_, model) = load_vae_files(&args.model, &device)?;
+    let n = args.n;
+    let (_, probs) = prior_samples(&model, args.seed, n, &device);
+    let images: Vec<u8> = probs
+        .into_data()
+        .try_to_vec::<f32>()
+        .map_err(|e| format!("{e:?}"))?
+        .iter()
+        .map(|&p| to_byte(p * 2.0 - 1.0))
+        .collect();
+    write_bytes(
+        &args.out,
+        &png(&grid(&images, (n as f64).sqrt().ceil() as usize)),
+    )?;
+    if let Some(npy) = &args.npy {
+        write_bytes(npy, &npy_u8(&[n, 28, 28], &images))?;
+    }
+    println!(
+        "{n} images from the prior (seed {}) → {}",
+        args.seed, args.out
     );
     Ok(())
 }

@@ -12,6 +12,9 @@ pub struct VaeConfig {
     /// Width of the encoder's and the decoder's hidden layer.
     #[config(default = 256)]
     pub hidden: usize,
+    /// Hidden layers on each side (1 or more; deeper nets draw a cleaner map with latent 2).
+    #[config(default = 1)]
+    pub depth: usize,
     /// Weight of the KL term (β-VAE; 1 is the plain ELBO).
     #[config(default = 1.0)]
     pub beta: f64,
@@ -23,6 +26,6 @@ pub struct VaeConfig {
 impl VaeConfig {
     pub fn init(&self, device: &Device) -> Vae {
         device.seed(self.seed);
-        Vae::new(PIXELS, self.hidden, self.latent, device)
+        Vae::new(PIXELS, self.hidden, self.depth, self.latent, device)
     }
 }

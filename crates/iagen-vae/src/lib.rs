@@ -12,6 +12,6 @@ mod weights;
 
 pub use config::VaeConfig;
 pub use live::VaeTraining;
-pub use model::{Vae, image_rows};
+pub use model::{Vae, image_rows, prior_samples, standard_normals};
 pub use train::{VaeLosses, VaeTrainer, gaussian_kl, vae_losses};
 pub use weights::{VaeManifest, load_vae, save_vae};

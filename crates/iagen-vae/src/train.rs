@@ -9,7 +9,7 @@ use iagen_core::image_data::ImageBatch;
 use iagen_core::rng::Rng;
 
 use crate::config::VaeConfig;
-use crate::model::{Vae, image_rows};
+use crate::model::{Vae, image_rows, standard_normals};
 
 /// The two halves of the loss, each a `[1]` tensor in nats per image (means over the batch).
 pub struct VaeLosses {
@@ -80,14 +80,10 @@ impl VaeTrainer {
         &mut self.rng
     }
 
-    fn noise(rng: &mut Rng, n: usize, latent: usize, device: &Device) -> Tensor<2> {
-        Tensor::<1>::from_floats(rng.normals(n * latent).as_slice(), device).reshape([n, latent])
-    }
-
     /// One step on `batch`; returns its (reconstruction, KL) before the update.
     pub fn step(&mut self, batch: &ImageBatch) -> VaeLosses {
         let x = image_rows(&batch.pixels, batch.len, &self.device);
-        let eps = Self::noise(&mut self.rng, batch.len, self.model.latent(), &self.device);
+        let eps = standard_normals(&mut self.rng, batch.len, self.model.latent(), &self.device);
         let losses = vae_losses(&self.model, x, eps);
         let loss = losses.recon.clone() + losses.kl.clone() * self.beta;
         let grads = GradientsParams::from_grads(loss.backward(), &self.model);
@@ -105,7 +101,7 @@ impl VaeTrainer {
         let model = self.model();
         let device = model.devices()[0].clone();
         let x = image_rows(&batch.pixels, batch.len, &device);
-        let eps = Self::noise(&mut self.val_rng, batch.len, model.latent(), &device);
+        let eps = standard_normals(&mut self.val_rng, batch.len, model.latent(), &device);
         vae_losses(&model, x, eps)
     }
 

@@ -12,13 +12,14 @@ use iagen_diffusion::{
     Denoiser, DiffusionConfig, DiffusionManifest, DiffusionSize, DiffusionTraining, Sampler,
     image_tensor, load_diffusion,
 };
-use iagen_judge::{Judge, JudgeManifest, load_judge};
-use js_sys::{Float32Array, Int32Array, Object, Promise};
+use iagen_judge::Judge;
+use js_sys::{Float32Array, Object, Promise};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
 use crate::backend::{device, js_err, serde_wasm};
 use crate::family::{Core, Family, ModelOf, Shared, Stage};
+use crate::images::{self, image_data, image_set, judge_images};
 use crate::read;
 
 pub struct Diffusion {
@@ -53,13 +54,6 @@ struct StartArgs {
 }
 
 #[derive(Deserialize)]
-struct ClassifyArgs {
-    /// n×784 values in [-1, 1].
-    pixels: Vec<f32>,
-    n: usize,
-}
-
-#[derive(Deserialize)]
 struct NoisedArgs {
     index: usize,
     t: usize,
@@ -70,11 +64,6 @@ struct NoisedArgs {
 struct WordArgs {
     word: String,
     lang: String,
-}
-
-#[derive(Deserialize)]
-struct JudgeArgs {
-    manifest: String,
 }
 
 #[derive(Serialize)]
@@ -88,14 +77,6 @@ struct Info {
     betas: Vec<f32>,
     alpha_bars: Vec<f32>,
     snr: Vec<f32>,
-}
-
-fn image_data(name: &str) -> Result<ImageData, JsError> {
-    ImageData::from_name(name).ok_or_else(|| js_err(format!("unknown image data {name}")))
-}
-
-fn image_set(records: &[u8]) -> Result<ImageSet, JsError> {
-    ImageSet::from_records(records, CLASSES).map_err(|e| js_err(format!("bad image file: {e:?}")))
 }
 
 impl Diffusion {
@@ -179,8 +160,9 @@ impl Family for Diffusion {
             }
             "step" => read::promise(async move { step(&core).await }),
             "classify" => {
-                let args = read::args(&args)?;
-                read::promise(async move { classify(&core, args).await })
+                let labels =
+                    judge_images(core.borrow().family.judge.as_ref(), &read::args(&args)?)?;
+                read::promise(images::classes(labels))
             }
             "noised" => {
                 let args = read::args(&args)?;
@@ -197,11 +179,7 @@ impl Family for Diffusion {
                 Promise::resolve(&JsValue::UNDEFINED)
             }
             "set_judge" => {
-                let args: JudgeArgs = read::args(&args)?;
-                let manifest: JudgeManifest =
-                    serde_json::from_str(&args.manifest).map_err(js_err)?;
-                let judge = load_judge(&manifest.config, bytes()?, &device()?).map_err(js_err)?;
-                core.borrow_mut().family.judge = Some(judge);
+                core.borrow_mut().family.judge = Some(images::judge_from(&args, bytes()?)?);
                 Promise::resolve(&JsValue::UNDEFINED)
             }
             _ => return Err(js_err(format!("diffusion has no verb {name}"))),
@@ -307,28 +285,6 @@ async fn preview(core: &Shared<Diffusion>) -> Result<JsValue, JsError> {
         clean.ok_or_else(|| js_err("no denoising steps"))?
     };
     Ok(Float32Array::from(read::floats(clean).await?.as_slice()).into())
-}
-
-/// The judge's class for each of `n` images; an Int32Array.
-async fn classify(core: &Shared<Diffusion>, args: ClassifyArgs) -> Result<JsValue, JsError> {
-    let labels = {
-        let core = core.borrow();
-        let judge = core
-            .family
-            .judge
-            .as_ref()
-            .ok_or_else(|| js_err("no judge loaded"))?;
-        judge.classify(image_tensor(&args.pixels, args.n, &device()?))
-    };
-    let data = labels
-        .into_data_async()
-        .await
-        .map_err(|e| js_err(format!("{e:?}")))?
-        .convert::<i32>();
-    let labels = data
-        .try_to_vec::<i32>()
-        .map_err(|e| js_err(format!("{e:?}")))?;
-    Ok(Int32Array::from(labels.as_slice()).into())
 }
 
 /// The forward process on real training image `index`: `{x0, xt, label, count}` with x_t

@@ -7,9 +7,11 @@ mod backend;
 mod diffusion;
 mod family;
 mod gpt;
+mod images;
 mod read;
 mod session;
 mod spec_api;
+mod vae;
 
 pub use backend::init_backend;
 pub use session::Session;

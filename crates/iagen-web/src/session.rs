@@ -15,6 +15,7 @@ use crate::diffusion::Diffusion;
 use crate::family::{Core, Family, Shared, Stage};
 use crate::gpt::Gpt;
 use crate::read;
+use crate::vae::VaeFamily;
 
 /// How to open a session of one family.
 struct Opener {
@@ -33,6 +34,7 @@ const fn opener<F: Family>() -> Opener {
 const FAMILIES: &[(&str, Opener)] = &[
     ("gpt", opener::<Gpt>()),
     ("diffusion", opener::<Diffusion>()),
+    ("vae", opener::<VaeFamily>()),
 ];
 
 fn find(family: &str) -> Result<&'static Opener, JsError> {

@@ -4,7 +4,7 @@
 //!
 //! Like TensorFlow Playground's `state.ts`, the state is declared in tables of typed fields with
 //! stable keys and their defaults: a common table (view, language) and one table per model
-//! family (`gpt.rs`, `diffusion.rs`; the keys every trainable family shares are in
+//! family (`gpt.rs`, `diffusion.rs`, `vae.rs`; the keys every trainable family shares are in
 //! `training.rs`). A link is validated by its view's table first; keys of the other families
 //! are kept (validated by their own table) so switching views keeps their settings. Links are
 //! versioned (`v=1`) and omit defaults. Parsing never fails and never yields NaN: every problem
@@ -16,6 +16,7 @@ mod field;
 pub mod gpt;
 mod percent;
 pub mod training;
+pub mod vae;
 
 use std::collections::BTreeMap;
 
@@ -40,7 +41,7 @@ static OLD_DEFAULTS: &[(u32, &str, &str)] = &[(1, "data", "refranes")];
 
 pub static VIEW: ChoiceField = ChoiceField {
     key: "view",
-    options: &["gpt", "diffusion"],
+    options: &["gpt", "diffusion", "vae"],
     default: "gpt",
     aliases: &[],
 };
@@ -54,7 +55,11 @@ static COMMON: &[Field] = &[Field::Choice(&VIEW), Field::Choice(&LANG)];
 
 /// Each view's table, in `VIEW`'s order. Keys are part of every shared link: never rename one,
 /// add a new key instead; a key two tables share must mean the same thing in both.
-static FAMILIES: &[(&str, &[Field])] = &[("gpt", gpt::TABLE), ("diffusion", diffusion::TABLE)];
+static FAMILIES: &[(&str, &[Field])] = &[
+    ("gpt", gpt::TABLE),
+    ("diffusion", diffusion::TABLE),
+    ("vae", vae::TABLE),
+];
 
 /// The fields of a spec whose view is `view`, in link order (the common table, then every
 /// family's keys in registry order, each key once), each key governed by the common table or

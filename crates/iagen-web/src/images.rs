@@ -1,0 +1,65 @@
+//! What the image families (diffusion, the VAE) share in the page: the data set by name, image
+//! files, and the judge — loaded from its files, and naming the class of images.
+
+use burn::prelude::*;
+use iagen_core::classes::{CLASSES, ImageData};
+use iagen_core::image_data::ImageSet;
+use iagen_diffusion::image_tensor;
+use iagen_judge::{Judge, JudgeManifest, load_judge};
+use js_sys::Int32Array;
+use serde::Deserialize;
+use wasm_bindgen::{JsError, JsValue};
+
+use crate::backend::{device, js_err};
+use crate::read;
+
+pub fn image_data(name: &str) -> Result<ImageData, JsError> {
+    ImageData::from_name(name).ok_or_else(|| js_err(format!("unknown image data {name}")))
+}
+
+pub fn image_set(records: &[u8]) -> Result<ImageSet, JsError> {
+    ImageSet::from_records(records, CLASSES).map_err(|e| js_err(format!("bad image file: {e:?}")))
+}
+
+#[derive(Deserialize)]
+struct JudgeArgs {
+    /// The judge's manifest (JSON).
+    manifest: String,
+}
+
+/// The `set_judge` verb: a judge from its manifest (in `args`) and its weights.
+pub fn judge_from(args: &JsValue, weights: Vec<u8>) -> Result<Judge, JsError> {
+    let args: JudgeArgs = read::args(args)?;
+    let manifest: JudgeManifest = serde_json::from_str(&args.manifest).map_err(js_err)?;
+    load_judge(&manifest.config, weights, &device()?).map_err(js_err)
+}
+
+#[derive(Deserialize)]
+pub struct ClassifyArgs {
+    /// n×784 values in [-1, 1].
+    pixels: Vec<f32>,
+    n: usize,
+}
+
+/// The `classify` verb's work: the judge's class for each image (read later with
+/// [`classes`], outside any borrow of the session).
+pub fn judge_images(judge: Option<&Judge>, args: &ClassifyArgs) -> Result<Tensor<1, Int>, JsError> {
+    let judge = judge.ok_or_else(|| js_err("no judge loaded"))?;
+    if args.pixels.len() != args.n * 784 {
+        return Err(js_err("classify: pixels must hold n×784 values"));
+    }
+    Ok(judge.classify(image_tensor(&args.pixels, args.n, &device()?)))
+}
+
+/// Classes read back as an Int32Array.
+pub async fn classes(labels: Tensor<1, Int>) -> Result<JsValue, JsError> {
+    let data = labels
+        .into_data_async()
+        .await
+        .map_err(|e| js_err(format!("{e:?}")))?
+        .convert::<i32>();
+    let labels = data
+        .try_to_vec::<i32>()
+        .map_err(|e| js_err(format!("{e:?}")))?;
+    Ok(Int32Array::from(labels.as_slice()).into())
+}

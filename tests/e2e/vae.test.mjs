@@ -13,6 +13,9 @@ const view = (hash, backend = 'cpu') => `${server.url}${backend === 'cpu' ? '?ba
 const counter = (page, name) => page.evaluate((n) => Number(document.body.dataset[n] || 0), name);
 const waitCounter = (page, name, above) =>
   page.waitForFunction(([n, v]) => Number(document.body.dataset[n] || 0) > v, [name, above], { timeout: 300_000 });
+/** Wait until everything the model draws shows the model trained `steps` steps. */
+const waitRefreshedAt = (page, steps) =>
+  page.waitForFunction((n) => document.body.dataset.refreshedAt === String(n), steps, { timeout: 300_000 });
 const data = (page, id, key) => page.$eval(`#${id}`, (el, k) => el.dataset[k], key);
 
 /** Open the view and wait until the map, the input and the prior samples are drawn. */
@@ -94,6 +97,7 @@ function suite(backend) {
     test('20 training steps lower the loss, both halves are plotted, the map redraws', async () => {
       const page = await openVae(browser, 'steps=20&batch=32&lr=0.003', backend);
       await train(page);
+      await waitRefreshedAt(page, 20);
       const status = await page.textContent('#train-status');
       assert.match(status, /Paso 20 de 20/);
       assert.match(status, /reconstrucción [\d.]+ \+ KL [\d.]+ = [\d.]+ nats por imagen/);
@@ -123,13 +127,13 @@ describe('links', () => {
   test('a copied link reproduces the same decoded images on the CPU', async () => {
     const page = await openVae(browser, 'steps=10&tseed=7&seed=5&pick=12');
     await train(page);
-    await waitCounter(page, 'vaeRefreshed', 1);
+    await waitRefreshedAt(page, 10);
     const prior = await data(page, 'prior', 'checksum');
     const recon = await data(page, 'in-recon', 'checksum');
     const link = await copyLink(page);
     assert.match(link, /trained=10/);
     const again = await openPage(browser, link.replace('#', '?backend=cpu#'));
-    await waitCounter(again, 'vaeRefreshed', 0);
+    await waitRefreshedAt(again, 10);
     assert.equal(await data(again, 'prior', 'checksum'), prior, 'the same prior samples');
     assert.equal(await data(again, 'in-recon', 'checksum'), recon, 'the same reconstruction');
   });
@@ -149,18 +153,19 @@ describe('links', () => {
     const page = await openPage(browser, view('latent=3&steps=10'));
     await page.waitForFunction(() => /No hay modelo preentrenado con 3/.test(document.getElementById('vae-model').textContent));
     await train(page);
-    await waitCounter(page, 'vaeRefreshed', 0);
+    await waitRefreshedAt(page, 10);
     assert.equal(JSON.parse(await data(page, 'kl-bars', 'kl')).length, 3);
     assert.match(await page.textContent('#map-help'), /3 dimensiones/);
   });
 
-  test('posterior collapse: β = 4 trains a fresh model and the explanation shows', async () => {
-    const page = await openVae(browser, 'steps=30&batch=32');
-    const before = await counter(page, 'trainRuns');
+  test('posterior collapse: β = 30 trains a fresh model whose KL bars fall to 0', async () => {
+    const page = await openVae(browser, 'steps=300');
     await page.click('#collapse');
-    await waitCounter(page, 'trainRuns', before);
-    assert.match(page.url(), /beta=4/);
+    await waitRefreshedAt(page, 300);
+    assert.match(page.url(), /beta=30/);
     assert.ok(await page.isVisible('#collapse-help'));
+    const kl = JSON.parse(await data(page, 'kl-bars', 'kl'));
+    assert.ok(kl[0] + kl[1] < 0.3, `the code holds (almost) nothing: KL per dimension ${kl}`);
     await shot(page, 'cpu-vae-collapse');
   });
 

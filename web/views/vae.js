@@ -14,7 +14,8 @@ const GLIMPSE_POINTS = 500; // while training: fewer, to keep the steps coming
 const EPS_DRAWS = 8;
 const FRAMES = 10;
 const PRIOR_SAMPLES = 100;
-const COLLAPSE_BETA = 4;
+// Digits with latent 2 still use both dimensions at β = 4; by 30 a few hundred steps collapse.
+const COLLAPSE_BETA = 30;
 const CLASS_COLOURS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
 
 /** The shipped model for a data set and latent size, or null (then the page trains one). */
@@ -91,14 +92,14 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     </div>
     <div class="map-pair">
       <canvas id="prior"></canvas>
-      <div><p class="help" data-i18n="vae.shares"></p><canvas id="shares" width="300" height="160"></canvas></div>
+      <div><p class="help" data-i18n="vae.shares"></p><canvas id="shares" width="470" height="160"></canvas></div>
     </div>
   </section>
   <section class="card" id="vae-train">
     <h2 data-i18n="vae.train.title"></h2>
     <p class="intro" data-i18n="vae.train.intro"></p>
     <div class="controls">
-      <label><span data-i18n="vae.beta"></span><input id="beta" type="number" min="0" max="4" step="0.1"></label>
+      <label><span data-i18n="vae.beta"></span><input id="beta" type="number" min="0" max="50" step="0.1"></label>
       <label><span data-i18n="train.lr"></span><input id="lr" type="number" min="0.00001" max="0.1" step="0.0005"></label>
       <label><span data-i18n="train.batch"></span><input id="batch" type="number" min="1" max="128" step="1"></label>
       <label><span data-i18n="train.steps"></span><input id="steps" type="number" min="1" max="100000" step="50"></label>
@@ -505,7 +506,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
       ctx.fillRect(c * bar + 3, height - 20 - Math.min(h, height - 34), bar - 6, Math.min(h, height - 34));
       ctx.fillStyle = '#1d2330';
       ctx.fillText(`${Math.round((100 * count) / total)}%`, c * bar + bar / 2, 10);
-      ctx.fillText(String(state.classNames[c] ?? c).slice(0, 7), c * bar + bar / 2, height - 6);
+      ctx.fillText(String(state.classNames[c] ?? c).slice(0, 8), c * bar + bar / 2, height - 6);
     });
   }
   $('sample').onclick = () => exclusive(showPrior).catch(showError);
@@ -517,6 +518,8 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     await showPicked();
     await showPrior();
     document.body.dataset.vaeRefreshed = String((document.body.dataset.vaeRefreshed | 0) + 1);
+    // Which model the page now shows: its trained steps (0: the shipped one).
+    document.body.dataset.refreshedAt = String(state.model.kind === 'trained' ? state.trained : 0);
   }
 
   // ---- training ------------------------------------------------------------------------

@@ -2,8 +2,10 @@
 //! arbitrary strings never panic.
 
 use iagen_core::rng::Rng;
+use iagen_core::spec::diffusion::IDATA;
 use iagen_core::spec::gpt::{DATA, PROMPT, TEMP, TOPP};
 use iagen_core::spec::training::{BATCH, LR, SEED};
+use iagen_core::spec::vae::{BETA, LATENT, PICK};
 use iagen_core::spec::{NoticeKind, Spec, percent_decode, percent_encode};
 
 #[test]
@@ -160,4 +162,31 @@ fn a_huge_link_is_refused_whole_and_notices_are_capped() {
         (notices[10].kind, notices[10].given.as_str()),
         (NoticeKind::More, "15")
     );
+}
+
+#[test]
+fn a_vae_link_carries_its_experiment_and_clamps_bad_values() {
+    let (spec, notices) =
+        Spec::from_hash("#v=2&view=vae&idata=fashion&latent=16&beta=0.5&tseed=9&trained=40&pick=7");
+    assert!(notices.is_empty(), "{notices:?}");
+    assert_eq!(spec.choice(&IDATA), "fashion");
+    assert_eq!(spec.int(&LATENT), 16);
+    assert_eq!(spec.float(&BETA), 0.5);
+    assert_eq!(spec.int(&PICK), 7);
+    let (back, _) = Spec::from_hash(&spec.to_hash());
+    assert_eq!(back, spec);
+
+    let (spec, notices) = Spec::from_hash("#v=2&view=vae&latent=999&beta=nope&pick=-4");
+    let kinds: Vec<(&str, NoticeKind)> = notices.iter().map(|n| (n.key.as_str(), n.kind)).collect();
+    assert_eq!(
+        kinds,
+        [
+            ("latent", NoticeKind::OutOfRange),
+            ("beta", NoticeKind::BadValue),
+            ("pick", NoticeKind::OutOfRange)
+        ]
+    );
+    assert_eq!(spec.int(&LATENT), 16, "clamped to the largest latent size");
+    assert_eq!(spec.float(&BETA), 1.0);
+    assert_eq!(spec.int(&PICK), 0);
 }

@@ -193,7 +193,9 @@ impl Family for VaeFamily {
             "class_names" => {
                 let args: LangArgs = read::args(&args)?;
                 let data = core.borrow().family.data;
-                let names: Vec<&str> = (0..CLASSES).map(|c| data.class_name(c, &args.lang)).collect();
+                let names: Vec<&str> = (0..CLASSES)
+                    .map(|c| data.class_name(c, &args.lang))
+                    .collect();
                 Promise::resolve(&serde_wasm(&names))
             }
             "held_image" => Promise::resolve(&held_image(&core, read::args(&args)?)?),

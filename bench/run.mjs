@@ -1,10 +1,11 @@
-// Browser numbers for the README table: the shipped refranes and frases GPTs and the MNIST diffusion model
+// Browser numbers for the README table: the shipped refranes and frases GPTs, the MNIST diffusion model and
+// the MNIST VAE (latent 2)
 // in the real page, on the CPU path and on WebGPU (SwiftShader on a machine without a GPU);
 // the wasm size; and the
 // bytes the first page view downloads (shell + wasm + one model, gzipped as served).
 import { statSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { generate, launch, openPage, startServer, train } from '../tests/e2e/harness.mjs';
+import { generate, hoverMap, launch, openPage, startServer, train } from '../tests/e2e/harness.mjs';
 
 const server = await startServer();
 const rows = [];
@@ -42,8 +43,23 @@ for (const gpu of [false, true]) {
   const t2 = Date.now();
   for (let i = 0; i < denoiseSteps; i++) await denoise();
   const msPerDenoise = (Date.now() - t2) / denoiseSteps;
+  // The VAE: training steps (batch 16, with the map's redraws) and decodes as the pointer moves
+  // over the latent map, each waited for and drawn.
+  const vaeSteps = gpu ? 10 : 100;
+  const vaePage = await openPage(browser, `${server.url}${gpu ? '' : '?backend=cpu'}#v=2&view=vae&steps=${vaeSteps}`);
+  await vaePage.waitForFunction(() => Number(document.body.dataset.vaeRefreshed || 0) > 0, null, { timeout: 300_000 });
+  await hoverMap(vaePage, 0.5, 0.5);
+  const hovers = gpu ? 10 : 40;
+  const t3 = Date.now();
+  for (let i = 0; i < hovers; i++) await hoverMap(vaePage, 0.1 + (0.8 * i) / hovers, 0.3);
+  const decodesPerSec = hovers / ((Date.now() - t3) / 1000);
+  const t4 = Date.now();
+  await train(vaePage);
+  const vaeStepsPerSec = vaeSteps / ((Date.now() - t4) / 1000);
   rows.push({
     where: gpu ? 'Chromium WebGPU' : 'Chromium CPU',
+    vaeStepsPerSec,
+    decodesPerSec,
     backend,
     charsPerSec,
     defaultCharsPerSec,
@@ -75,7 +91,7 @@ const DEFAULT_MODEL = ['assets/models/frases.json', 'assets/models/frases.bpk'];
 const gz = (path) => gzipSync(readFileSync(`web/${path}`), { level: 9 }).length;
 for (const r of rows) {
   console.log(
-    `${r.where}\tgenerate_chars_per_s\t${r.charsPerSec.toFixed(1)}\tdefault_model_chars_per_s\t${r.defaultCharsPerSec.toFixed(1)}\ttrain_nano_steps_per_s\t${r.stepsPerSec.toFixed(2)}\tdiffusion_ms_per_step_16_samples\t${r.msPerDenoise.toFixed(0)}\t(${r.backend})`,
+    `${r.where}\tgenerate_chars_per_s\t${r.charsPerSec.toFixed(1)}\tdefault_model_chars_per_s\t${r.defaultCharsPerSec.toFixed(1)}\ttrain_nano_steps_per_s\t${r.stepsPerSec.toFixed(2)}\tdiffusion_ms_per_step_16_samples\t${r.msPerDenoise.toFixed(0)}\tvae_train_steps_per_s_batch_16\t${r.vaeStepsPerSec.toFixed(1)}\tvae_decodes_per_s\t${r.decodesPerSec.toFixed(1)}\t(${r.backend})`,
   );
 }
 console.log(`wasm\traw_bytes\t${statSync('web/pkg/iagen_web_bg.wasm').size}\tgzip_bytes\t${gz('pkg/iagen_web_bg.wasm')}`);

@@ -124,3 +124,15 @@ export async function train(page, button = '#train') {
   await page.click(button);
   await page.waitForFunction((n) => Number(document.body.dataset.trainRuns || 0) > n, before, { timeout: 300_000 });
 }
+
+/** The VAE view: move the pointer over the latent map to fractions (fx, fy) of its size and wait
+ * until that point is decoded; returns the decoded image's checksum. */
+export async function hoverMap(page, fx, fy) {
+  const before = await page.evaluate(() => Number(document.body.dataset.hovered || 0));
+  const box = await page.locator('#map').boundingBox();
+  await page.mouse.move(box.x + fx * box.width, box.y + fy * box.height);
+  await page.waitForFunction((n) => Number(document.body.dataset.hovered || 0) > n, before, { timeout: 300_000 });
+  // A decode may still be in flight for an earlier position: wait until the pointer's own shows.
+  await page.waitForFunction(() => !document.body.dataset.hoverBusy, null, { timeout: 60_000 });
+  return page.$eval('#hover', (c) => c.dataset.checksum);
+}

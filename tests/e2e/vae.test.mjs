@@ -1,7 +1,7 @@
 // The VAE view as a student uses it, on the CPU path and on the WebGPU path (SwiftShader).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyLink, launch, openPage, shot, startServer, train } from './harness.mjs';
+import { copyLink, hoverMap, launch, openPage, shot, startServer, train } from './harness.mjs';
 
 let server;
 before(async () => {
@@ -23,17 +23,6 @@ async function openVae(browser, hash, backend) {
   const page = await openPage(browser, view(hash, backend));
   await waitCounter(page, 'vaeRefreshed', 0);
   return page;
-}
-
-/** Move the pointer over the map to fractions (fx, fy) of its size; returns the decoded image's checksum. */
-async function hover(page, fx, fy) {
-  const before = await counter(page, 'hovered');
-  const box = await page.locator('#map').boundingBox();
-  await page.mouse.move(box.x + fx * box.width, box.y + fy * box.height);
-  await waitCounter(page, 'hovered', before);
-  // A decode may still be in flight for an earlier position: wait until the pointer's own shows.
-  await page.waitForFunction(() => !document.body.dataset.hoverBusy, null, { timeout: 60_000 });
-  return data(page, 'hover', 'checksum');
 }
 
 /** Draw a stroke through `points` (fractions of the pad) and wait for the drawing to be encoded. */
@@ -61,10 +50,10 @@ function suite(backend) {
       assert.match(await page.textContent('#vae-model'), /preentrenado en «Dígitos \(MNIST\)»/);
       assert.equal(await data(page, 'map', 'points'), '1000', 'every held-out image of the map is a point');
       assert.ok(Number(await page.$eval('#grid', (c) => c.width)) > 400, 'the grid of decoded images is drawn');
-      const a = await hover(page, 0.2, 0.2);
-      const b = await hover(page, 0.8, 0.8);
+      const a = await hoverMap(page, 0.2, 0.2);
+      const b = await hoverMap(page, 0.8, 0.8);
       assert.notEqual(a, b, 'a different point decodes to a different image');
-      assert.equal(await hover(page, 0.2, 0.2), a, 'the same point decodes to the same image');
+      assert.equal(await hoverMap(page, 0.2, 0.2), a, 'the same point decodes to the same image');
       assert.match(await page.textContent('#hover-z'), /z = \(−1[.,]80, 1[.,]80\)/);
       assert.match(await page.textContent('#map-legend'), /cero|0/);
       await shot(page, `${backend}-vae-map`);

@@ -34,6 +34,14 @@ pub struct ImageSetArgs {
 }
 
 impl ImageSetArgs {
+    /// The shipped records of data set `name`.
+    pub fn named(name: &str) -> Self {
+        Self {
+            data: name.to_string(),
+            file: None,
+        }
+    }
+
     pub fn read(&self) -> Result<(ImageData, ImageSet), String> {
         let data = image_data(&self.data)?;
         let path = self

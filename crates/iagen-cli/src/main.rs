@@ -63,6 +63,7 @@ enum Eval {
 enum Bench {
     Gpt(gpt::BenchArgs),
     Diffusion(images::BenchDiffusionArgs),
+    Vae(vae::BenchVaeArgs),
 }
 
 fn main() {
@@ -80,6 +81,7 @@ fn main() {
         Command::Eval(Eval::Vae(a)) => vae::eval(&a),
         Command::Bench(Bench::Gpt(a)) => gpt::bench(&a),
         Command::Bench(Bench::Diffusion(a)) => images::bench_diffusion(&a),
+        Command::Bench(Bench::Vae(a)) => vae::bench(&a),
     };
     if let Err(message) = result {
         eprintln!("{message}");

@@ -255,3 +255,53 @@ pub fn sample(args: &SampleVaeArgs) -> Result<(), String> {
     );
     Ok(())
 }
+
+/// VAE training steps per second (a fresh model shaped like `--model`, on its data set) and
+/// single-image decodes per second (what hovering over the map asks for), on `--device`.
+#[derive(clap::Args)]
+pub struct BenchVaeArgs {
+    #[arg(long, value_name = "PREFIX")]
+    model: String,
+    #[arg(long, default_value_t = 16)]
+    batch: usize,
+    #[arg(long, default_value_t = 200)]
+    steps: usize,
+    #[arg(long, default_value_t = 500)]
+    decodes: usize,
+    #[command(flatten)]
+    device: DeviceArg,
+}
+
+pub fn bench(args: &BenchVaeArgs) -> Result<(), String> {
+    let device = args.device.get();
+    let (manifest, model) = load_vae_files(&args.model, &device)?;
+    let set = ImageSetArgs::named(&manifest.data).read()?.1;
+    let mut training = VaeTraining::new(&manifest.config, &set, args.batch, 3e-3, &device);
+    // The first step (and, on a GPU, its kernel compilation) is a warm-up; reading the losses
+    // back waits for queued work.
+    scalar(training.step()[0].1.clone());
+    let started = Instant::now();
+    for _ in 0..args.steps {
+        scalar(training.step()[0].1.clone());
+    }
+    let steps_per_s = args.steps as f64 / started.elapsed().as_secs_f64();
+    let latent = manifest.config.latent;
+    let decode = |i: usize| {
+        let z = vec![i as f32 / args.decodes as f32; latent];
+        model
+            .decode(Tensor::<1>::from_floats(z.as_slice(), &device).reshape([1, latent]))
+            .into_data()
+    };
+    decode(0);
+    let started = Instant::now();
+    for i in 0..args.decodes {
+        decode(i);
+    }
+    let decodes_per_s = args.decodes as f64 / started.elapsed().as_secs_f64();
+    let on = format!("{:?}", args.device.device).to_lowercase();
+    println!(
+        "native {on}\tvae_train_steps_per_s_batch_{}\t{steps_per_s:.1}\tvae_decodes_per_s\t{decodes_per_s:.0}",
+        args.batch
+    );
+    Ok(())
+}

@@ -140,9 +140,15 @@ fn a_tiny_gpt_trains_saves_in_half_precision_and_is_scored() {
 fn vae_prior_samples_are_written_and_a_seed_reproduces_them() {
     let dir = std::env::temp_dir().join(format!("iagen-cli-vae-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let model = concat!(env!("CARGO_MANIFEST_DIR"), "/../../web/assets/models/vae-mnist");
+    let model = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../web/assets/models/vae-mnist"
+    );
     let sample = |seed: &str, name: &str| {
-        let (png, npy) = (dir.join(format!("{name}.png")), dir.join(format!("{name}.npy")));
+        let (png, npy) = (
+            dir.join(format!("{name}.png")),
+            dir.join(format!("{name}.npy")),
+        );
         let out = cli(&[
             "sample",
             "vae",

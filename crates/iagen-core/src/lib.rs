@@ -15,6 +15,7 @@ pub mod image_io;
 pub mod metrics;
 pub mod rng;
 pub mod sampling;
+pub mod seed_turn;
 pub mod spec;
 pub mod text_data;
 pub mod text_stats;

@@ -1,11 +1,10 @@
 //! The GPT contract on the CPU backend: shapes, learning, determinism, the KV cache and
 //! weights round-tripping through burnpack.
 
-use std::sync::{Mutex, MutexGuard};
-
 use burn::prelude::*;
 use iagen_core::burnpack::Precision;
 use iagen_core::rng::Rng;
+use iagen_core::seed_turn::seed_turn;
 use iagen_core::text_data::TextCorpus;
 use iagen_gpt::{Gpt, GptConfig, GptSize, Sampler, Trainer, load_gpt, save_gpt, token_tensor};
 
@@ -16,20 +15,13 @@ fn config(vocab: usize) -> GptConfig {
     GptConfig::preset(GptSize::Nano, vocab, 16).with_seed(3)
 }
 
-/// The flex device's random generator (initial weights, dropout) is shared by every test
-/// thread: tests that draw from it take turns, or one test's draws would land in another's.
-fn serial() -> MutexGuard<'static, ()> {
-    static LOCK: Mutex<()> = Mutex::new(());
-    LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
 fn floats(t: Tensor<1>) -> Vec<f32> {
     t.into_data().try_to_vec::<f32>().unwrap()
 }
 
 #[test]
 fn logits_and_attention_have_the_documented_shapes() {
-    let _turn = serial();
+    let _turn = seed_turn();
     let device = Device::flex();
     let model = config(11).with_n_layer(3).init(&device);
     let idx = token_tensor(
@@ -58,7 +50,7 @@ fn logits_and_attention_have_the_documented_shapes() {
 
 #[test]
 fn training_overfits_one_small_batch() {
-    let _turn = serial();
+    let _turn = seed_turn();
     let corpus = TextCorpus::new(TEXT, 0.0);
     let batch = corpus.train_batch(&mut Rng::new(1), 4, 16).unwrap();
     let mut trainer = Trainer::new(
@@ -100,7 +92,7 @@ fn run(seed: u64) -> (Vec<f32>, String) {
 
 #[test]
 fn same_seed_gives_identical_losses_and_text_on_cpu() {
-    let _turn = serial();
+    let _turn = seed_turn();
     let (losses_a, text_a) = run(11);
     let (losses_b, text_b) = run(11);
     let (losses_c, _) = run(12);
@@ -111,7 +103,7 @@ fn same_seed_gives_identical_losses_and_text_on_cpu() {
 
 #[test]
 fn kv_cache_matches_full_recompute_and_slides_past_the_window() {
-    let _turn = serial();
+    let _turn = seed_turn();
     let device = Device::flex();
     let model: Gpt = config(11).init(&device);
     let ids: Vec<usize> = (0..24).map(|i| (i * 7) % 11).collect();
@@ -141,7 +133,7 @@ fn kv_cache_matches_full_recompute_and_slides_past_the_window() {
 
 #[test]
 fn weights_round_trip_through_burnpack_bytes() {
-    let _turn = serial();
+    let _turn = seed_turn();
     let device = Device::flex();
     let cfg = config(11);
     let model = cfg.init(&device);
@@ -157,7 +149,7 @@ fn weights_round_trip_through_burnpack_bytes() {
 /// rounding (a relative 2^-11 per weight).
 #[test]
 fn half_precision_weights_take_half_the_bytes_and_predict_the_same() {
-    let _turn = serial();
+    let _turn = seed_turn();
     let device = Device::flex();
     let cfg = config(11);
     let model = cfg.init(&device);
@@ -191,7 +183,7 @@ fn half_precision_weights_take_half_the_bytes_and_predict_the_same() {
 #[test]
 fn live_training_reports_named_losses_that_fall() {
     use iagen_core::live::{LiveTraining, add_losses};
-    let _turn = serial();
+    let _turn = seed_turn();
     let text = TEXT.repeat(4);
     let mut live =
         iagen_gpt::GptTraining::new(&text, GptSize::Nano, 16, 4, 1e-2, 5, &Device::flex()).unwrap();

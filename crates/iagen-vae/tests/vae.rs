@@ -7,6 +7,7 @@ use iagen_core::classes::CLASSES;
 use iagen_core::image_data::ImageSet;
 use iagen_core::live::LiveTraining;
 use iagen_core::rng::Rng;
+use iagen_core::seed_turn::seed_turn;
 use iagen_vae::{
     Vae, VaeConfig, VaeTraining, gaussian_kl, image_rows, load_vae, save_vae, vae_losses,
 };
@@ -31,6 +32,7 @@ fn config() -> VaeConfig {
 
 #[test]
 fn both_loss_halves_are_positive_and_z_is_mu_plus_sigma_times_eps() {
+    let _turn = seed_turn();
     let device = Device::flex();
     let model = config().init(&device);
     let x = image_rows(&vec![0.0; 784], 1, &device);
@@ -49,6 +51,7 @@ fn both_loss_halves_are_positive_and_z_is_mu_plus_sigma_times_eps() {
 
 #[test]
 fn the_kl_of_the_prior_is_zero_and_matches_a_hand_computation() {
+    let _turn = seed_turn();
     let device = Device::flex();
     let zeros = Tensor::<2>::zeros([1, 3], &device);
     assert_eq!(floats(gaussian_kl(zeros.clone(), zeros)), vec![0.0; 3]);
@@ -61,6 +64,7 @@ fn the_kl_of_the_prior_is_zero_and_matches_a_hand_computation() {
 
 #[test]
 fn reparameterised_samples_have_the_encoders_mean_and_variance() {
+    let _turn = seed_turn();
     let device = Device::flex();
     let n = 20_000;
     let eps = Tensor::<1>::from_floats(Rng::new(1).normals(n).as_slice(), &device).reshape([n, 1]);
@@ -75,6 +79,7 @@ fn reparameterised_samples_have_the_encoders_mean_and_variance() {
 
 #[test]
 fn training_lowers_reconstruction_and_a_seed_reproduces_the_run() {
+    let _turn = seed_turn();
     let device = Device::flex();
     let images = digits();
     let run = || {
@@ -112,6 +117,7 @@ fn training_lowers_reconstruction_and_a_seed_reproduces_the_run() {
 
 #[test]
 fn weights_round_trip_through_burnpack_bytes() {
+    let _turn = seed_turn();
     let device = Device::flex();
     let model = config().init(&device);
     let bytes = save_vae(&model, Precision::Full).unwrap();

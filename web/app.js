@@ -222,7 +222,14 @@ async function main() {
       button.setAttribute('aria-pressed', String(id === family.id));
       button.onclick = async () => {
         if (id === family.id) return;
-        await updateSpec({ view: id });
+        // Only what the visitor changed travels (the link's pairs): the new view's defaults are
+        // its own (the GAN's batch is not the GPT's).
+        const changed = currentHash
+          .split('&')
+          .map((pair) => pair.split('=').map(decodeURIComponent))
+          .filter(([key]) => key && key !== 'v');
+        const parsed = await call('encodeSpec', { pairs: [...changed, ['view', id]] });
+        history.replaceState(null, '', `${location.pathname}${location.search}#${parsed.hash}`);
         location.reload();
       };
       return button;

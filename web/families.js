@@ -5,4 +5,5 @@ export const FAMILIES = [
   { id: 'gpt', module: './views/gpt.js' },
   { id: 'diffusion', module: './views/diffusion.js' },
   { id: 'vae', module: './views/vae.js' },
+  { id: 'gan', module: './views/gan.js' },
 ];

@@ -39,6 +39,13 @@ test('one tab per registered family, named in Spanish, and a tab opens its view'
   assert.match(page.url(), /seed=5/);
   assert.equal(await page.getAttribute('#views button[data-view="diffusion"]', 'aria-pressed'), 'true');
   await shot(page, 'cpu-shell-diffusion-tab');
+  // A view's own defaults win over another view's: the GAN's batch is 128, not the GPT's 16.
+  const toGan = page.waitForEvent('load');
+  await page.click('#views button[data-view="gan"]');
+  await toGan;
+  await waitReady(page);
+  assert.equal(await page.inputValue('#batch'), '128');
+  assert.doesNotMatch(page.url(), /batch=/);
 });
 
 test('the page works where the browser denies storage (a locked-down course site)', async () => {

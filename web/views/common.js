@@ -60,7 +60,8 @@ export function bindSpecControls($, jobs, { settings, training, others = [], dis
       if (key !== 'steps') discard();
     });
   }
-  $('dice').onclick = () => save({ seed: randomSeed() });
+  // A view without a sampling seed (the 2-D GAN) has no `#dice`.
+  if ($('dice')) $('dice').onclick = () => save({ seed: randomSeed() });
   $('tdice').onclick = () => {
     save({ tseed: randomSeed() });
     discard();

@@ -190,3 +190,16 @@ fn a_vae_link_carries_its_experiment_and_clamps_bad_values() {
     assert_eq!(spec.float(&BETA), 1.0);
     assert_eq!(spec.int(&PICK), 0);
 }
+
+#[test]
+fn a_view_with_its_own_default_for_a_shared_key_uses_it() {
+    use iagen_core::spec::gan;
+    let (spec, notices) = Spec::from_hash("#v=2&view=gan");
+    assert!(notices.is_empty(), "{notices:?}");
+    assert_eq!(spec.int(&gan::BATCH), 128, "the GAN's batch, not the GPT's 16");
+    assert_eq!(spec.int(&gan::STEPS), 1500);
+    assert_eq!(spec.to_hash(), "v=2&view=gan");
+    let (spec, _) = Spec::from_hash("#v=2&view=gan&batch=16");
+    assert_eq!(spec.int(&gan::BATCH), 16, "a batch the link names is kept");
+    assert_eq!(spec.to_hash(), "v=2&view=gan&batch=16");
+}

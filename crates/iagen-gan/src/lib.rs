@@ -19,4 +19,4 @@ pub use loss::GanLoss;
 pub use measure::{Coverage, coverage, js_divergence};
 pub use model::{Mlp, Networks};
 pub use toy::Target;
-pub use train::{GanTrainer, RoundLosses};
+pub use train::{GanTrainer, RoundLosses, points_tensor};

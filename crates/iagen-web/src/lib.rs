@@ -6,6 +6,7 @@
 mod backend;
 mod diffusion;
 mod family;
+mod gan;
 mod gpt;
 mod images;
 mod read;

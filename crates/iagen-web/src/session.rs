@@ -13,6 +13,7 @@ use wasm_bindgen::prelude::*;
 use crate::backend::{device, js_err};
 use crate::diffusion::Diffusion;
 use crate::family::{Core, Family, Shared, Stage};
+use crate::gan::Gan2d;
 use crate::gpt::Gpt;
 use crate::read;
 use crate::vae::VaeFamily;
@@ -35,6 +36,7 @@ const FAMILIES: &[(&str, Opener)] = &[
     ("gpt", opener::<Gpt>()),
     ("diffusion", opener::<Diffusion>()),
     ("vae", opener::<VaeFamily>()),
+    ("gan2d", opener::<Gan2d>()),
 ];
 
 fn find(family: &str) -> Result<&'static Opener, JsError> {

@@ -4,7 +4,7 @@
 //!
 //! Like TensorFlow Playground's `state.ts`, the state is declared in tables of typed fields with
 //! stable keys and their defaults: a common table (view, language) and one table per model
-//! family (`gpt.rs`, `diffusion.rs`, `vae.rs`; the keys every trainable family shares are in
+//! family (`gpt.rs`, `diffusion.rs`, `vae.rs`, `gan.rs`; the keys every trainable family shares are in
 //! `training.rs`). A link is validated by its view's table first; keys of the other families
 //! are kept (validated by their own table) so switching views keeps their settings. Links are
 //! versioned (`v=1`) and omit defaults. Parsing never fails and never yields NaN: every problem
@@ -13,6 +13,7 @@
 
 pub mod diffusion;
 mod field;
+pub mod gan;
 pub mod gpt;
 mod percent;
 pub mod training;
@@ -41,7 +42,7 @@ static OLD_DEFAULTS: &[(u32, &str, &str)] = &[(1, "data", "refranes")];
 
 pub static VIEW: ChoiceField = ChoiceField {
     key: "view",
-    options: &["gpt", "diffusion", "vae"],
+    options: &["gpt", "diffusion", "vae", "gan"],
     default: "gpt",
     aliases: &[],
 };
@@ -59,6 +60,7 @@ static FAMILIES: &[(&str, &[Field])] = &[
     ("gpt", gpt::TABLE),
     ("diffusion", diffusion::TABLE),
     ("vae", vae::TABLE),
+    ("gan", gan::TABLE),
 ];
 
 /// The fields of a spec whose view is `view`, in link order (the common table, then every
@@ -184,10 +186,21 @@ impl Spec {
             value = current.clone();
         }
         let used = format_value(&value);
+        let before = fields(self.view());
         self.values.insert(field.key(), value);
         if key == VIEW.key {
+            // A key the old view left at its default takes the new view's default (the GAN's
+            // batch is not the GPT's); others are read again by the new view's table.
             for f in fields(self.view()) {
-                let (value, _) = f.parse(&format_value(&self.values[f.key()]));
+                let current = &self.values[f.key()];
+                let was_default = before
+                    .iter()
+                    .any(|old| old.key() == f.key() && old.default() == *current);
+                let value = if was_default {
+                    f.default()
+                } else {
+                    f.parse(&format_value(current)).0
+                };
                 self.values.insert(f.key(), value);
             }
         }

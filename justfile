@@ -45,6 +45,7 @@ bench: (wasm "release")
     cargo run -p iagen-cli -- bench gpt --model web/assets/models/frases --text web/assets/data/frases.txt
     cargo run -p iagen-cli -- bench diffusion --model web/assets/models/diffusion-mnist --n 16
     cargo run -p iagen-cli -- bench vae --model web/assets/models/vae-mnist
+    cargo run -p iagen-cli -- bench gan
     node bench/run.mjs
 
 # Train the shipped weights natively: GPTs, judges, VAEs, diffusion models (hours on a CPU; the frases

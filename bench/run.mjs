@@ -1,5 +1,5 @@
 // Browser numbers for the README table: the shipped refranes and frases GPTs, the MNIST diffusion model and
-// the MNIST VAE (latent 2)
+// the MNIST VAE (latent 2) and the 2-D GAN
 // in the real page, on the CPU path and on WebGPU (SwiftShader on a machine without a GPU);
 // the wasm size; and the
 // bytes the first page view downloads (shell + wasm + one model, gzipped as served).
@@ -56,8 +56,16 @@ for (const gpu of [false, true]) {
   const t4 = Date.now();
   await train(vaePage);
   const vaeStepsPerSec = vaeSteps / ((Date.now() - t4) / 1000);
+  // The 2-D GAN: rounds (one D step, one G step, batch 128) with the plane's redraws.
+  const ganRounds = gpu ? 20 : 300;
+  const ganPage = await openPage(browser, `${server.url}${gpu ? '' : '?backend=cpu'}#v=2&view=gan&steps=${ganRounds}`);
+  await ganPage.waitForFunction(() => Number(document.body.dataset.snapshots || 0) > 0, null, { timeout: 300_000 });
+  const t5 = Date.now();
+  await train(ganPage);
+  const ganRoundsPerSec = ganRounds / ((Date.now() - t5) / 1000);
   rows.push({
     where: gpu ? 'Chromium WebGPU' : 'Chromium CPU',
+    ganRoundsPerSec,
     vaeStepsPerSec,
     decodesPerSec,
     backend,
@@ -91,7 +99,7 @@ const DEFAULT_MODEL = ['assets/models/frases.json', 'assets/models/frases.bpk'];
 const gz = (path) => gzipSync(readFileSync(`web/${path}`), { level: 9 }).length;
 for (const r of rows) {
   console.log(
-    `${r.where}\tgenerate_chars_per_s\t${r.charsPerSec.toFixed(1)}\tdefault_model_chars_per_s\t${r.defaultCharsPerSec.toFixed(1)}\ttrain_nano_steps_per_s\t${r.stepsPerSec.toFixed(2)}\tdiffusion_ms_per_step_16_samples\t${r.msPerDenoise.toFixed(0)}\tvae_train_steps_per_s_batch_16\t${r.vaeStepsPerSec.toFixed(1)}\tvae_decodes_per_s\t${r.decodesPerSec.toFixed(1)}\t(${r.backend})`,
+    `${r.where}\tgenerate_chars_per_s\t${r.charsPerSec.toFixed(1)}\tdefault_model_chars_per_s\t${r.defaultCharsPerSec.toFixed(1)}\ttrain_nano_steps_per_s\t${r.stepsPerSec.toFixed(2)}\tdiffusion_ms_per_step_16_samples\t${r.msPerDenoise.toFixed(0)}\tvae_train_steps_per_s_batch_16\t${r.vaeStepsPerSec.toFixed(1)}\tvae_decodes_per_s\t${r.decodesPerSec.toFixed(1)}\tgan2d_rounds_per_s\t${r.ganRoundsPerSec.toFixed(1)}\t(${r.backend})`,
   );
 }
 console.log(`wasm\traw_bytes\t${statSync('web/pkg/iagen_web_bg.wasm').size}\tgzip_bytes\t${gz('pkg/iagen_web_bg.wasm')}`);

@@ -2,6 +2,7 @@
 //! on the same model crates the page runs. `iagen-cli --help` (and `--help` after any command)
 //! lists every flag; PREFIX names PREFIX.bpk (weights) and PREFIX.json (manifest).
 
+mod gan;
 mod gpt;
 mod host;
 mod images;
@@ -64,6 +65,7 @@ enum Bench {
     Gpt(gpt::BenchArgs),
     Diffusion(images::BenchDiffusionArgs),
     Vae(vae::BenchVaeArgs),
+    Gan(gan::BenchGanArgs),
 }
 
 fn main() {
@@ -82,6 +84,7 @@ fn main() {
         Command::Bench(Bench::Gpt(a)) => gpt::bench(&a),
         Command::Bench(Bench::Diffusion(a)) => images::bench_diffusion(&a),
         Command::Bench(Bench::Vae(a)) => vae::bench(&a),
+        Command::Bench(Bench::Gan(a)) => gan::bench(&a),
     };
     if let Err(message) = result {
         eprintln!("{message}");

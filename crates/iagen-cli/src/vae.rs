@@ -52,6 +52,10 @@ pub struct TrainVaeArgs {
     /// The final save's precision.
     #[arg(long, default_value = "full", value_parser = crate::gpt::parse_precision)]
     precision: Precision,
+    /// Go on with a saved run (its config and weights; the schedule continues up to --steps in
+    /// all; with as many steps as it has, it is only scored and saved again).
+    #[arg(long, value_name = "PREFIX")]
+    init: Option<String>,
     #[command(flatten)]
     device: DeviceArg,
 }
@@ -59,20 +63,35 @@ pub struct TrainVaeArgs {
 pub fn train(args: &TrainVaeArgs) -> Result<(), String> {
     let (data, set) = args.images.read()?;
     let device = args.device.get();
-    let config = VaeConfig::new()
-        .with_latent(args.latent)
-        .with_hidden(args.hidden)
-        .with_depth(args.depth)
-        .with_beta(args.beta)
-        .with_seed(args.seed);
+    let resumed = args
+        .init
+        .as_deref()
+        .map(|p| load_vae_files(p, &device))
+        .transpose()?;
+    let config = match &resumed {
+        Some((manifest, _)) => manifest.config.clone(),
+        None => VaeConfig::new()
+            .with_latent(args.latent)
+            .with_hidden(args.hidden)
+            .with_depth(args.depth)
+            .with_beta(args.beta)
+            .with_seed(args.seed),
+    };
     let mut training = VaeTraining::new(&config, &set, args.batch, args.lr, &device);
+    let first = match resumed {
+        Some((manifest, model)) => {
+            training.resume(model, manifest.steps);
+            manifest.steps
+        }
+        None => 0,
+    };
     let held = training.held_out().len();
     println!(
         "{}: {} held-out images, latent {}, β {}",
         data.name(),
         held,
-        args.latent,
-        args.beta
+        config.latent,
+        config.beta
     );
     // Every held-out image, in batches.
     let all_held = held.div_ceil(args.batch);
@@ -88,7 +107,7 @@ pub fn train(args: &TrainVaeArgs) -> Result<(), String> {
         kl,
     };
     let started = Instant::now();
-    for step in 0..args.steps {
+    for step in first..args.steps {
         training.set_lr(args.lr * lr_scale(step, args.steps));
         training.step();
         let done = step + 1;

@@ -196,7 +196,11 @@ fn a_view_with_its_own_default_for_a_shared_key_uses_it() {
     use iagen_core::spec::gan;
     let (spec, notices) = Spec::from_hash("#v=2&view=gan");
     assert!(notices.is_empty(), "{notices:?}");
-    assert_eq!(spec.int(&gan::BATCH), 128, "the GAN's batch, not the GPT's 16");
+    assert_eq!(
+        spec.int(&gan::BATCH),
+        128,
+        "the GAN's batch, not the GPT's 16"
+    );
     assert_eq!(spec.int(&gan::STEPS), 1500);
     assert_eq!(spec.to_hash(), "v=2&view=gan");
     let (spec, _) = Spec::from_hash("#v=2&view=gan&batch=16");

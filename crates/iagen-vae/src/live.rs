@@ -34,6 +34,11 @@ impl VaeTraining {
         }
     }
 
+    /// Go on from saved weights (`steps` already taken).
+    pub fn resume(&mut self, model: Vae, steps: usize) {
+        self.trainer.resume(model, steps);
+    }
+
     pub fn held_out(&self) -> &ImageSet {
         &self.held
     }

@@ -71,6 +71,13 @@ impl VaeTrainer {
         self.steps
     }
 
+    /// Go on from `model` (saved weights) instead of fresh ones, `steps` already taken; the
+    /// optimiser's moments start afresh.
+    pub fn resume(&mut self, model: Vae, steps: usize) {
+        self.model = model.to_device(&self.device).train();
+        self.steps = steps;
+    }
+
     pub fn set_lr(&mut self, lr: f64) {
         self.lr = lr;
     }

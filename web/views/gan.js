@@ -168,6 +168,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
       d: info.d_params.toLocaleString(),
       target: state.useDrawn ? t('gan.target.drawn') : t(`gan.target.${v().target}`),
     });
+    if (state.useDrawn) box.textContent += ` · ${t('gan.drawn.link')}`;
   }
   /** A fresh pair of networks (no shipped weights: the GAN always trains here). */
   async function fresh() {
@@ -196,6 +197,8 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     plane.dataset.field = checksum(snapshot.field);
     plane.dataset.mesh = checksum(snapshot.mesh);
     plane.dataset.step = String(step);
+    const mean = (k) => snapshot.real.filter((_, i) => i % 2 === k).reduce((a, b) => a + b, 0) / (snapshot.real.length / 2);
+    plane.dataset.realMean = JSON.stringify([mean(0), mean(1)]);
     document.body.dataset.snapshots = String((document.body.dataset.snapshots | 0) + 1);
   }
 
@@ -340,7 +343,6 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
       await jobs.save({ trained: 0 });
       state.useDrawn = true;
       await fresh();
-      $('gan-model').textContent += ` · ${t('gan.drawn.link')}`;
     }).catch(showError);
   };
 

@@ -42,15 +42,19 @@ worker.onmessage = ({ data }) => {
     for (const fn of listeners) fn(data);
     return;
   }
-  const { resolve, reject } = pending.get(data.id);
+  const { resolve, reject, method } = pending.get(data.id);
   pending.delete(data.id);
-  data.error !== undefined ? reject(new Error(data.error)) : resolve(data.result);
+  if (data.error !== undefined) return reject(new Error(data.error));
+  if (ACTIONS.has(method)) clearError();
+  resolve(data.result);
 };
+// Worker methods that do what a visitor asked: when one succeeds, an earlier error is stale.
+const ACTIONS = new Set(['load', 'newTraining', 'train', 'stream', 'verb']);
 function call(method, args) {
   if (workerFailure) return Promise.reject(workerFailure);
   const id = nextId++;
   worker.postMessage({ id, method, args });
-  return new Promise((resolve, reject) => pending.set(id, { resolve, reject }));
+  return new Promise((resolve, reject) => pending.set(id, { resolve, reject, method }));
 }
 
 // The link holds the experiment (settings, and the steps of the last finished or paused run),
@@ -157,6 +161,11 @@ export async function updateSpec(changes) {
   }
   history.replaceState(null, '', `${location.pathname}${location.search}#${parsed.hash}`);
   return specValues;
+}
+
+/** Hide the error box, unless the engine itself is gone (that message stays). */
+function clearError() {
+  if (!workerFailure) document.getElementById('error').hidden = true;
 }
 
 function showError(err) {

@@ -158,6 +158,23 @@ describe('links', () => {
     await shot(page, 'cpu-vae-collapse');
   });
 
+  test('an error clears when the next action succeeds', async () => {
+    // The images for the map fail to arrive once: the page says so; sampling then works.
+    let failed = false;
+    const prepare = (page) =>
+      page.route('**/assets/data/mnist.bin', (route) => {
+        if (failed) return route.continue();
+        failed = true;
+        return route.fulfill({ status: 503, body: 'busy' });
+      });
+    const page = await openPage(browser, view(''), { prepare });
+    await page.waitForSelector('#error:not([hidden])');
+    assert.match(await page.textContent('#error'), /Algo falló.*mnist\.bin: HTTP 503/);
+    await page.click('#sample');
+    await page.waitForFunction(() => document.getElementById('prior').dataset.checksum);
+    assert.ok(await page.isHidden('#error'), 'the error box cleared');
+  });
+
   test('embedded, in English', async () => {
     const page = await openPage(browser, `${server.url}?embed=1&backend=cpu#v=2&view=vae&lang=en&idata=fashion`);
     await waitCounter(page, 'vaeRefreshed', 0);

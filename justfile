@@ -58,8 +58,9 @@ train-models:
     cargo run -p iagen-cli -- train gpt --name shakespeare --data web/assets/data/shakespeare.txt --init target/shakespeare-1 --out web/assets/models/shakespeare --steps 2000 --batch 32 --lr 2e-3 --eval-every 100
     cargo run -p iagen-cli -- train judge --data mnist --steps 1500 --out web/assets/models/judge-mnist
     cargo run -p iagen-cli -- train judge --data fashion --steps 2500 --out web/assets/models/judge-fashion
-    cargo run -p iagen-cli -- train vae --data mnist --latent 2 --steps 20000 --eval-every 5000 --out web/assets/models/vae-mnist
-    cargo run -p iagen-cli -- train vae --data fashion --latent 2 --steps 20000 --eval-every 5000 --out web/assets/models/vae-fashion
+    cargo run -p iagen-cli -- train vae --data mnist --latent 2 --hidden 512 --depth 2 --steps 10000 --eval-every 2500 --precision half --out web/assets/models/vae-mnist
+    cargo run -p iagen-cli -- train vae --data fashion --latent 2 --hidden 512 --depth 2 --beta 0.5 --steps 10000 --eval-every 2500 --out target/vae-fashion
+    cargo run -p iagen-cli -- train vae --data fashion --init target/vae-fashion --steps 10000 --precision half --out web/assets/models/vae-fashion
     cargo run -p iagen-cli -- train vae --data mnist --latent 16 --steps 20000 --eval-every 5000 --out web/assets/models/vae-mnist-z16
     cargo run -p iagen-cli -- train diffusion --data mnist --size nano --steps 2000 --batch 32 --lr 2e-3 --out target/diffusion-mnist-1
     cargo run -p iagen-cli -- train diffusion --data mnist --init target/diffusion-mnist-1 --steps 2000 --batch 32 --lr 1e-3 --out target/diffusion-mnist-2

@@ -275,8 +275,9 @@ pub fn sample(args: &SampleVaeArgs) -> Result<(), String> {
     Ok(())
 }
 
-/// VAE training steps per second (a fresh model shaped like `--model`, on its data set) and
-/// single-image decodes per second (what hovering over the map asks for), on `--device`.
+/// VAE training steps per second (a fresh model as the page trains one: the default config
+/// with `--model`'s latent size, on its data set) and single-image decodes per second with
+/// `--model` (what hovering over the map asks for), on `--device`.
 #[derive(clap::Args)]
 pub struct BenchVaeArgs {
     #[arg(long, value_name = "PREFIX")]
@@ -295,7 +296,8 @@ pub fn bench(args: &BenchVaeArgs) -> Result<(), String> {
     let device = args.device.get();
     let (manifest, model) = load_vae_files(&args.model, &device)?;
     let set = ImageSetArgs::named(&manifest.data).read()?.1;
-    let mut training = VaeTraining::new(&manifest.config, &set, args.batch, 3e-3, &device);
+    let fresh = VaeConfig::new().with_latent(manifest.config.latent);
+    let mut training = VaeTraining::new(&fresh, &set, args.batch, 3e-3, &device);
     // The first step (and, on a GPU, its kernel compilation) is a warm-up; reading the losses
     // back waits for queued work.
     scalar(training.step()[0].1.clone());

@@ -108,6 +108,19 @@ describe('CPU path', () => {
     assert.equal(await page.textContent('#train-status'), '');
   });
 
+  test('Generate clicked right after Train pauses the run instead of waiting behind it', async () => {
+    const page = await openPage(browser, `${server.url}?backend=cpu#v=2&data=refranes&steps=3000`);
+    await page.waitForFunction(() => /preentrenado/.test(document.getElementById('model-info').textContent));
+    const generated = await page.evaluate(() => Number(document.body.dataset.generated || 0));
+    // Both clicks land while the run still fetches its data: it must not start after that.
+    await page.click('#train');
+    await page.click('#generate');
+    await page.waitForFunction((n) => Number(document.body.dataset.generated || 0) > n, generated, { timeout: 60_000 });
+    const trained = Number(new URLSearchParams((await page.evaluate(() => location.hash)).slice(1)).get('trained') || 0);
+    assert.ok(trained < 3000, `the run paused (trained ${trained} steps)`);
+    assert.ok((await page.textContent('#output')).length > 0, 'the text was written');
+  });
+
   test('pasted text too short to train on gets a clear message with the length it needs', async () => {
     const page = await openPage(browser, `${server.url}?backend=cpu#v=1&data=custom&ctx=64`, { locale: 'en-US' });
     await page.fill('#custom-text', 'Too short to train on.');

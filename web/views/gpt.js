@@ -236,7 +236,9 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     }
   }
   async function generate() {
-    if (state.training) await panel.pause();
+    // A run in progress, or clicked and not started yet, pauses first: Generate never waits
+    // behind a long training run.
+    await panel.pause();
     await exclusive(generateNow);
   }
   async function generateNow() {

@@ -37,9 +37,15 @@ export function trainingPanel(view) {
     view.lockControls(running);
   }
 
+  // Runs clicked but not yet finished, and whether runs should not start (set while a Pause or
+  // a Generate waits for them: a run clicked may still wait in the queue or fetch its data).
+  let pending = 0;
+  let cancelPending = false;
+
   async function run(until) {
     $('train-message').textContent = '';
     try {
+      if (cancelPending) return { reason: 'paused' };
       if (state.model?.kind !== 'trained') {
         $('train-status').textContent = t('train.loading');
         const info = await call('newTraining', { family: view.family, ...view.session() });
@@ -49,6 +55,7 @@ export function trainingPanel(view) {
         state.trained = 0;
         view.modelChanged();
       }
+      if (cancelPending) return { reason: 'paused' };
       setRunning(true);
       const chunk = view.chunk[document.body.dataset.backend] ?? view.chunk.cpu;
       const result = await call('train', { until, chunk, valEvery: view.valEvery?.() ?? 0, glimpse: view.glimpse() });
@@ -68,9 +75,12 @@ export function trainingPanel(view) {
     }
   }
 
+  /** Stop the run in progress, or the one clicked that has not started: resolves once none runs. */
   async function pause() {
-    await call('stop');
-    while (state.training) await sleep(20);
+    cancelPending = true;
+    if (state.training) await call('stop');
+    while (state.training || pending > 0) await sleep(20);
+    cancelPending = false;
   }
 
   /** A training setting changed or Reset was clicked: back to the pretrained model. */
@@ -106,7 +116,8 @@ export function trainingPanel(view) {
 
   const runFromClick = (until) => {
     view.stopOther?.();
-    return jobs.exclusive(() => run(until()));
+    pending += 1;
+    return jobs.exclusive(() => run(until()).finally(() => (pending -= 1)));
   };
   $('train').onclick = () => runFromClick(() => Math.max(Number(jobs.values.steps), state.trained + 1));
   $('step').onclick = () => runFromClick(() => state.trained + 1);

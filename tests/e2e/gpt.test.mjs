@@ -109,10 +109,16 @@ describe('CPU path', () => {
   });
 
   test('Generate clicked right after Train pauses the run instead of waiting behind it', async () => {
-    const page = await openPage(browser, `${server.url}?backend=cpu#v=2&data=refranes&steps=3000`);
+    // The training text arrives slowly, so both clicks land while the run still fetches it (once
+    // a run has started, Generate is disabled until Pause).
+    const prepare = (page) =>
+      page.route('**/assets/data/refranes.txt', async (route) => {
+        await new Promise((resolve) => setTimeout(resolve, 2000));
+        await route.continue();
+      });
+    const page = await openPage(browser, `${server.url}?backend=cpu#v=2&data=refranes&steps=3000`, { prepare });
     await page.waitForFunction(() => /preentrenado/.test(document.getElementById('model-info').textContent));
     const generated = await page.evaluate(() => Number(document.body.dataset.generated || 0));
-    // Both clicks land while the run still fetches its data: it must not start after that.
     await page.click('#train');
     await page.click('#generate');
     await page.waitForFunction((n) => Number(document.body.dataset.generated || 0) > n, generated, { timeout: 60_000 });

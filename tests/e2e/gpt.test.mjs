@@ -127,6 +127,18 @@ describe('CPU path', () => {
     assert.ok((await page.textContent('#output')).length > 0, 'the text was written');
   });
 
+  test('a link that would train for minutes asks first, and can open without training', async () => {
+    const page = await openPage(browser, `${server.url}?backend=cpu#v=2&data=refranes&trained=20000`);
+    await page.waitForSelector('#replay-confirm:not([hidden])', { timeout: 120_000 });
+    assert.match(await page.textContent('#replay-question'), /20000 pasos: en este equipo tardaría unos \d+ minutos/);
+    assert.match(page.url(), /trained=20000/, 'the link is untouched while the page asks');
+    await shot(page, 'cpu-replay-ask');
+    await page.click('#replay-skip');
+    await page.waitForFunction(() => /preentrenado/.test(document.getElementById('model-info').textContent));
+    assert.doesNotMatch(page.url(), /trained=/);
+    assert.ok(await page.isHidden('#replay-confirm'));
+  });
+
   test('pasted text too short to train on gets a clear message with the length it needs', async () => {
     const page = await openPage(browser, `${server.url}?backend=cpu#v=1&data=custom&ctx=64`, { locale: 'en-US' });
     await page.fill('#custom-text', 'Too short to train on.');

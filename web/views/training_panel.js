@@ -14,7 +14,17 @@ export const TRAINING_BUTTONS = `
     </div>
     <div class="progress"><div id="progress-bar"></div></div>
     <p class="status" id="train-status"></p>
-    <p class="message" id="train-message"></p>`;
+    <p class="message" id="train-message"></p>
+    <div class="notices" id="replay-confirm" hidden>
+      <p id="replay-question"></p>
+      <button id="replay-go"></button>
+      <button id="replay-skip" class="secondary" data-i18n="train.replay.skip"></button>
+    </div>`;
+
+// A link that names trained steps replays them on the visitor's machine. The first few steps
+// measure its speed; past this many seconds of the rest, the page asks first.
+const PROBE_STEPS = 10;
+const ASK_ABOVE_S = 30;
 
 /**
  * Wire the panel. `state` is the view's ({model, training, trained, history}); the view gives
@@ -42,7 +52,8 @@ export function trainingPanel(view) {
   let pending = 0;
   let cancelPending = false;
 
-  async function run(until) {
+  /** Train until `until` steps; with `save` false the link keeps its own `trained`. */
+  async function run(until, save = true) {
     $('train-message').textContent = '';
     try {
       if (cancelPending) return { reason: 'paused' };
@@ -61,7 +72,7 @@ export function trainingPanel(view) {
       const result = await call('train', { until, chunk, valEvery: view.valEvery?.() ?? 0, glimpse: view.glimpse() });
       state.trained = result.step;
       if (result.reason === 'diverged') $('train-message').textContent = t('train.diverged');
-      await jobs.save({ trained: state.trained });
+      if (save) await jobs.save({ trained: state.trained });
       view.modelChanged();
       return result;
     } catch (err) {
@@ -102,6 +113,7 @@ export function trainingPanel(view) {
   /** One progress event from the worker: {step, losses (null: diverged), val?, rate}. */
   function progress(e) {
     state.trained = e.step;
+    state.rate = e.rate;
     if (e.losses) state.history.push({ step: e.step, ...e.losses, ...e.val });
     const total = Number(jobs.values.steps);
     $('progress-bar').style.width = `${Math.min(100, (100 * e.step) / total)}%`;
@@ -124,16 +136,39 @@ export function trainingPanel(view) {
   $('pause').onclick = pause;
   $('reset').onclick = discard;
 
-  /** The first view: replay the trained steps a link names, or load the pretrained model. */
+  /** Ask whether to train `steps` more steps, about `seconds` long; resolves true or false. */
+  function confirmReplay(steps, seconds) {
+    const time = seconds < 90 ? t('time.seconds', { n: Math.round(seconds) }) : t('time.minutes', { n: Math.round(seconds / 60) });
+    $('replay-question').textContent = t('train.replay.ask', { n: steps, time });
+    $('replay-go').textContent = t('train.replay.go', { n: steps });
+    $('replay-confirm').hidden = false;
+    return new Promise((resolve) => {
+      const answer = (yes) => () => {
+        $('replay-confirm').hidden = true;
+        resolve(yes);
+      };
+      $('replay-go').onclick = answer(true);
+      $('replay-skip').onclick = answer(false);
+    });
+  }
+
+  /** The first view: replay the trained steps a link names (asking first when that would take
+   * long on this machine), or load the pretrained model. */
   async function start(loadPretrained) {
     view.drawLoss();
     const replay = Number(jobs.values.trained);
-    if (replay > 0) {
+    if (replay <= 0) return jobs.exclusive(loadPretrained);
+    const replaying = () => {
       $('train-status').textContent = t('train.replaying', { n: replay, seed: jobs.values.tseed });
-      await jobs.exclusive(() => run(replay));
-    } else {
-      await jobs.exclusive(loadPretrained);
-    }
+    };
+    replaying();
+    const probe = Math.min(replay, PROBE_STEPS);
+    const first = await jobs.exclusive(() => run(probe, probe === replay));
+    if (probe === replay || first.reason !== 'done') return;
+    const seconds = (replay - probe) / Math.max(state.rate || 0, 1e-3);
+    if (seconds > ASK_ABOVE_S && !(await confirmReplay(replay, seconds))) return discard();
+    replaying();
+    await jobs.exclusive(() => run(replay));
   }
 
   return { discard, pause, start };

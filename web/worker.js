@@ -7,6 +7,8 @@ import init, { init_backend, parse_spec, encode_spec, Session } from './pkg/iage
 // The one model of this page, whatever its family (see web/families.js).
 let session = null;
 let stopRequested = false;
+// How long one training chunk should take: Pause waits for the chunk in progress.
+const CHUNK_MS = 150;
 // Let queued messages (Pause, Stop) run: CPU reads resolve as microtasks and would not yield.
 const yieldToEvents = () => new Promise((resolve) => setTimeout(resolve, 0));
 
@@ -110,18 +112,24 @@ const methods = {
     return session.verb(name, { ...args, ...filled }, bytes);
   },
 
-  // Train until `until` steps, in chunks of `chunk`; posts a `train` event per chunk (the
-  // named losses, held-out losses every `valEvery` steps when set, the rate) and a `glimpse`
-  // (the family's verb `glimpse.verb`) every `glimpse.every` steps. Resolves with the reason
-  // it stopped: done, paused, diverged.
+  // Train until `until` steps, in chunks of about CHUNK_MS (`chunk` steps first, then as many
+  // as the measured speed fits, up to four times `chunk`), so Pause answers within a fraction of
+  // a second whatever a step costs; posts a `train` event per chunk (the named losses, held-out
+  // losses every `valEvery` steps when set, the rate) and a `glimpse` (the family's verb
+  // `glimpse.verb`) every `glimpse.every` steps. Chunking changes no result: every step is the
+  // same whatever the chunks. Resolves with the reason it stopped: done, paused, diverged.
   async train({ until, chunk, valEvery, glimpse }) {
     stopRequested = false;
     let step = session.info().steps;
     const started = performance.now();
     const startStep = step;
+    let size = chunk;
     while (step < until) {
-      const n = Math.min(chunk, until - step);
+      const n = Math.min(size, until - step);
+      const chunkStarted = performance.now();
       const out = await session.train(n);
+      const msPerStep = (performance.now() - chunkStarted) / n;
+      size = Math.max(1, Math.min(4 * chunk, Math.round(CHUNK_MS / msPerStep)));
       step = out.step;
       const event = { event: 'train', step, losses: out.losses };
       if (out.losses === null) {

@@ -114,8 +114,12 @@ describe('CPU path', () => {
     const page = await openPage(browser, view('steps=12&batch=8&tseed=5'));
     await train(page);
     const losses = JSON.parse(await page.$eval('#loss-chart', (c) => c.dataset.losses));
-    assert.equal(losses.length, 6);
-    assert.ok(losses.at(-1) < losses[0], `loss ${losses}`);
+    // Chunks are sized by time, so their count depends on the machine: compare the first and
+    // last few chunk means.
+    assert.ok(losses.length >= 2, `loss ${losses}`);
+    const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const third = Math.max(1, Math.floor(losses.length / 3));
+    assert.ok(mean(losses.slice(-third)) < mean(losses.slice(0, third)), `loss ${losses}`);
     assert.match(await page.textContent('#train-status'), /Paso 12 de 12/);
     assert.equal(await page.$eval('#preview', (c) => c.dataset.step), '12');
     assert.match(page.url(), /trained=12/);

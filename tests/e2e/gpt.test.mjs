@@ -83,7 +83,7 @@ describe('CPU path', () => {
     const page = await openPage(browser, `${server.url}?backend=cpu#v=1&steps=30&seed=3`);
     await train(page);
     const losses = JSON.parse(await page.$eval('#loss-chart', (c) => c.dataset.losses));
-    assert.ok(losses.length >= 5, `${losses.length} points`);
+    assert.ok(losses.length >= 2, `${losses.length} points`);
     assert.ok(losses.at(-1) < losses[0] - 0.3, `loss ${losses[0]} -> ${losses.at(-1)}`);
     assert.match(await page.textContent('#train-status'), /Paso 30 de 30/);
     assert.ok((await page.textContent('#train-sample')).length > 50, 'a sample is shown');

@@ -43,6 +43,7 @@ enum Train {
     Judge(images::TrainJudgeArgs),
     Diffusion(images::TrainDiffusionArgs),
     Vae(vae::TrainVaeArgs),
+    Gan(gan::TrainGanArgs),
 }
 
 #[derive(Subcommand)]
@@ -50,6 +51,7 @@ enum Sample {
     Gpt(gpt::SampleArgs),
     Diffusion(images::SampleDiffusionArgs),
     Vae(vae::SampleVaeArgs),
+    Gan(gan::SampleGanArgs),
 }
 
 #[derive(Subcommand)]
@@ -58,6 +60,7 @@ enum Eval {
     Judge(images::EvalJudgeArgs),
     Diffusion(images::EvalDiffusionArgs),
     Vae(vae::EvalVaeArgs),
+    Gan(gan::EvalGanArgs),
 }
 
 #[derive(Subcommand)]
@@ -74,13 +77,16 @@ fn main() {
         Command::Train(Train::Judge(a)) => images::train_judge(&a),
         Command::Train(Train::Diffusion(a)) => images::train_diffusion(&a),
         Command::Train(Train::Vae(a)) => vae::train(&a),
+        Command::Train(Train::Gan(a)) => gan::train(&a),
         Command::Sample(Sample::Gpt(a)) => gpt::sample_text(&a),
         Command::Sample(Sample::Diffusion(a)) => images::sample_diffusion(&a),
         Command::Sample(Sample::Vae(a)) => vae::sample(&a),
+        Command::Sample(Sample::Gan(a)) => gan::sample(&a),
         Command::Eval(Eval::Gpt(a)) => gpt::eval(&a),
         Command::Eval(Eval::Judge(a)) => images::eval_judge(&a),
         Command::Eval(Eval::Diffusion(a)) => images::eval_diffusion(&a),
         Command::Eval(Eval::Vae(a)) => vae::eval(&a),
+        Command::Eval(Eval::Gan(a)) => gan::eval(&a),
         Command::Bench(Bench::Gpt(a)) => gpt::bench(&a),
         Command::Bench(Bench::Diffusion(a)) => images::bench_diffusion(&a),
         Command::Bench(Bench::Vae(a)) => vae::bench(&a),

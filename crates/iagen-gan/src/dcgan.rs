@@ -1,0 +1,137 @@
+//! The image GAN: a small class-conditional DCGAN for 28×28 images (Radford et al. 2016: strided
+//! transposed convolutions with batch norm in the generator, strided convolutions with leaky
+//! ReLUs in the discriminator). The class enters the generator as a learned embedding beside
+//! the noise and the discriminator by projection (Miyato & Koyama 2018); one extra class,
+//! "none", is trained too, so the model also samples without a class.
+
+use burn::nn::conv::{Conv2d, Conv2dConfig, ConvTranspose2d, ConvTranspose2dConfig};
+use burn::nn::{
+    BatchNorm, BatchNormConfig, Embedding, EmbeddingConfig, Linear, LinearConfig, PaddingConfig2d,
+};
+use burn::prelude::*;
+use burn::tensor::activation::{leaky_relu, relu, tanh};
+
+#[derive(Config, Debug, PartialEq)]
+pub struct ImageGanConfig {
+    /// Dimensions of the generator's noise.
+    #[config(default = 32)]
+    pub noise: usize,
+    /// Channels of the first (and, doubled, the second) convolution level.
+    #[config(default = 32)]
+    pub width: usize,
+    /// Classes of the data set (one more, "none", is added).
+    #[config(default = 10)]
+    pub classes: usize,
+    /// Seeds both networks' weights, the noise, the batches and the labels.
+    #[config(default = 42)]
+    pub seed: u64,
+}
+
+/// Class-embedding size in the generator.
+const CLASS_DIMS: usize = 16;
+
+#[derive(Module, Debug)]
+pub struct ImageGenerator {
+    class: Embedding,
+    project: Linear,
+    norm0: BatchNorm,
+    up1: ConvTranspose2d,
+    norm1: BatchNorm,
+    up2: ConvTranspose2d,
+}
+
+#[derive(Module, Debug)]
+pub struct ImageDiscriminator {
+    down1: Conv2d,
+    down2: Conv2d,
+    out: Linear,
+    /// One vector per class, dotted with the features (the projection).
+    class: Embedding,
+}
+
+/// Both networks (what a shipped model holds).
+#[derive(Module, Debug)]
+pub struct ImageGan {
+    pub g: ImageGenerator,
+    pub d: ImageDiscriminator,
+}
+
+/// A kernel-4, stride-2, padding-1 layer halves or doubles the side exactly.
+fn down(channels: [usize; 2], device: &Device) -> Conv2d {
+    Conv2dConfig::new(channels, [4, 4])
+        .with_stride([2, 2])
+        .with_padding(PaddingConfig2d::Explicit(1, 1, 1, 1))
+        .init(device)
+}
+
+fn up(channels: [usize; 2], device: &Device) -> ConvTranspose2d {
+    ConvTranspose2dConfig::new(channels, [4, 4])
+        .with_stride([2, 2])
+        .with_padding([1, 1])
+        .init(device)
+}
+
+impl ImageGanConfig {
+    pub fn init(&self, device: &Device) -> ImageGan {
+        device.seed(self.seed);
+        let (w, features) = (self.width, 2 * self.width * 7 * 7);
+        ImageGan {
+            g: ImageGenerator {
+                class: EmbeddingConfig::new(self.classes + 1, CLASS_DIMS).init(device),
+                project: LinearConfig::new(self.noise + CLASS_DIMS, features).init(device),
+                norm0: BatchNormConfig::new(2 * w).init(device),
+                up1: up([2 * w, w], device),
+                norm1: BatchNormConfig::new(w).init(device),
+                up2: up([w, 1], device),
+            },
+            d: ImageDiscriminator {
+                down1: down([1, w], device),
+                down2: down([w, 2 * w], device),
+                out: LinearConfig::new(features, 1).init(device),
+                class: EmbeddingConfig::new(self.classes + 1, features).init(device),
+            },
+        }
+    }
+}
+
+impl ImageGenerator {
+    /// Images `[B, 1, 28, 28]` in [-1, 1] from noise `[B, noise]` and classes `[B]` (the
+    /// last class index is "none").
+    pub fn forward(&self, z: Tensor<2>, labels: Tensor<1, Int>) -> Tensor<4> {
+        let b = z.dims()[0];
+        let class = self
+            .class
+            .forward(labels.reshape([b, 1]))
+            .reshape([b, CLASS_DIMS]);
+        let h = self.project.forward(Tensor::cat(vec![z, class], 1));
+        let c = self.norm0.gamma.val().dims()[0];
+        let h = relu(self.norm0.forward(h.reshape([b, c, 7, 7])));
+        let h = relu(self.norm1.forward(self.up1.forward(h)));
+        tanh(self.up2.forward(h))
+    }
+
+    pub fn noise_dims(&self) -> usize {
+        self.project.weight.val().dims()[0] - CLASS_DIMS
+    }
+
+    /// The label that asks for no class.
+    pub fn none_class(&self) -> usize {
+        self.class.weight.val().dims()[0] - 1
+    }
+}
+
+impl ImageDiscriminator {
+    /// A raw score `[B, 1]` per image `[B, 1, 28, 28]` and class `[B]`: higher is "real".
+    pub fn forward(&self, x: Tensor<4>, labels: Tensor<1, Int>) -> Tensor<2> {
+        let b = x.dims()[0];
+        let h = leaky_relu(self.down1.forward(x), 0.2);
+        let h = leaky_relu(self.down2.forward(h), 0.2);
+        let h: Tensor<2> = h.flatten(1, 3);
+        let features = h.dims()[1];
+        let class = self
+            .class
+            .forward(labels.reshape([b, 1]))
+            .reshape([b, features]);
+        self.out.forward(h.clone()) + (h * class).sum_dim(1)
+    }
+}

@@ -1,0 +1,182 @@
+//! Training the image GAN: the DCGAN recipe (Adam at 2e-4 with β₁ = 0.5, batch 64, the
+//! non-saturating loss), alternating one discriminator step and one generator step. A tenth
+//! of the labels, real and generated, become "none" so the model also learns to sample
+//! without a class. Batches, labels and noise come from the trainer's seeded generator.
+
+use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
+use burn::prelude::*;
+use iagen_core::image_data::ImageSet;
+use iagen_core::live::{LiveTraining, Losses};
+use iagen_core::rng::Rng;
+
+use crate::dcgan::{ImageDiscriminator, ImageGan, ImageGanConfig, ImageGenerator};
+use crate::loss::GanLoss;
+
+/// Share of labels replaced by "none" while training.
+pub const LABEL_DROP: f32 = 0.1;
+
+pub struct ImageGanTraining {
+    g: ImageGenerator,
+    d: ImageDiscriminator,
+    g_optim: ModuleOptimizer,
+    d_optim: ModuleOptimizer,
+    lr: f64,
+    classes: usize,
+    noise: usize,
+    images: ImageSet,
+    batch: usize,
+    rng: Rng,
+    steps: usize,
+    device: Device,
+}
+
+/// `n` images (`n × 784` values in [-1, 1]) as `[n, 1, 28, 28]`.
+fn images_tensor(pixels: &[f32], n: usize, device: &Device) -> Tensor<4> {
+    Tensor::<1>::from_floats(pixels, device).reshape([n, 1, 28, 28])
+}
+
+fn labels_tensor(labels: &[i64], device: &Device) -> Tensor<1, Int> {
+    Tensor::<1, Int>::from_ints(labels, device)
+}
+
+/// `n` noise vectors from `rng`, `[n, dims]`.
+pub fn image_noise(rng: &mut Rng, n: usize, dims: usize, device: &Device) -> Tensor<2> {
+    Tensor::<1>::from_floats(rng.normals(n * dims).as_slice(), device).reshape([n, dims])
+}
+
+impl ImageGanTraining {
+    /// Fresh networks from `config` to train on `images` (all of them: a GAN has no held-out
+    /// loss) with batches of `batch` at rate `lr`, on `device`, which gains autodiff here.
+    pub fn new(
+        config: &ImageGanConfig,
+        images: ImageSet,
+        batch: usize,
+        lr: f64,
+        device: &Device,
+    ) -> Self {
+        let device = device.clone().autodiff();
+        let ImageGan { g, d } = config.init(&device);
+        let adam = || AdamConfig::new().with_beta_1(0.5).init();
+        Self {
+            g: g.train(),
+            d: d.train(),
+            g_optim: adam(),
+            d_optim: adam(),
+            lr,
+            classes: config.classes,
+            noise: config.noise,
+            images,
+            batch,
+            rng: Rng::new(config.seed ^ 0x1A6E_6A17),
+            steps: 0,
+            device,
+        }
+    }
+
+    /// Go on from saved networks (`steps` already taken); the optimisers start afresh.
+    pub fn resume(&mut self, model: ImageGan, steps: usize) {
+        self.g = model.g.to_device(&self.device).train();
+        self.d = model.d.to_device(&self.device).train();
+        self.steps = steps;
+    }
+
+    /// `label`, or "none" for a tenth of them.
+    fn maybe_drop(&mut self, label: i64) -> i64 {
+        if self.rng.next_f32() < LABEL_DROP {
+            self.classes as i64
+        } else {
+            label
+        }
+    }
+
+    /// Classes for generated images: uniform, a tenth "none".
+    fn fake_labels(&mut self) -> Vec<i64> {
+        (0..self.batch)
+            .map(|_| {
+                let c = self.rng.below(self.classes) as i64;
+                self.maybe_drop(c)
+            })
+            .collect()
+    }
+
+    pub fn step_d(&mut self) -> Tensor<1> {
+        let batch = self.images.random_batch(&mut self.rng, self.batch);
+        let real_labels: Vec<i64> = batch.labels.iter().map(|&l| self.maybe_drop(l)).collect();
+        let fake_labels = self.fake_labels();
+        let z = image_noise(&mut self.rng, self.batch, self.noise, &self.device);
+        let fake = self
+            .g
+            .forward(z, labels_tensor(&fake_labels, &self.device))
+            .detach();
+        let real = images_tensor(&batch.pixels, batch.len, &self.device);
+        let loss = GanLoss::NonSaturating.d(
+            self.d
+                .forward(real, labels_tensor(&real_labels, &self.device)),
+            self.d
+                .forward(fake, labels_tensor(&fake_labels, &self.device)),
+        );
+        let grads = GradientsParams::from_grads(loss.backward(), &self.d);
+        self.d = self.d_optim.step(self.lr, self.d.clone(), grads);
+        loss.detach()
+    }
+
+    pub fn step_g(&mut self) -> Tensor<1> {
+        let labels = self.fake_labels();
+        let z = image_noise(&mut self.rng, self.batch, self.noise, &self.device);
+        let labels = labels_tensor(&labels, &self.device);
+        let fake = self.g.forward(z, labels.clone());
+        let loss = GanLoss::NonSaturating.g(self.d.forward(fake, labels));
+        let grads = GradientsParams::from_grads(loss.backward(), &self.g);
+        self.g = self.g_optim.step(self.lr, self.g.clone(), grads);
+        loss.detach()
+    }
+}
+
+impl LiveTraining for ImageGanTraining {
+    type Model = ImageGan;
+
+    /// One round: a discriminator step, then a generator step.
+    fn step(&mut self) -> Losses {
+        let d = self.step_d();
+        let g = self.step_g();
+        self.steps += 1;
+        vec![("d", d), ("g", g)]
+    }
+
+    fn steps(&self) -> usize {
+        self.steps
+    }
+
+    fn set_lr(&mut self, lr: f64) {
+        self.lr = lr;
+    }
+
+    fn model(&self) -> ImageGan {
+        ImageGan {
+            g: self.g.valid(),
+            d: self.d.valid(),
+        }
+    }
+}
+
+/// Images from `model` for `labels` (a class each, or `None`), noise drawn with `seed`:
+/// `[n, 1, 28, 28]` in [-1, 1].
+pub fn generate_images(
+    model: &ImageGenerator,
+    labels: &[Option<usize>],
+    seed: u64,
+    device: &Device,
+) -> Tensor<4> {
+    let none = model.none_class() as i64;
+    let labels: Vec<i64> = labels
+        .iter()
+        .map(|l| l.map_or(none, |c| c as i64))
+        .collect();
+    let z = image_noise(
+        &mut Rng::new(seed),
+        labels.len(),
+        model.noise_dims(),
+        device,
+    );
+    model.forward(z, labels_tensor(&labels, device))
+}

@@ -51,6 +51,10 @@ fn every_command_explains_its_flags() {
         (["eval", "vae"], "--judge"),
         (["sample", "vae"], "--npy"),
         (["bench", "vae"], "--decodes"),
+        (["train", "gan"], "--save-every"),
+        (["sample", "gan"], "--class"),
+        (["eval", "gan"], "--judge"),
+        (["bench", "gan"], "--rounds"),
     ] {
         let out = cli(&[command[0], command[1], "--help"]);
         assert!(out.status.success(), "{command:?}");

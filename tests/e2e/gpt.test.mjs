@@ -280,7 +280,7 @@ describe('WebGPU path (SwiftShader)', () => {
     const page = await openPage(browser, `${server.url}#v=1&steps=4&batch=4&ctx=32`);
     await train(page);
     const losses = JSON.parse(await page.$eval('#loss-chart', (c) => c.dataset.losses));
-    assert.equal(losses.length, 2);
+    assert.ok(losses.length >= 2, `${losses.length} points`);
     assert.ok(losses.every(Number.isFinite));
     await shot(page, 'webgpu-trained');
   });

@@ -48,7 +48,7 @@ bench: (wasm "release")
     cargo run -p iagen-cli -- bench gan
     node bench/run.mjs
 
-# Train the shipped weights natively: GPTs, judges, VAEs, diffusion models (hours on a CPU; the frases
+# Train the shipped weights natively: GPTs, judges, VAEs, the image GAN, diffusion models (hours on a CPU; the frases
 # model and the clothes model's last run want a Vulkan GPU; see MODELS.md)
 train-models:
     cargo run -p iagen-cli --features vulkan -- train gpt --name frases --data web/assets/data/frases.txt --out target/frases-e --size small --ctx 128 --batch 64 --steps 1950 --lr 2e-3 --dropout 0.1 --eval-every 250 --device vulkan
@@ -62,6 +62,8 @@ train-models:
     cargo run -p iagen-cli -- train vae --data fashion --latent 2 --hidden 512 --depth 2 --beta 0.5 --steps 10000 --eval-every 2500 --out target/vae-fashion
     cargo run -p iagen-cli -- train vae --data fashion --init target/vae-fashion --steps 10000 --precision half --out web/assets/models/vae-fashion
     cargo run -p iagen-cli -- train vae --data mnist --latent 16 --steps 20000 --eval-every 5000 --out web/assets/models/vae-mnist-z16
+    cargo run -p iagen-cli -- train gan --data mnist --steps 5000 --save-every 500 --out target/gan-mnist-1
+    cargo run -p iagen-cli -- train gan --data mnist --init target/gan-mnist-1 --steps 8000 --save-every 500 --precision half --out web/assets/models/gan-mnist
     cargo run -p iagen-cli -- train diffusion --data mnist --size nano --steps 2000 --batch 32 --lr 2e-3 --out target/diffusion-mnist-1
     cargo run -p iagen-cli -- train diffusion --data mnist --init target/diffusion-mnist-1 --steps 2000 --batch 32 --lr 1e-3 --out target/diffusion-mnist-2
     cargo run -p iagen-cli -- train diffusion --data mnist --init target/diffusion-mnist-2 --steps 1500 --batch 32 --lr 5e-4 --seed 44 --label-drop 0.5 --out target/diffusion-mnist-3

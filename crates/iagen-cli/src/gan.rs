@@ -7,15 +7,14 @@ use burn::prelude::*;
 use iagen_core::burnpack::Precision;
 use iagen_core::classes::CLASSES;
 use iagen_core::image_data::to_byte;
-use iagen_core::image_io::{grid, npy_u8, png};
 use iagen_core::live::LiveTraining;
 use iagen_gan::{
     Gan2dTraining, GanConfig, ImageGan, ImageGanConfig, ImageGanManifest, ImageGanTraining, Target,
     generate_images, load_image_gan, save_image_gan,
 };
 
-use crate::host::{DeviceArg, StopArgs, lr_scale, scalar, write_bytes};
-use crate::images::{ImageSetArgs, load_judge_files};
+use crate::host::{DeviceArg, StopArgs, lr_scale, scalar};
+use crate::images::{ImageSetArgs, SampleOutArgs, class_arg, load_judge_files};
 use crate::model_files;
 
 /// Training rounds per second of the 2-D GAN's default recipe on the ring of 8 (each round:
@@ -149,18 +148,13 @@ fn image_bytes(images: Tensor<4>) -> Result<Vec<u8>, String> {
 pub struct SampleGanArgs {
     #[arg(long, value_name = "PREFIX")]
     model: String,
-    #[arg(long, value_name = "FILE.png")]
-    out: String,
     /// The class to ask for, as a word (or none).
     #[arg(long, default_value = "none")]
     class: String,
-    #[arg(long, default_value_t = 16)]
-    n: usize,
     #[arg(long, default_value_t = 42)]
     seed: u64,
-    /// Also write the images as a NumPy array (uint8, N×28×28).
-    #[arg(long, value_name = "FILE.npy")]
-    npy: Option<String>,
+    #[command(flatten)]
+    output: SampleOutArgs,
     #[command(flatten)]
     device: DeviceArg,
 }
@@ -168,33 +162,9 @@ pub struct SampleGanArgs {
 pub fn sample(args: &SampleGanArgs) -> Result<(), String> {
     let device = args.device.get();
     let (manifest, model) = load_gan_files(&args.model, &device)?;
-    let data = iagen_core::classes::ImageData::from_name(&manifest.data)
-        .ok_or_else(|| format!("{}: unknown data {}", args.model, manifest.data))?;
-    let label = match args.class.as_str() {
-        "none" => None,
-        word => Some(data.parse_class(word).ok_or_else(|| {
-            format!(
-                "--class {word}: not a class; try {}",
-                data.accepted_words("en").join(", ")
-            )
-        })?),
-    };
-    let n = args.n;
-    let images = image_bytes(generate_images(
-        &model.g,
-        &vec![label; n],
-        args.seed,
-        &device,
-    ))?;
-    write_bytes(
-        &args.out,
-        &png(&grid(&images, (n as f64).sqrt().ceil() as usize)),
-    )?;
-    if let Some(npy) = &args.npy {
-        write_bytes(npy, &npy_u8(&[n, 28, 28], &images))?;
-    }
-    println!("{n} images → {}", args.out);
-    Ok(())
+    let label = class_arg(&manifest.data, &args.class)?;
+    let images = generate_images(&model.g, &vec![label; args.output.n], args.seed, &device);
+    args.output.write(&image_bytes(images)?)
 }
 
 /// Judge a saved image GAN's samples: asked for each class in turn, and without a class.

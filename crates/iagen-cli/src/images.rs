@@ -352,21 +352,58 @@ fn parse_sampler(name: &str) -> Result<Sampler, String> {
     Sampler::from_name(name).ok_or_else(|| "ddim or ddpm".to_string())
 }
 
+/// Where and how many images `sample` writes: the same flags for every image model.
+#[derive(clap::Args)]
+pub struct SampleOutArgs {
+    #[arg(long, value_name = "FILE.png")]
+    out: String,
+    #[arg(long, default_value_t = 16)]
+    pub n: usize,
+    /// Also write the images as a NumPy array (uint8, N×28×28).
+    #[arg(long, value_name = "FILE.npy")]
+    npy: Option<String>,
+}
+
+impl SampleOutArgs {
+    /// Write `images` (n × 784 bytes) as a square PNG grid and, when asked, as an array.
+    pub fn write(&self, images: &[u8]) -> Result<(), String> {
+        let n = self.n;
+        write_bytes(
+            &self.out,
+            &png(&grid(images, (n as f64).sqrt().ceil() as usize)),
+        )?;
+        if let Some(npy) = &self.npy {
+            write_bytes(npy, &npy_u8(&[n, 28, 28], images))?;
+        }
+        println!("{n} images → {}", self.out);
+        Ok(())
+    }
+}
+
+/// The class a `--class` word names in data set `data_name` (`none`: no class).
+pub fn class_arg(data_name: &str, word: &str) -> Result<Option<usize>, String> {
+    let data = image_data(data_name)?;
+    match word {
+        "none" => Ok(None),
+        word => data.parse_class(word).map(Some).ok_or_else(|| {
+            format!(
+                "--class {word}: not a class; try {}",
+                data.accepted_words("en").join(", ")
+            )
+        }),
+    }
+}
+
 /// Draw images with a saved diffusion model into a PNG grid.
 #[derive(clap::Args)]
 pub struct SampleDiffusionArgs {
     #[arg(long, value_name = "PREFIX")]
     model: String,
-    #[arg(long, value_name = "FILE.png")]
-    out: String,
     /// The class to ask for, as a word (or none).
     #[arg(long, default_value = "none")]
     class: String,
-    #[arg(long, default_value_t = 16)]
-    n: usize,
-    /// Also write the images as a NumPy array.
-    #[arg(long, value_name = "FILE.npy")]
-    npy: Option<String>,
+    #[command(flatten)]
+    output: SampleOutArgs,
     #[command(flatten)]
     sampling: SamplerArgs,
     #[command(flatten)]
@@ -376,32 +413,17 @@ pub struct SampleDiffusionArgs {
 pub fn sample_diffusion(args: &SampleDiffusionArgs) -> Result<(), String> {
     let device = args.device.get();
     let (manifest, model) = load_diffusion_files(&args.model, &device)?;
-    let data = image_data(&manifest.data)?;
-    let label = match args.class.as_str() {
-        "none" => None,
-        word => Some(data.parse_class(word).ok_or_else(|| {
-            format!(
-                "--class {word}: not a class; try {}",
-                data.accepted_words("en").join(", ")
-            )
-        })?),
-    };
-    let (n, s) = (args.n, &args.sampling);
-    let started = Instant::now();
-    let images = generate(&model, &manifest, &vec![label; n], s, s.seed, &device);
-    write_bytes(
-        &args.out,
-        &png(&grid(&images, (n as f64).sqrt().ceil() as usize)),
-    )?;
-    if let Some(npy) = &args.npy {
-        write_bytes(npy, &npy_u8(&[n, 28, 28], &images))?;
-    }
-    println!(
-        "{n} images in {:.1} s → {}",
-        started.elapsed().as_secs_f32(),
-        args.out
+    let label = class_arg(&manifest.data, &args.class)?;
+    let s = &args.sampling;
+    let images = generate(
+        &model,
+        &manifest,
+        &vec![label; args.output.n],
+        s,
+        s.seed,
+        &device,
     );
-    Ok(())
+    args.output.write(&images)
 }
 
 /// Which halves of the judged evaluation to run.

@@ -13,10 +13,9 @@ use iagen_vae::{
 };
 
 use iagen_core::image_data::to_byte;
-use iagen_core::image_io::{grid, npy_u8, png};
 
-use crate::host::{DeviceArg, lr_scale, scalar, write_bytes};
-use crate::images::{ImageSetArgs, load_judge_files};
+use crate::host::{DeviceArg, lr_scale, scalar};
+use crate::images::{ImageSetArgs, SampleOutArgs, load_judge_files};
 use crate::model_files;
 
 /// Train a VAE on an image set; saves PREFIX.bpk and PREFIX.json at every evaluation.
@@ -236,15 +235,10 @@ fn load_vae_files(prefix: &str, device: &Device) -> Result<(VaeManifest, Vae), S
 pub struct SampleVaeArgs {
     #[arg(long, value_name = "PREFIX")]
     model: String,
-    #[arg(long, value_name = "FILE.png")]
-    out: String,
-    #[arg(long, default_value_t = 16)]
-    n: usize,
     #[arg(long, default_value_t = 42)]
     seed: u64,
-    /// Also write the images as a NumPy array (uint8, N×28×28).
-    #[arg(long, value_name = "FILE.npy")]
-    npy: Option<String>,
+    #[command(flatten)]
+    output: SampleOutArgs,
     #[command(flatten)]
     device: DeviceArg,
 }
@@ -252,8 +246,7 @@ pub struct SampleVaeArgs {
 pub fn sample(args: &SampleVaeArgs) -> Result<(), String> {
     let device = args.device.get();
     let (_, model) = load_vae_files(&args.model, &device)?;
-    let n = args.n;
-    let (_, probs) = prior_samples(&model, args.seed, n, &device);
+    let (_, probs) = prior_samples(&model, args.seed, args.output.n, &device);
     let images: Vec<u8> = probs
         .into_data()
         .try_to_vec::<f32>()
@@ -261,18 +254,7 @@ pub fn sample(args: &SampleVaeArgs) -> Result<(), String> {
         .iter()
         .map(|&p| to_byte(p * 2.0 - 1.0))
         .collect();
-    write_bytes(
-        &args.out,
-        &png(&grid(&images, (n as f64).sqrt().ceil() as usize)),
-    )?;
-    if let Some(npy) = &args.npy {
-        write_bytes(npy, &npy_u8(&[n, 28, 28], &images))?;
-    }
-    println!(
-        "{n} images from the prior (seed {}) → {}",
-        args.seed, args.out
-    );
-    Ok(())
+    args.output.write(&images)
 }
 
 /// VAE training steps per second (a fresh model as the page trains one: the default config

@@ -12,6 +12,8 @@ export function seedControl(id, diceId, labelKey) {
   return `<label><span data-i18n="${labelKey}"></span><span><input id="${id}" type="number" min="0" max="4294967295" step="1">
         <button id="${diceId}" class="secondary" data-i18n-title="gen.dice" aria-label="dice">⚄</button></span></label>`;
 }
+/** A short fingerprint of an array of values, kept in `data-checksum` so tests can tell images apart. */
+export const checksum = (values) => String(Math.round(values.reduce((a, p, i) => a + p * ((i % 97) + 1), 0) * 1000));
 export const randomSeed = () => Math.floor(Math.random() * 2 ** 32);
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 

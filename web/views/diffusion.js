@@ -1,4 +1,4 @@
-import { html, jobQueue, drawLossChart, drawImages, seedControl, bindSpecControls, sleep } from './common.js';
+import { html, jobQueue, drawLossChart, drawImages, seedControl, bindSpecControls, sleep, checksum } from './common.js';
 import { TRAINING_BUTTONS, trainingPanel } from './training_panel.js';
 
 // The diffusion view: denoise a grid of samples step by step (and scrub back), see x_t, the
@@ -242,7 +242,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     const pixels = imagesAt(state.pos);
     if (pixels) {
       drawImages(grid, pixels, state.count, cols(), SCALE, state.selected);
-      grid.dataset.checksum = String(Math.round(pixels.reduce((a, p, i) => a + p * ((i % 97) + 1), 0) * 1000));
+      grid.dataset.checksum = checksum(pixels);
     } else {
       grid.width = grid.height = 0;
     }

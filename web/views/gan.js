@@ -1,4 +1,4 @@
-import { html, jobQueue, drawLossChart, seedControl, bindSpecControls, sleep } from './common.js';
+import { html, jobQueue, drawLossChart, seedControl, bindSpecControls, sleep, checksum } from './common.js';
 import { TRAINING_BUTTONS, trainingPanel } from './training_panel.js';
 
 // The GAN view, in two dimensions: a target distribution in the plane, a generator that learns
@@ -19,7 +19,6 @@ const SLOW_PAUSE_MS = 700;
 // currently sees "real", D learns to reject that spot, and G hops on (MODELS.md, the 2-D GAN).
 const COLLAPSE = { glr: 0.005, dlr: 0.001, diters: 1, steps: 1500 };
 const FIX = { glr: 0.001, dlr: 0.001, diters: 1, steps: 1500 };
-const checksum = (values) => String(Math.round(values.reduce((a, p, i) => a + p * ((i % 97) + 1), 0) * 1000));
 const rgb = ([r, g, b], alpha = 1) => `rgba(${r},${g},${b},${alpha})`;
 
 export async function mount(root, { call, listeners, spec, updateSpec, t, showError }) {

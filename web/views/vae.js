@@ -1,4 +1,4 @@
-import { html, jobQueue, drawLossChart, drawImages, seedControl, bindSpecControls } from './common.js';
+import { html, jobQueue, drawLossChart, drawImages, seedControl, bindSpecControls, checksum } from './common.js';
 import { drawingPad } from './drawing_pad.js';
 import { TRAINING_BUTTONS, trainingPanel } from './training_panel.js';
 
@@ -25,7 +25,6 @@ function pretrainedName(data, latent) {
   return null;
 }
 const fmt = (x) => (x < 0 ? `−${(-x).toFixed(2)}` : x.toFixed(2));
-const checksum = (values) => String(Math.round(values.reduce((a, p, i) => a + p * ((i % 97) + 1), 0) * 1000));
 
 export async function mount(root, { call, listeners, spec, updateSpec, t, showError, lang }) {
   root.append(html`

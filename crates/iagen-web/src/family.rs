@@ -13,6 +13,8 @@ use js_sys::Promise;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsError, JsValue};
 
+use crate::backend::js_err;
+
 /// The model a family samples from.
 pub type ModelOf<F> = <<F as Family>::Training as LiveTraining>::Model;
 
@@ -38,6 +40,21 @@ impl<F: Family> Core<F> {
         match &self.stage {
             Stage::Pretrained(model) => model.clone(),
             Stage::Training(training) => training.model(),
+        }
+    }
+
+    /// The run being trained; an error for shipped weights.
+    pub fn training(&self) -> Result<&F::Training, JsError> {
+        match &self.stage {
+            Stage::Training(training) => Ok(training),
+            Stage::Pretrained(_) => Err(js_err("not training")),
+        }
+    }
+
+    pub fn training_mut(&mut self) -> Result<&mut F::Training, JsError> {
+        match &mut self.stage {
+            Stage::Training(training) => Ok(training),
+            Stage::Pretrained(_) => Err(js_err("not training")),
         }
     }
 

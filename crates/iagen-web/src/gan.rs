@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
 use crate::backend::{js_err, serde_wasm};
-use crate::family::{Core, Family, ModelOf, Shared, Stage};
+use crate::family::{Core, Family, ModelOf, Shared};
 use crate::read;
 
 /// Largest number of points one snapshot draws, and drawn target points kept.
@@ -22,6 +22,9 @@ const MAX_POINTS: usize = 4000;
 const JS_BINS: usize = 32;
 /// The half-width of the plane the page draws (the targets live in [-2, 2]²).
 const PLANE: f32 = 2.5;
+/// The mesh covers the noise in [-NOISE_SPAN, NOISE_SPAN] on its first two dimensions: where
+/// N(0, 1) puts nearly all of it.
+const NOISE_SPAN: f32 = 2.5;
 
 pub struct Gan2d {
     config: GanConfig,
@@ -159,9 +162,7 @@ impl Family for Gan2d {
             "step_d" | "step_g" => {
                 let loss = {
                     let mut core = core.borrow_mut();
-                    let Stage::Training(training) = &mut core.stage else {
-                        return Err(js_err("not training"));
-                    };
+                    let training = core.training_mut()?;
                     if name == "step_d" {
                         training.trainer.step_d()
                     } else {
@@ -202,10 +203,7 @@ async fn snapshot(core: &Shared<Gan2d>, args: SnapshotArgs) -> Result<JsValue, J
     let (field_side, mesh_side) = (args.field.clamp(2, 100), args.mesh.clamp(2, 60));
     let (real, fake, field, mesh, modes) = {
         let core = core.borrow();
-        let Stage::Training(training) = &core.stage else {
-            return Err(js_err("not training"));
-        };
-        let trainer = &training.trainer;
+        let trainer = &core.training()?.trainer;
         let config = trainer.config();
         let networks = trainer.networks();
         let device = networks.g.devices()[0].clone();
@@ -220,10 +218,10 @@ async fn snapshot(core: &Shared<Gan2d>, args: SnapshotArgs) -> Result<JsValue, J
             .verdict(networks.d.forward(points_tensor(&plane, &device)));
         let noise_points: Vec<f32> = if config.noise == 1 {
             (0..mesh_side)
-                .map(|k| -2.5 + 5.0 * k as f32 / (mesh_side - 1) as f32)
+                .map(|k| -NOISE_SPAN + 2.0 * NOISE_SPAN * k as f32 / (mesh_side - 1) as f32)
                 .collect()
         } else {
-            lattice(mesh_side, 2.5)
+            lattice(mesh_side, NOISE_SPAN)
                 .iter()
                 .flat_map(|p| {
                     let mut z = vec![0.0; config.noise];
@@ -243,13 +241,7 @@ async fn snapshot(core: &Shared<Gan2d>, args: SnapshotArgs) -> Result<JsValue, J
     let fake_points = pairs(&fake);
     // The gradients need the generated points on the host first (they become the leaves D is
     // differentiated at), so they are a second step.
-    let arrows = {
-        let core = core.borrow();
-        let Stage::Training(training) = &core.stage else {
-            return Err(js_err("not training"));
-        };
-        training.trainer.d_gradients(&fake_points)
-    };
+    let arrows = core.borrow().training()?.trainer.d_gradients(&fake_points);
     let out: JsValue = Object::new().into();
     let real_flat: Vec<f32> = real.iter().flatten().copied().collect();
     read::set_floats(&out, "real", &real_flat)?;

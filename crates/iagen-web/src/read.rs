@@ -4,7 +4,7 @@
 
 use burn::prelude::*;
 use iagen_core::live::Losses;
-use js_sys::{Float32Array, Promise, Reflect};
+use js_sys::{Float32Array, Int32Array, Promise, Reflect};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
@@ -84,6 +84,13 @@ pub fn args<T: DeserializeOwned>(args: &JsValue) -> Result<T, JsError> {
 /// Set `key` on a JS object to a float array.
 pub fn set_floats(out: &JsValue, key: &str, values: &[f32]) -> Result<(), JsError> {
     Reflect::set(out, &key.into(), &Float32Array::from(values))
+        .map(|_| ())
+        .map_err(|_| js_err("cannot build result"))
+}
+
+/// Set `key` on a JS object to an integer array.
+pub fn set_ints(out: &JsValue, key: &str, values: &[i32]) -> Result<(), JsError> {
+    Reflect::set(out, &key.into(), &Int32Array::from(values))
         .map(|_| ())
         .map_err(|_| js_err("cannot build result"))
 }

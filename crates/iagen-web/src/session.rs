@@ -73,9 +73,7 @@ impl<F: Family> AnySession for Shared<F> {
         read::promise(async move {
             let (sum, step) = {
                 let mut core = core.borrow_mut();
-                let Stage::Training(training) = &mut core.stage else {
-                    return Err(js_err("not training"));
-                };
+                let training = core.training_mut()?;
                 let mut sum = None;
                 for _ in 0..steps {
                     sum = Some(add_losses(sum, training.step()));
@@ -89,13 +87,7 @@ impl<F: Family> AnySession for Shared<F> {
     fn validate(&self, batches: usize) -> Promise {
         let core = self.clone();
         read::promise(async move {
-            let losses = {
-                let mut core = core.borrow_mut();
-                let Stage::Training(training) = &mut core.stage else {
-                    return Err(js_err("not training"));
-                };
-                training.validate(batches)
-            };
+            let losses = { core.borrow_mut().training_mut()?.validate(batches) };
             read::means(losses, 1).await
         })
     }

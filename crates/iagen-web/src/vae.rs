@@ -10,7 +10,7 @@ use iagen_core::image_data::ImageSet;
 use iagen_core::rng::Rng;
 use iagen_judge::Judge;
 use iagen_vae::{Vae, VaeConfig, VaeManifest, VaeTraining, image_rows, load_vae, prior_samples};
-use js_sys::{Float32Array, Int32Array, Object, Promise};
+use js_sys::{Float32Array, Object, Promise};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
@@ -226,12 +226,6 @@ fn signed(probs: Tensor<2>) -> Tensor<2> {
     probs * 2.0 - 1.0
 }
 
-fn set_ints(out: &JsValue, key: &str, values: &[i32]) -> Result<(), JsError> {
-    js_sys::Reflect::set(out, &key.into(), &Int32Array::from(values))
-        .map(|_| ())
-        .map_err(|_| js_err("cannot build result"))
-}
-
 /// The latent map: the first `n` held-out images encoded (`mean`, `log_var`: n×latent, and
 /// their `labels`), and `grid`×`grid` images decoded at evenly spaced points of the plane of
 /// the first two dimensions (the others 0), the top row at +span: `{mean, log_var, labels,
@@ -265,7 +259,7 @@ async fn overview(core: &Shared<VaeFamily>, args: OverviewArgs) -> Result<JsValu
     read::set_floats(&out, "log_var", &read::floats(log_var).await?)?;
     read::set_floats(&out, "grid", &read::floats(grid).await?)?;
     let labels: Vec<i32> = labels.iter().map(|&l| l as i32).collect();
-    set_ints(&out, "labels", &labels)?;
+    read::set_ints(&out, "labels", &labels)?;
     read::set_number(&out, "latent", latent as f64)?;
     Ok(out)
 }

@@ -6,4 +6,5 @@ export const FAMILIES = [
   { id: 'diffusion', module: './views/diffusion.js' },
   { id: 'vae', module: './views/vae.js' },
   { id: 'gan', module: './views/gan.js' },
+  { id: 'ganimg', module: './views/ganimg.js' },
 ];

@@ -60,6 +60,9 @@ pub struct TrainGanArgs {
     seed: u64,
     #[arg(long, default_value_t = 500)]
     save_every: usize,
+    /// Share of labels trained as "none" (the class-free samples' share of the signal).
+    #[arg(long, default_value_t = iagen_gan::LABEL_DROP)]
+    label_drop: f32,
     /// Go on with a saved run (its config and weights; the schedule continues up to --steps).
     #[arg(long, value_name = "PREFIX")]
     init: Option<String>,
@@ -94,6 +97,7 @@ pub fn train(args: &TrainGanArgs) -> Result<(), String> {
     // and the judge scores its samples.
     let (train_set, _) = set.split_held_out();
     let mut training = ImageGanTraining::new(&config, train_set, args.batch, args.lr, &device);
+    training.set_label_drop(args.label_drop);
     let first = match resumed {
         Some((manifest, model)) => {
             training.resume(model, manifest.steps);

@@ -34,6 +34,9 @@ pub struct TrainVaeArgs {
     /// Hidden layers on each side.
     #[arg(long, default_value_t = 1)]
     depth: usize,
+    /// Channels of two strided convolutions around the MLPs (none without the flag).
+    #[arg(long)]
+    conv: Option<usize>,
     /// Weight of the KL term (β-VAE).
     #[arg(long, default_value_t = 1.0)]
     beta: f64,
@@ -73,6 +76,7 @@ pub fn train(args: &TrainVaeArgs) -> Result<(), String> {
             .with_latent(args.latent)
             .with_hidden(args.hidden)
             .with_depth(args.depth)
+            .with_conv(args.conv)
             .with_beta(args.beta)
             .with_seed(args.seed),
     };

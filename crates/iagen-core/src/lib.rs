@@ -2,10 +2,12 @@
 //! character tokenizer, text batching, next-token sampling, image sets and their class words,
 //! image files, metrics (how Spanish and how copied a generated text is, too) and the experiment spec (the share-link codec). Nothing here knows
 //! about tensors or the browser, apart from the `tensors` feature: weight files and the
-//! live-training contract of a model family.
+//! live-training contract of a model family, and the convolution layers the image models share.
 
 #[cfg(feature = "tensors")]
 pub mod burnpack;
+#[cfg(feature = "tensors")]
+pub mod layers;
 #[cfg(feature = "tensors")]
 pub mod live;
 

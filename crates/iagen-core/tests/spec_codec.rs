@@ -207,3 +207,30 @@ fn a_view_with_its_own_default_for_a_shared_key_uses_it() {
     assert_eq!(spec.int(&gan::BATCH), 16, "a batch the link names is kept");
     assert_eq!(spec.to_hash(), "v=2&view=gan&batch=16");
 }
+
+#[test]
+fn an_image_gan_link_carries_its_grid_and_run_and_clamps_bad_values() {
+    use iagen_core::spec::ganimg;
+    let (spec, notices) =
+        Spec::from_hash("#v=2&view=ganimg&seed=9&class=siete&ia=3&ib=40&gstart=fresh&trained=4");
+    assert!(notices.is_empty(), "{notices:?}");
+    assert_eq!((spec.int(&ganimg::FROM), spec.int(&ganimg::TO)), (3, 40));
+    assert_eq!(spec.choice(&ganimg::START), "fresh");
+    assert_eq!(spec.float(&ganimg::LR), 2e-4, "the DCGAN recipe's rate");
+    assert_eq!(spec.int(&ganimg::BATCH), 32);
+    let (back, _) = Spec::from_hash(&spec.to_hash());
+    assert_eq!(back, spec);
+
+    let (spec, notices) = Spec::from_hash("#v=2&view=ganimg&ia=500&gstart=robot&lr=-1");
+    let kinds: Vec<(&str, NoticeKind)> = notices.iter().map(|n| (n.key.as_str(), n.kind)).collect();
+    assert_eq!(
+        kinds,
+        [
+            ("ia", NoticeKind::OutOfRange),
+            ("gstart", NoticeKind::BadValue),
+            ("lr", NoticeKind::OutOfRange)
+        ]
+    );
+    assert_eq!(spec.int(&ganimg::FROM), ganimg::GRID - 1);
+    assert_eq!(spec.choice(&ganimg::START), "shipped");
+}

@@ -4,12 +4,11 @@
 //! the noise and the discriminator by projection (Miyato & Koyama 2018); one extra class,
 //! "none", is trained too, so the model also samples without a class.
 
-use burn::nn::conv::{Conv2d, Conv2dConfig, ConvTranspose2d, ConvTranspose2dConfig};
-use burn::nn::{
-    BatchNorm, BatchNormConfig, Embedding, EmbeddingConfig, Linear, LinearConfig, PaddingConfig2d,
-};
+use burn::nn::conv::{Conv2d, ConvTranspose2d};
+use burn::nn::{BatchNorm, BatchNormConfig, Embedding, EmbeddingConfig, Linear, LinearConfig};
 use burn::prelude::*;
 use burn::tensor::activation::{leaky_relu, relu, tanh};
+use iagen_core::layers::{doubling_conv, halving_conv};
 
 #[derive(Config, Debug, PartialEq)]
 pub struct ImageGanConfig {
@@ -56,21 +55,6 @@ pub struct ImageGan {
     pub d: ImageDiscriminator,
 }
 
-/// A kernel-4, stride-2, padding-1 layer halves or doubles the side exactly.
-fn down(channels: [usize; 2], device: &Device) -> Conv2d {
-    Conv2dConfig::new(channels, [4, 4])
-        .with_stride([2, 2])
-        .with_padding(PaddingConfig2d::Explicit(1, 1, 1, 1))
-        .init(device)
-}
-
-fn up(channels: [usize; 2], device: &Device) -> ConvTranspose2d {
-    ConvTranspose2dConfig::new(channels, [4, 4])
-        .with_stride([2, 2])
-        .with_padding([1, 1])
-        .init(device)
-}
-
 impl ImageGanConfig {
     pub fn init(&self, device: &Device) -> ImageGan {
         device.seed(self.seed);
@@ -80,13 +64,13 @@ impl ImageGanConfig {
                 class: EmbeddingConfig::new(self.classes + 1, CLASS_DIMS).init(device),
                 project: LinearConfig::new(self.noise + CLASS_DIMS, features).init(device),
                 norm0: BatchNormConfig::new(2 * w).init(device),
-                up1: up([2 * w, w], device),
+                up1: doubling_conv([2 * w, w], device),
                 norm1: BatchNormConfig::new(w).init(device),
-                up2: up([w, 1], device),
+                up2: doubling_conv([w, 1], device),
             },
             d: ImageDiscriminator {
-                down1: down([1, w], device),
-                down2: down([w, 2 * w], device),
+                down1: halving_conv([1, w], device),
+                down2: halving_conv([w, 2 * w], device),
                 out: LinearConfig::new(features, 1).init(device),
                 class: EmbeddingConfig::new(self.classes + 1, features).init(device),
             },

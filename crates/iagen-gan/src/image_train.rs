@@ -1,7 +1,7 @@
 //! Training the image GAN: the DCGAN recipe (Adam at 2e-4 with β₁ = 0.5, batch 64, the
-//! non-saturating loss), alternating one discriminator step and one generator step. A tenth
-//! of the labels, real and generated, become "none" so the model also learns to sample
-//! without a class. Batches, labels and noise come from the trainer's seeded generator.
+//! non-saturating loss), alternating one discriminator step and one generator step. A share of
+//! the labels (a tenth unless set), real and generated, become "none" so the model also learns
+//! to sample without a class. Batches, labels and noise come from the trainer's seeded generator.
 
 use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
 use burn::prelude::*;
@@ -12,7 +12,7 @@ use iagen_core::rng::Rng;
 use crate::dcgan::{ImageDiscriminator, ImageGan, ImageGanConfig, ImageGenerator};
 use crate::loss::GanLoss;
 
-/// Share of labels replaced by "none" while training.
+/// Share of labels replaced by "none" while training, unless set otherwise.
 pub const LABEL_DROP: f32 = 0.1;
 
 pub struct ImageGanTraining {
@@ -21,6 +21,7 @@ pub struct ImageGanTraining {
     g_optim: ModuleOptimizer,
     d_optim: ModuleOptimizer,
     lr: f64,
+    label_drop: f32,
     classes: usize,
     noise: usize,
     images: ImageSet,
@@ -63,6 +64,7 @@ impl ImageGanTraining {
             g_optim: adam(),
             d_optim: adam(),
             lr,
+            label_drop: LABEL_DROP,
             classes: config.classes,
             noise: config.noise,
             images,
@@ -80,16 +82,21 @@ impl ImageGanTraining {
         self.steps = steps;
     }
 
-    /// `label`, or "none" for a tenth of them.
+    /// The share of labels replaced by "none" from now on.
+    pub fn set_label_drop(&mut self, share: f32) {
+        self.label_drop = share;
+    }
+
+    /// `label`, or "none" for the label-drop share of them.
     fn maybe_drop(&mut self, label: i64) -> i64 {
-        if self.rng.next_f32() < LABEL_DROP {
+        if self.rng.next_f32() < self.label_drop {
             self.classes as i64
         } else {
             label
         }
     }
 
-    /// Classes for generated images: uniform, a tenth "none".
+    /// Classes for generated images: uniform, the label-drop share "none".
     fn fake_labels(&mut self) -> Vec<i64> {
         (0..self.batch)
             .map(|_| {
@@ -179,4 +186,35 @@ pub fn generate_images(
         device,
     );
     model.forward(z, labels_tensor(&labels, device))
+}
+
+/// The straight line between the noise of samples `a` and `b` of a batch drawn with `seed` (as
+/// [`generate_images`] draws it, for any batch size), in `frames` images of class `label`:
+/// `[frames, 1, 28, 28]`. A line, not a great circle: with 32 noise dimensions its middle is a
+/// little closer to 0 than the ends, which this small generator does not mind.
+pub fn interpolate_images(
+    model: &ImageGenerator,
+    label: Option<usize>,
+    seed: u64,
+    [a, b]: [usize; 2],
+    frames: usize,
+    device: &Device,
+) -> Tensor<4> {
+    let dims = model.noise_dims();
+    let noise = Rng::new(seed).normals((a.max(b) + 1) * dims);
+    let (za, zb) = (
+        &noise[a * dims..(a + 1) * dims],
+        &noise[b * dims..(b + 1) * dims],
+    );
+    let z: Vec<f32> = (0..frames)
+        .flat_map(|f| {
+            let t = f as f32 / (frames.max(2) - 1) as f32;
+            za.iter().zip(zb).map(move |(x, y)| x + t * (y - x))
+        })
+        .collect();
+    let label = label.unwrap_or(model.none_class()) as i64;
+    model.forward(
+        Tensor::<1>::from_floats(z.as_slice(), device).reshape([frames, dims]),
+        labels_tensor(&vec![label; frames], device),
+    )
 }

@@ -19,7 +19,7 @@ mod train;
 
 pub use config::{GanConfig, Optimiser};
 pub use dcgan::{ImageDiscriminator, ImageGan, ImageGanConfig, ImageGenerator};
-pub use image_train::{ImageGanTraining, LABEL_DROP, generate_images};
+pub use image_train::{ImageGanTraining, LABEL_DROP, generate_images, interpolate_images};
 pub use image_weights::{ImageGanManifest, load_image_gan, save_image_gan};
 pub use live::Gan2dTraining;
 pub use loss::GanLoss;

@@ -1,5 +1,6 @@
 //! The image GAN on the CPU backend: images of the right shape and range for every class and
-//! for none, a seed reproduces a run, and both networks round-trip through burnpack.
+//! for none, an interpolation starts and ends on the two samples it joins, a seed reproduces a
+//! run, and both networks round-trip through burnpack.
 
 use burn::prelude::*;
 use iagen_core::burnpack::Precision;
@@ -8,7 +9,8 @@ use iagen_core::image_data::ImageSet;
 use iagen_core::live::LiveTraining;
 use iagen_core::seed_turn::seed_turn;
 use iagen_gan::{
-    ImageGanConfig, ImageGanTraining, generate_images, load_image_gan, save_image_gan,
+    ImageGanConfig, ImageGanTraining, generate_images, interpolate_images, load_image_gan,
+    save_image_gan,
 };
 
 fn floats<const D: usize>(t: Tensor<D>) -> Vec<f32> {
@@ -47,6 +49,29 @@ fn images_come_in_the_right_shape_and_range_with_or_without_a_class() {
         floats(generate_images(&model.g, &labels, 1, &device))
     );
     assert_ne!(floats(again), floats(other), "another seed, other noise");
+}
+
+#[test]
+fn an_interpolation_walks_from_one_sample_of_a_grid_to_another() {
+    let _turn = seed_turn();
+    let device = Device::flex();
+    let g = config().init(&device).g;
+    let grid = floats(generate_images(&g, &[Some(4); 6], 11, &device));
+    let frames = floats(interpolate_images(&g, Some(4), 11, [1, 5], 5, &device));
+    let image = |all: &[f32], k: usize| all[k * 784..(k + 1) * 784].to_vec();
+    let close = |x: &[f32], y: &[f32]| x.iter().zip(y).all(|(a, b)| (a - b).abs() < 1e-4);
+    assert!(
+        close(&image(&frames, 0), &image(&grid, 1)),
+        "the first frame is sample 1"
+    );
+    assert!(
+        close(&image(&frames, 4), &image(&grid, 5)),
+        "the last frame is sample 5"
+    );
+    assert!(
+        !close(&image(&frames, 2), &image(&frames, 0)),
+        "the middle differs"
+    );
 }
 
 #[test]

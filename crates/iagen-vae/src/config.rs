@@ -2,7 +2,7 @@
 
 use burn::prelude::*;
 
-use crate::model::{PIXELS, Vae};
+use crate::model::{Shape, Vae};
 
 #[derive(Config, Debug, PartialEq)]
 pub struct VaeConfig {
@@ -15,6 +15,9 @@ pub struct VaeConfig {
     /// Hidden layers on each side (1 or more; deeper nets draw a cleaner map with latent 2).
     #[config(default = 1)]
     pub depth: usize,
+    /// Channels of two strided convolutions before the encoder's MLP (and transposed, after the
+    /// decoder's); none for pure MLPs (and in manifests written before convolutions existed).
+    pub conv: Option<usize>,
     /// Weight of the KL term (β-VAE; 1 is the plain ELBO).
     #[config(default = 1.0)]
     pub beta: f64,
@@ -26,6 +29,12 @@ pub struct VaeConfig {
 impl VaeConfig {
     pub fn init(&self, device: &Device) -> Vae {
         device.seed(self.seed);
-        Vae::new(PIXELS, self.hidden, self.depth, self.latent, device)
+        let shape = Shape {
+            hidden: self.hidden,
+            depth: self.depth,
+            latent: self.latent,
+            conv: self.conv,
+        };
+        Vae::new(shape, device)
     }
 }

@@ -1,8 +1,11 @@
-//! Encoder and decoder: two small MLPs around the latent space.
+//! Encoder and decoder around the latent space: MLPs, optionally behind (encoder) and in front
+//! of (decoder) two strided convolutions, which see strokes where an MLP sees single pixels.
 
+use burn::nn::conv::{Conv2d, ConvTranspose2d};
 use burn::nn::{Linear, LinearConfig};
 use burn::prelude::*;
 use burn::tensor::activation::{relu, sigmoid};
+use iagen_core::layers::{doubling_conv, halving_conv};
 use iagen_core::rng::Rng;
 
 /// Pixels of one 28×28 image.
@@ -10,6 +13,8 @@ pub const PIXELS: usize = 28 * 28;
 
 #[derive(Module, Debug)]
 pub struct Vae {
+    /// 28×28 → 14×14 → 7×7 (empty for a pure MLP).
+    enc_conv: Vec<Conv2d>,
     enc_hidden: Linear,
     /// Hidden layers after the first (none when depth is 1).
     enc_deeper: Vec<Linear>,
@@ -18,28 +23,78 @@ pub struct Vae {
     dec_hidden: Linear,
     dec_deeper: Vec<Linear>,
     dec_out: Linear,
+    /// 7×7 → 14×14 → 28×28 (empty for a pure MLP).
+    dec_conv: Vec<ConvTranspose2d>,
+}
+
+/// Channels of the convolutions, or none: what sits between the pixels and the MLPs.
+#[derive(Clone, Copy)]
+pub struct Shape {
+    pub hidden: usize,
+    pub depth: usize,
+    pub latent: usize,
+    /// Channels of the first convolution (the second has twice as many), if any.
+    pub conv: Option<usize>,
+}
+
+impl Shape {
+    /// Values the MLPs see on the image side: the pixels, or the 7×7 feature maps.
+    fn features(&self) -> usize {
+        self.conv.map_or(PIXELS, |c| 2 * c * 7 * 7)
+    }
 }
 
 impl Vae {
-    pub fn new(pixels: usize, hidden: usize, depth: usize, latent: usize, device: &Device) -> Self {
+    pub fn new(shape: Shape, device: &Device) -> Self {
+        let Shape {
+            hidden,
+            depth,
+            latent,
+            conv,
+        } = shape;
         let deeper = || {
             (1..depth.max(1))
                 .map(|_| LinearConfig::new(hidden, hidden).init(device))
                 .collect()
         };
+        let (enc_conv, dec_conv) = match conv {
+            None => (vec![], vec![]),
+            Some(c) => (
+                vec![
+                    halving_conv([1, c], device),
+                    halving_conv([c, 2 * c], device),
+                ],
+                vec![
+                    doubling_conv([2 * c, c], device),
+                    doubling_conv([c, 1], device),
+                ],
+            ),
+        };
         Self {
-            enc_hidden: LinearConfig::new(pixels, hidden).init(device),
+            enc_conv,
+            enc_hidden: LinearConfig::new(shape.features(), hidden).init(device),
             enc_deeper: deeper(),
             enc_mean: LinearConfig::new(hidden, latent).init(device),
             enc_log_var: LinearConfig::new(hidden, latent).init(device),
             dec_hidden: LinearConfig::new(latent, hidden).init(device),
             dec_deeper: deeper(),
-            dec_out: LinearConfig::new(hidden, pixels).init(device),
+            dec_out: LinearConfig::new(hidden, shape.features()).init(device),
+            dec_conv,
         }
     }
 
     /// The mean and log-variance of q(z | x) for images `[B, 784]` in [0, 1]: each `[B, latent]`.
     pub fn encode(&self, x: Tensor<2>) -> (Tensor<2>, Tensor<2>) {
+        let x = if self.enc_conv.is_empty() {
+            x
+        } else {
+            let n = x.dims()[0];
+            let maps = self
+                .enc_conv
+                .iter()
+                .fold(x.reshape([n, 1, 28, 28]), |h, conv| relu(conv.forward(h)));
+            maps.flatten(1, 3)
+        };
         let h = through(&self.enc_deeper, relu(self.enc_hidden.forward(x)));
         (
             self.enc_mean.forward(h.clone()),
@@ -50,7 +105,14 @@ impl Vae {
     /// Pixel logits of p(x | z) for latents `[B, latent]`: `[B, 784]`.
     pub fn decode_logits(&self, z: Tensor<2>) -> Tensor<2> {
         let h = through(&self.dec_deeper, relu(self.dec_hidden.forward(z)));
-        self.dec_out.forward(h)
+        let out = self.dec_out.forward(h);
+        let Some((last, first)) = self.dec_conv.split_last() else {
+            return out;
+        };
+        let [n, features] = out.dims();
+        let maps = relu(out).reshape([n, features / 49, 7, 7]);
+        let maps = first.iter().fold(maps, |h, up| relu(up.forward(h)));
+        last.forward(maps).reshape([n, PIXELS])
     }
 
     /// Pixel probabilities (the decoded image, in [0, 1]) for latents `[B, latent]`.

@@ -125,3 +125,31 @@ fn weights_round_trip_through_burnpack_bytes() {
     let z = Tensor::<2>::from_floats([[0.5, -1.0]], &device);
     assert_eq!(floats(model.decode(z.clone())), floats(loaded.decode(z)));
 }
+
+#[test]
+fn a_convolutional_vae_reads_and_draws_28_by_28_images_and_learns() {
+    let _turn = seed_turn();
+    let device = Device::flex();
+    let config = config().with_conv(Some(4));
+    let images = digits();
+    let mut training = VaeTraining::new(&config, &images, 32, 3e-3, &device);
+    let before = floats(training.validate(2)[0].1.clone())[0];
+    for _ in 0..40 {
+        training.step();
+    }
+    let after = floats(training.validate(2)[0].1.clone())[0];
+    assert!(
+        after < before - 50.0,
+        "held-out reconstruction {before} -> {after} nats per image"
+    );
+    let model = training.model();
+    let batch = images.batch(&[0, 1, 2]);
+    let (mean, _) = model.encode(image_rows(&batch.pixels, 3, &device));
+    assert_eq!(mean.dims(), [3, 2]);
+    let decoded = model.decode(mean);
+    assert_eq!(decoded.dims(), [3, 784]);
+    // The manifest of a model from before convolutions (no `conv`) still reads, as an MLP.
+    let old = VaeConfig::load_binary(br#"{"latent":2,"hidden":8,"depth":1,"beta":1.0,"seed":1}"#)
+        .unwrap();
+    assert_eq!(old.conv, None);
+}

@@ -19,7 +19,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::backend::{device, js_err, serde_wasm};
 use crate::family::{Core, Family, ModelOf, Shared, Stage};
-use crate::images::{self, image_data, image_set, judge_images};
+use crate::images::{self, WordArgs, image_data, image_set, judge_images};
 use crate::read;
 
 pub struct Diffusion {
@@ -58,12 +58,6 @@ struct NoisedArgs {
     index: usize,
     t: usize,
     seed: u32,
-}
-
-#[derive(Deserialize)]
-struct WordArgs {
-    word: String,
-    lang: String,
 }
 
 #[derive(Serialize)]
@@ -169,7 +163,10 @@ impl Family for Diffusion {
                 read::promise(async move { noised(&core, args).await })
             }
             "preview" => read::promise(async move { preview(&core).await }),
-            "class_of_word" => Promise::resolve(&class_of_word(&core, read::args(&args)?)),
+            "class_of_word" => {
+                let args: WordArgs = read::args(&args)?;
+                Promise::resolve(&images::class_of_word(core.borrow().family.data, &args))
+            }
             "has_images" => {
                 Promise::resolve(&JsValue::from_bool(real_images(&core.borrow()).is_some()))
             }
@@ -185,21 +182,6 @@ impl Family for Diffusion {
             _ => return Err(js_err(format!("diffusion has no verb {name}"))),
         })
     }
-}
-
-/// The class a typed word names in this data set: `{class, accepted}`, `class` null when the
-/// word names none; `accepted` lists the words the page accepts, in `lang`.
-fn class_of_word(core: &Shared<Diffusion>, args: WordArgs) -> JsValue {
-    let data = core.borrow().family.data;
-    #[derive(Serialize)]
-    struct Out {
-        class: Option<usize>,
-        accepted: Vec<String>,
-    }
-    serde_wasm(&Out {
-        class: data.parse_class(&args.word),
-        accepted: data.accepted_words(&args.lang),
-    })
 }
 
 /// Start denoising one sample per label from noise drawn with `seed`, with `k` steps of

@@ -1,5 +1,6 @@
-//! What the image families (diffusion, the VAE) share in the page: the data set by name, image
-//! files, and the judge — loaded from its files, and naming the class of images.
+//! What the image families (diffusion, the VAE, the image GAN) share in the page: the data set
+//! by name, image files, class names and the class a typed word names, and the judge — loaded from its files,
+//! and naming the class of images.
 
 use burn::prelude::*;
 use iagen_core::classes::{CLASSES, ImageData};
@@ -7,10 +8,10 @@ use iagen_core::image_data::ImageSet;
 use iagen_diffusion::image_tensor;
 use iagen_judge::{Judge, JudgeManifest, load_judge};
 use js_sys::Int32Array;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use wasm_bindgen::{JsError, JsValue};
 
-use crate::backend::{device, js_err};
+use crate::backend::{device, js_err, serde_wasm};
 use crate::read;
 
 pub fn image_data(name: &str) -> Result<ImageData, JsError> {
@@ -62,4 +63,37 @@ pub async fn classes(labels: Tensor<1, Int>) -> Result<JsValue, JsError> {
         .try_to_vec::<i32>()
         .map_err(|e| js_err(format!("{e:?}")))?;
     Ok(Int32Array::from(labels.as_slice()).into())
+}
+
+#[derive(Deserialize)]
+pub struct WordArgs {
+    word: String,
+    lang: String,
+}
+
+/// The class a typed word names in data set `data`: `{class, accepted}`, `class` null when the
+/// word names none; `accepted` lists the words the page accepts, in `lang`.
+pub fn class_of_word(data: ImageData, args: &WordArgs) -> JsValue {
+    #[derive(Serialize)]
+    struct Out {
+        class: Option<usize>,
+        accepted: Vec<String>,
+    }
+    serde_wasm(&Out {
+        class: data.parse_class(&args.word),
+        accepted: data.accepted_words(&args.lang),
+    })
+}
+
+#[derive(Deserialize)]
+pub struct LangArgs {
+    lang: String,
+}
+
+/// The data set's class names in `lang`, in class order.
+pub fn class_names(data: ImageData, args: &LangArgs) -> JsValue {
+    let names: Vec<&str> = (0..CLASSES)
+        .map(|c| data.class_name(c, &args.lang))
+        .collect();
+    serde_wasm(&names)
 }

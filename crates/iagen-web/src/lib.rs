@@ -7,6 +7,7 @@ mod backend;
 mod diffusion;
 mod family;
 mod gan;
+mod gan_image;
 mod gpt;
 mod images;
 mod read;

@@ -14,6 +14,7 @@ use crate::backend::{device, js_err};
 use crate::diffusion::Diffusion;
 use crate::family::{Core, Family, Shared, Stage};
 use crate::gan::Gan2d;
+use crate::gan_image::GanImage;
 use crate::gpt::Gpt;
 use crate::read;
 use crate::vae::VaeFamily;
@@ -37,6 +38,7 @@ const FAMILIES: &[(&str, Opener)] = &[
     ("diffusion", opener::<Diffusion>()),
     ("vae", opener::<VaeFamily>()),
     ("gan2d", opener::<Gan2d>()),
+    ("ganimg", opener::<GanImage>()),
 ];
 
 fn find(family: &str) -> Result<&'static Opener, JsError> {

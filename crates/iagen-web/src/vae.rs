@@ -5,7 +5,7 @@
 //! needed).
 
 use burn::prelude::*;
-use iagen_core::classes::{CLASSES, ImageData};
+use iagen_core::classes::ImageData;
 use iagen_core::image_data::ImageSet;
 use iagen_core::rng::Rng;
 use iagen_judge::Judge;
@@ -16,7 +16,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::backend::{device, js_err, serde_wasm};
 use crate::family::{Core, Family, ModelOf, Shared, Stage};
-use crate::images::{self, image_data, image_set, judge_images};
+use crate::images::{self, LangArgs, image_data, image_set, judge_images};
 use crate::read;
 
 /// Largest batch one verb encodes or decodes (a hostile call cannot ask for a gigabyte).
@@ -77,11 +77,6 @@ struct CodesArgs {
 struct SeededArgs {
     n: usize,
     seed: u32,
-}
-
-#[derive(Deserialize)]
-struct LangArgs {
-    lang: String,
 }
 
 #[derive(Deserialize)]
@@ -192,11 +187,7 @@ impl Family for VaeFamily {
             }
             "class_names" => {
                 let args: LangArgs = read::args(&args)?;
-                let data = core.borrow().family.data;
-                let names: Vec<&str> = (0..CLASSES)
-                    .map(|c| data.class_name(c, &args.lang))
-                    .collect();
-                Promise::resolve(&serde_wasm(&names))
+                Promise::resolve(&images::class_names(core.borrow().family.data, &args))
             }
             "held_image" => Promise::resolve(&held_image(&core, read::args(&args)?)?),
             "classify" => {

@@ -4,7 +4,7 @@
 //!
 //! Like TensorFlow Playground's `state.ts`, the state is declared in tables of typed fields with
 //! stable keys and their defaults: a common table (view, language) and one table per model
-//! family (`gpt.rs`, `diffusion.rs`, `vae.rs`, `gan.rs`; the keys every trainable family shares are in
+//! family (`gpt.rs`, `diffusion.rs`, `vae.rs`, `gan.rs`, `ganimg.rs`; the keys every trainable family shares are in
 //! `training.rs`). A link is validated by its view's table first; keys of the other families
 //! are kept (validated by their own table) so switching views keeps their settings. Links are
 //! versioned (`v=1`) and omit defaults. Parsing never fails and never yields NaN: every problem
@@ -14,6 +14,7 @@
 pub mod diffusion;
 mod field;
 pub mod gan;
+pub mod ganimg;
 pub mod gpt;
 mod percent;
 pub mod training;
@@ -42,7 +43,7 @@ static OLD_DEFAULTS: &[(u32, &str, &str)] = &[(1, "data", "refranes")];
 
 pub static VIEW: ChoiceField = ChoiceField {
     key: "view",
-    options: &["gpt", "diffusion", "vae", "gan"],
+    options: &["gpt", "diffusion", "vae", "gan", "ganimg"],
     default: "gpt",
     aliases: &[],
 };
@@ -61,6 +62,7 @@ static FAMILIES: &[(&str, &[Field])] = &[
     ("diffusion", diffusion::TABLE),
     ("vae", vae::TABLE),
     ("gan", gan::TABLE),
+    ("ganimg", ganimg::TABLE),
 ];
 
 /// The fields of a spec whose view is `view`, in link order (the common table, then every

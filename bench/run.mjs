@@ -63,9 +63,18 @@ for (const gpu of [false, true]) {
   const t5 = Date.now();
   await train(ganPage);
   const ganRoundsPerSec = ganRounds / ((Date.now() - t5) / 1000);
+  // The image GAN: fine-tuning rounds of the shipped DCGAN (batch 32), with the meter's and
+  // D(x)'s readings every tenth of the run.
+  const imageRounds = gpu ? 4 : 20;
+  const imagePage = await openPage(browser, `${server.url}${gpu ? '' : '?backend=cpu'}#v=2&view=ganimg&steps=${imageRounds}`);
+  await imagePage.waitForFunction(() => Number(document.body.dataset.ganimgRefreshed || 0) > 0, null, { timeout: 300_000 });
+  const t6 = Date.now();
+  await train(imagePage);
+  const imageRoundsPerSec = imageRounds / ((Date.now() - t6) / 1000);
   rows.push({
     where: gpu ? 'Chromium WebGPU' : 'Chromium CPU',
     ganRoundsPerSec,
+    imageRoundsPerSec,
     vaeStepsPerSec,
     decodesPerSec,
     backend,
@@ -99,7 +108,7 @@ const DEFAULT_MODEL = ['assets/models/frases.json', 'assets/models/frases.bpk'];
 const gz = (path) => gzipSync(readFileSync(`web/${path}`), { level: 9 }).length;
 for (const r of rows) {
   console.log(
-    `${r.where}\tgenerate_chars_per_s\t${r.charsPerSec.toFixed(1)}\tdefault_model_chars_per_s\t${r.defaultCharsPerSec.toFixed(1)}\ttrain_nano_steps_per_s\t${r.stepsPerSec.toFixed(2)}\tdiffusion_ms_per_step_16_samples\t${r.msPerDenoise.toFixed(0)}\tvae_train_steps_per_s_batch_16\t${r.vaeStepsPerSec.toFixed(1)}\tvae_decodes_per_s\t${r.decodesPerSec.toFixed(1)}\tgan2d_rounds_per_s\t${r.ganRoundsPerSec.toFixed(1)}\t(${r.backend})`,
+    `${r.where}\tgenerate_chars_per_s\t${r.charsPerSec.toFixed(1)}\tdefault_model_chars_per_s\t${r.defaultCharsPerSec.toFixed(1)}\ttrain_nano_steps_per_s\t${r.stepsPerSec.toFixed(2)}\tdiffusion_ms_per_step_16_samples\t${r.msPerDenoise.toFixed(0)}\tvae_train_steps_per_s_batch_16\t${r.vaeStepsPerSec.toFixed(1)}\tvae_decodes_per_s\t${r.decodesPerSec.toFixed(1)}\tgan2d_rounds_per_s\t${r.ganRoundsPerSec.toFixed(1)}\tgan_image_rounds_per_s_batch_32\t${r.imageRoundsPerSec.toFixed(2)}\t(${r.backend})`,
   );
 }
 console.log(`wasm\traw_bytes\t${statSync('web/pkg/iagen_web_bg.wasm').size}\tgzip_bytes\t${gz('pkg/iagen_web_bg.wasm')}`);

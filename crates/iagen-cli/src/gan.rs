@@ -1,5 +1,5 @@
 //! `iagen-cli {train,sample,eval} gan`: the image GAN (a class-conditional DCGAN), and
-//! `bench gan`: the 2-D GAN's speed (it trains in the page; nothing of it ships).
+//! `bench gan`: training speed of the 2-D GAN and of the image GAN as the page fine-tunes it.
 
 use std::time::Instant;
 
@@ -18,27 +18,45 @@ use crate::images::{ImageSetArgs, SampleOutArgs, class_arg, load_judge_files};
 use crate::model_files;
 
 /// Training rounds per second of the 2-D GAN's default recipe on the ring of 8 (each round:
-/// one discriminator step, one generator step, batch 128).
+/// one discriminator step, one generator step, batch 128), and of the image GAN fine-tuned from
+/// shipped weights as the page does (batch 32).
 #[derive(clap::Args)]
 pub struct BenchGanArgs {
     #[arg(long, default_value_t = 500)]
     rounds: usize,
+    /// The shipped image GAN to fine-tune.
+    #[arg(long, value_name = "PREFIX", default_value = "web/assets/models/gan-mnist")]
+    model: String,
+    #[arg(long, default_value_t = 20)]
+    image_rounds: usize,
     #[command(flatten)]
     device: DeviceArg,
 }
 
-pub fn bench(args: &BenchGanArgs) -> Result<(), String> {
-    let device = args.device.get();
-    let mut training = Gan2dTraining::new(&GanConfig::default(), Target::Ring, &device);
-    // Reading the losses back waits for queued work; the first round is a warm-up.
+/// Rounds per second of `training` over `rounds` rounds (reading the losses back waits for
+/// queued work; the first round is a warm-up).
+fn rounds_per_s(training: &mut impl LiveTraining, rounds: usize) -> f64 {
     scalar(training.step()[0].1.clone());
     let started = Instant::now();
-    for _ in 0..args.rounds {
+    for _ in 0..rounds {
         scalar(training.step()[0].1.clone());
     }
-    let per_s = args.rounds as f64 / started.elapsed().as_secs_f64();
+    rounds as f64 / started.elapsed().as_secs_f64()
+}
+
+pub fn bench(args: &BenchGanArgs) -> Result<(), String> {
+    let device = args.device.get();
     let on = format!("{:?}", args.device.device).to_lowercase();
+    let mut toy = Gan2dTraining::new(&GanConfig::default(), Target::Ring, &device);
+    let per_s = rounds_per_s(&mut toy, args.rounds);
     println!("native {on}\tgan2d_rounds_per_s_batch_128\t{per_s:.0}");
+    let (manifest, model) = load_gan_files(&args.model, &device)?;
+    let (_, set) = ImageSetArgs::named(&manifest.data).read()?;
+    let mut images =
+        ImageGanTraining::new(&manifest.config, set.split_held_out().0, 32, 2e-4, &device);
+    images.resume(model, 0);
+    let per_s = rounds_per_s(&mut images, args.image_rounds);
+    println!("native {on}\tgan_image_rounds_per_s_batch_32\t{per_s:.2}");
     Ok(())
 }
 

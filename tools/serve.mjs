@@ -37,6 +37,22 @@ async function body(path, info, packed) {
   return body;
 }
 
+// What the page needs and no more: its own scripts (and compiling its wasm), its own styles
+// and files, canvases read back as data URLs; any site may frame it (teachers embed a view).
+// No `style-src 'unsafe-inline'`: the page sets styles through the CSSOM only.
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "style-src 'self'",
+  "img-src 'self' data: blob:",
+  "connect-src 'self'",
+  "worker-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  'frame-ancestors *',
+].join('; ');
+
 const fail = (status, text) => Object.assign(new Error(text), { status });
 
 createServer(async (req, res) => {
@@ -67,6 +83,8 @@ createServer(async (req, res) => {
       'Content-Type': types[ext] || 'application/octet-stream',
       'Content-Length': data.length,
       'Cache-Control': 'no-cache',
+      'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+      'X-Content-Type-Options': 'nosniff',
       ...(packed ? { 'Content-Encoding': 'gzip', Vary: 'Accept-Encoding' } : {}),
     });
     res.end(data);

@@ -62,6 +62,27 @@ test('the page works where the browser denies storage (a locked-down course site
   assert.equal(await page.isHidden('#error'), true);
 });
 
+test('every view runs under the strict Content-Security-Policy the server sends', async () => {
+  const response = await fetch(server.url);
+  const policy = response.headers.get('content-security-policy');
+  assert.match(policy, /default-src 'self'/);
+  assert.match(policy, /script-src 'self' 'wasm-unsafe-eval'(;|$)/, 'no inline or eval-ed scripts');
+  assert.doesNotMatch(policy, /unsafe-inline/);
+  const prepare = (page) =>
+    page.addInitScript(() => {
+      window.violations = [];
+      document.addEventListener('securitypolicyviolation', (e) => window.violations.push(`${e.violatedDirective} ${e.blockedURI}`));
+    });
+  for (const { id } of FAMILIES) {
+    const page = await openPage(browser, `${server.url}?backend=cpu#v=2&view=${id}`, { prepare });
+    // Each view's first drawing (a model, or a fresh run) has had time to load and render.
+    await page.waitForTimeout(3000);
+    assert.deepEqual(await page.evaluate(() => window.violations), [], `view ${id}`);
+    assert.deepEqual(page.errors, [], `view ${id}`);
+    await page.context().close();
+  }
+});
+
 /** A page whose `path` answers 404; returns the text of the error box once it shows. */
 async function errorWhenMissing(path) {
   const context = await browser.newContext({ locale: 'es-ES' });

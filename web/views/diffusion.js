@@ -34,8 +34,8 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     <p class="message" id="diff-message"></p>
     <div class="grid-2">
       <div>
-        <label class="controls" style="display:block"><span id="t-label"></span>
-          <input id="t-slider" type="range" min="0" max="0" step="1" value="0" style="width:100%"></label>
+        <label class="controls block"><span id="t-label"></span>
+          <input id="t-slider" type="range" min="0" max="0" step="1" value="0" class="full"></label>
         <canvas id="samples" data-i18n-title="diff.samples.help"></canvas>
         <p class="help" id="judge-verdict"></p>
         <p class="help" data-i18n="diff.samples.help"></p>
@@ -51,7 +51,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
         <p class="help" data-i18n="diff.selected.help"></p>
         <h3 data-i18n="diff.schedule"></h3>
         <canvas id="schedule" width="380" height="170"></canvas>
-        <p class="legend"><span class="swatch" style="background:#3d5afe"></span>ᾱ<sub>t</sub><span class="swatch" style="background:#e07a00"></span>β<sub>t</sub>/β<sub>max</sub><span class="swatch" style="background:#1b7f4c"></span>log₁₀ SNR</p>
+        <p class="legend"><span class="swatch c0"></span>ᾱ<sub>t</sub><span class="swatch c1"></span>β<sub>t</sub>/β<sub>max</sub><span class="swatch c2"></span>log₁₀ SNR</p>
       </div>
     </div>
     <details id="forward">
@@ -59,7 +59,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
       <p class="help" data-i18n="diff.forward.help"></p>
       <div class="controls">
         <label><span data-i18n="diff.forward.image"></span><input id="fwd-index" type="number" min="0" step="1" value="0"></label>
-        <label style="flex:1"><span id="fwd-t-label"></span><input id="fwd-t" type="range" min="0" max="999" step="1" value="0" style="width:100%"></label>
+        <label class="grow"><span id="fwd-t-label"></span><input id="fwd-t" type="range" min="0" max="999" step="1" value="0" class="full"></label>
       </div>
       <div class="triptych">
         <figure><canvas id="fwd-x0"></canvas><figcaption>x<sub>0</sub></figcaption></figure>

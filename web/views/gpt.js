@@ -17,7 +17,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
       <div>
         <h3 data-i18n="gen.title"></h3>
         <p class="status" id="model-info"></p>
-        <label class="controls" style="display:block"><span data-i18n="gen.prompt"></span>
+        <label class="controls block"><span data-i18n="gen.prompt"></span>
           <textarea id="prompt" rows="2" data-i18n-placeholder="gen.prompt.placeholder"></textarea></label>
         <div class="controls">
           <label><span data-i18n="gen.temp"></span><span><input id="temp" type="range" min="0" max="2" step="0.05"> <output id="temp-value"></output></span></label>
@@ -60,7 +60,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
       <label><span data-i18n="train.steps"></span><input id="steps" type="number" min="1" max="100000" step="50"></label>
       ${seedControl('tseed', 'tdice', 'train.seed')}
     </div>
-    <label class="controls" id="custom-box" style="display:block" hidden><span data-i18n="train.text"></span>
+    <label class="controls block" id="custom-box" hidden><span data-i18n="train.text"></span>
       <textarea id="custom-text" rows="4" data-i18n-placeholder="train.text.placeholder"></textarea></label>
     ${TRAINING_BUTTONS}
     <h3><span data-i18n="train.loss"></span> <span class="legend"><span data-i18n="train.loss.units"></span></span></h3>
@@ -180,7 +180,11 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
   function drawOutput() {
     const out = $('output');
     if (!state.text.prompt && !state.text.generated) {
-      out.innerHTML = `<span class="placeholder">${t('gen.output.empty')}</span>`;
+      // Built as text: a translation string never becomes markup.
+      const placeholder = document.createElement('span');
+      placeholder.className = 'placeholder';
+      placeholder.textContent = t('gen.output.empty');
+      out.replaceChildren(placeholder);
       return;
     }
     const prompt = document.createElement('span');

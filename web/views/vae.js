@@ -77,7 +77,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     <p class="help" data-i18n="vae.interp.help"></p>
     <div class="controls">
       <label><span data-i18n="vae.to"></span><input id="to" type="number" min="0" max="1999" step="1"></label>
-      <label style="flex:1"><span id="mix-label"></span><input id="mix" type="range" min="0" max="1" step="0.01" value="0.5" style="width:100%"></label>
+      <label class="grow"><span id="mix-label"></span><input id="mix" type="range" min="0" max="1" step="0.01" value="0.5" class="full"></label>
     </div>
     <div class="map-pair">
       <canvas id="interp-strip"></canvas>

@@ -38,6 +38,7 @@ worker.onerror = (event) => {
 worker.onmessageerror = () => failWorker('message');
 worker.onmessage = ({ data }) => {
   if (data.event === 'gpulost') return restartOnCpu(data.message);
+  if (data.event === 'dead') return failWorker(engineStopped(data));
   if (data.event) {
     for (const fn of listeners) fn(data);
     return;
@@ -48,6 +49,13 @@ worker.onmessage = ({ data }) => {
   if (ACTIONS.has(method)) clearError();
   resolve(data.result);
 };
+// Why the engine stopped, for the visitor: WebAssembly memory ends at 4 GiB, and a trap near it
+// means the settings asked for more than a browser gives.
+const MEMORY_CEILING = 3.5 * 2 ** 30;
+function engineStopped({ message, memoryBytes }) {
+  if (memoryBytes >= MEMORY_CEILING) return t('error.memory', { gb: (memoryBytes / 2 ** 30).toFixed(1) });
+  return message;
+}
 // Worker methods that do what a visitor asked: when one succeeds, an earlier error is stale.
 const ACTIONS = new Set(['load', 'newTraining', 'train', 'stream', 'verb']);
 function call(method, args) {
@@ -87,6 +95,7 @@ const BUILT_IN = {
   'error.generic': 'Algo falló / Something failed: {error}',
   'error.worker':
     'El motor de cálculo no arrancó o se detuvo; recarga la página / The engine did not start or stopped; reload the page ({error})',
+  'error.reload': 'Recargar / Reload',
 };
 export function t(key, vars = {}) {
   const text = dictionaries[lang]?.[key] ?? BUILT_IN[key] ?? key;
@@ -170,8 +179,16 @@ function clearError() {
 
 function showError(err) {
   const box = document.getElementById('error');
-  // A dead worker's message already says what failed and what to do.
+  // A dead worker's message already says what failed and what to do; a reload starts a new
+  // engine and the link brings the experiment back.
   box.textContent = err === workerFailure ? err.message : t('error.generic', { error: err.message || String(err) });
+  if (err === workerFailure) {
+    const reload = document.createElement('button');
+    reload.id = 'reload';
+    reload.textContent = t('error.reload');
+    reload.onclick = () => location.reload();
+    box.append(' ', reload);
+  }
   box.hidden = false;
 }
 

@@ -6,6 +6,8 @@ import init, { init_backend, parse_spec, encode_spec, Session } from './pkg/iage
 
 // The one model of this page, whatever its family (see web/families.js).
 let session = null;
+// The wasm instance's exports (its memory: a trap with 4 GiB in use was memory exhausted).
+let wasm = null;
 let stopRequested = false;
 // How long one training chunk should take: Pause waits for the chunk in progress.
 const CHUNK_MS = 150;
@@ -74,7 +76,7 @@ function watchDeviceLoss() {
 
 const methods = {
   async init({ forceCpu }) {
-    await init();
+    wasm = await init();
     const gpu = await describeGpu(forceCpu);
     if (gpu.tryGpu) watchDeviceLoss();
     const chosen = await init_backend(gpu.tryGpu);
@@ -171,11 +173,34 @@ function replace(next) {
   session = next;
 }
 
+// A trap (a Rust panic, which the release build turns into an abort, or memory exhausted)
+// leaves the wasm instance unusable: the worker says so once, with the panic's message when the
+// panic hook (iagen-web's backend.rs) left one, and the page offers a reload. A trap inside an
+// asynchronous wasm task escapes every call, hence the global listeners too.
+let dead = null;
+function die(err) {
+  if (!dead) {
+    dead = globalThis.iagenPanic || String(err?.message ? err.message : err);
+    postMessage({ event: 'dead', message: dead, memoryBytes: wasm?.memory.buffer.byteLength ?? 0 });
+  }
+  return dead;
+}
+addEventListener('error', (e) => {
+  if (!(e.error instanceof WebAssembly.RuntimeError)) return;
+  e.preventDefault(); // the page hears it once, as a `dead` event with what is known
+  die(e.error);
+});
+addEventListener('unhandledrejection', (e) => {
+  if (e.reason instanceof WebAssembly.RuntimeError) die(e.reason);
+});
+
 addEventListener('message', async ({ data: { id, method, args } }) => {
   try {
+    if (dead) throw new Error(dead);
     const result = await methods[method](args || {});
     postMessage({ id, result });
   } catch (err) {
-    postMessage({ id, error: String(err?.message ? err.message : err) });
+    const message = err instanceof WebAssembly.RuntimeError ? die(err) : String(err?.message ? err.message : err);
+    postMessage({ id, error: message });
   }
 });

@@ -2,8 +2,9 @@
 // opens its family's view and keeps the experiment in the link.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { FAMILIES } from '../../web/families.js';
-import { launch, openPage, shot, startServer, waitReady } from './harness.mjs';
+import { generate, launch, openPage, setControl, shot, startServer, waitReady } from './harness.mjs';
 
 let server;
 let browser;
@@ -100,4 +101,45 @@ test('a missing worker or language file ends in a message, not a page that waits
   assert.match(await errorWhenMissing('worker.js'), /El motor de cálculo no arrancó o se detuvo/);
   // Without its language file the page still explains, in Spanish with the English beside it.
   assert.match(await errorWhenMissing('i18n/es.json'), /Algo falló \/ Something failed: i18n\/es\.json: HTTP 404/);
+});
+
+/** A page at `hash` on the CPU (with `prepare(page)` before it loads), once its error box shows. */
+async function pageWithError(hash, prepare) {
+  const context = await browser.newContext({ locale: 'es-ES' });
+  const page = await context.newPage();
+  await prepare?.(page);
+  await page.goto(`${server.url}?backend=cpu#${hash}`);
+  await page.waitForSelector('#error:not([hidden])', { timeout: 240_000 });
+  return page;
+}
+
+test('settings that exhaust the browser memory end in a message that says which to lower, with a reload', async () => {
+  // A small GPT with a context of 256 and batches of 128 needs more than WebAssembly's 4 GiB.
+  const page = await pageWithError('v=2&size=small&ctx=256&batch=128&trained=5');
+  const text = await page.textContent('#error');
+  assert.match(
+    text,
+    /El motor de cálculo .* se detuvo \(se quedó sin memoria: usaba [\d.]+ GB.*Baja el lote, el contexto o el tamaño del modelo\)/,
+  );
+  assert.ok(await page.isVisible('#reload'), 'a button starts a new engine');
+  // Nothing waits on the dead engine: a click answers at once with the same message.
+  await page.click('#generate');
+  assert.match(await page.textContent('#error'), /se quedó sin memoria/);
+  await shot(page, 'cpu-out-of-memory');
+  await page.context().close();
+});
+
+test('a model whose manifest disagrees with its weights is refused with a reason; another model still works', async () => {
+  const manifest = JSON.parse(readFileSync('web/assets/models/frases.json', 'utf8'));
+  manifest.vocab = manifest.vocab.slice(0, 40); // the weights still have 91 rows
+  const page = await pageWithError('v=2', (p) =>
+    p.route('**/assets/models/frases.json', (route) => route.fulfill({ contentType: 'application/json', body: JSON.stringify(manifest) })),
+  );
+  assert.match(await page.textContent('#error'), /Algo falló: the manifest's vocabulary has 40 characters but the model has 91/);
+  await setControl(page, 'data', 'refranes');
+  await page.waitForFunction(() => !document.getElementById('generate').disabled);
+  const text = await generate(page, { prompt: 'A quien', len: 20 });
+  assert.equal(text.length, 20);
+  assert.ok(await page.isHidden('#error'), 'the error cleared');
+  await page.context().close();
 });

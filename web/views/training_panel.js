@@ -76,8 +76,8 @@ export function trainingPanel(view) {
       view.modelChanged();
       return result;
     } catch (err) {
-      // A session that never started leaves no "loading" status behind.
-      if (state.model?.kind !== 'trained') $('train-status').textContent = '';
+      // A run that failed while its session opened leaves no "loading" status behind.
+      if (state.model?.kind !== 'trained' || $('train-status').textContent === t('train.loading')) $('train-status').textContent = '';
       $('train-message').textContent = view.errorText?.(err) ?? t('error.generic', { error: err.message });
       return { reason: 'error' };
     } finally {

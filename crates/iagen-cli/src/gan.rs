@@ -25,7 +25,11 @@ pub struct BenchGanArgs {
     #[arg(long, default_value_t = 500)]
     rounds: usize,
     /// The shipped image GAN to fine-tune.
-    #[arg(long, value_name = "PREFIX", default_value = "web/assets/models/gan-mnist")]
+    #[arg(
+        long,
+        value_name = "PREFIX",
+        default_value = "web/assets/models/gan-mnist"
+    )]
     model: String,
     #[arg(long, default_value_t = 20)]
     image_rounds: usize,

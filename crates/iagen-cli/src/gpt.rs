@@ -28,8 +28,8 @@ struct LoadedGpt {
 fn load(prefix: &str, device: &Device) -> Result<LoadedGpt, String> {
     let (manifest, bytes): (GptManifest, _) = model_files::load(prefix)?;
     Ok(LoadedGpt {
+        tokenizer: manifest.tokenizer()?,
         model: load_gpt(&manifest.config, bytes, device)?,
-        tokenizer: CharTokenizer::from_vocab(&manifest.vocab),
         manifest,
     })
 }

@@ -3,6 +3,7 @@
 
 use burn::prelude::*;
 use iagen_core::burnpack::{self, Precision};
+use iagen_core::tokenizer::CharTokenizer;
 
 use crate::config::GptConfig;
 use crate::model::Gpt;
@@ -18,6 +19,23 @@ pub struct GptManifest {
     pub steps: usize,
     /// Held-out loss in nats per character, as measured by `iagen-cli eval`.
     pub val_loss: f32,
+}
+
+impl GptManifest {
+    /// The tokenizer of the vocabulary, if it has one character per row of the weights' embedding
+    /// (a manifest that disagrees would make the model emit ids the tokenizer cannot spell).
+    pub fn tokenizer(&self) -> Result<CharTokenizer, String> {
+        let tokenizer = CharTokenizer::from_vocab(&self.vocab);
+        if tokenizer.vocab_size() == self.config.vocab_size {
+            Ok(tokenizer)
+        } else {
+            Err(format!(
+                "the manifest's vocabulary has {} characters but the model has {}",
+                tokenizer.vocab_size(),
+                self.config.vocab_size
+            ))
+        }
+    }
 }
 
 /// The model's weights as burnpack bytes, each float at `precision`.

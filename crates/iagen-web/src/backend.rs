@@ -43,10 +43,26 @@ async fn try_webgpu() -> Result<Device, String> {
     }
 }
 
+/// Where the panic hook leaves the message of a Rust panic, for the worker to report: the
+/// release build aborts on panic (a WebAssembly trap that carries no text), and after a trap
+/// this instance cannot be trusted again.
+const PANIC_SLOT: &str = "iagenPanic";
+
+fn record_panics() {
+    std::panic::set_hook(Box::new(|info| {
+        let _ = js_sys::Reflect::set(
+            &js_sys::global(),
+            &JsValue::from_str(PANIC_SLOT),
+            &JsValue::from_str(&info.to_string()),
+        );
+    }));
+}
+
 /// Choose the device. `try_gpu` is false when the page forces the CPU or JavaScript already
 /// found no WebGPU adapter. Call once per worker (WebGPU can be initialised only once).
 #[wasm_bindgen]
 pub async fn init_backend(try_gpu: bool) -> Result<JsValue, JsError> {
+    record_panics();
     let (device, info) = if try_gpu {
         match try_webgpu().await {
             Ok(device) => (

@@ -126,8 +126,8 @@ impl Family for Gpt {
         device: &Device,
     ) -> Result<(Self, ModelOf<Self>), JsError> {
         let manifest: GptManifest = serde_json::from_str(manifest_json).map_err(js_err)?;
+        let tokenizer = manifest.tokenizer().map_err(js_err)?;
         let model = load_gpt(&manifest.config, weights, device).map_err(js_err)?;
-        let tokenizer = CharTokenizer::from_vocab(&manifest.vocab);
         Ok((Gpt::new(tokenizer, manifest.config), model))
     }
 

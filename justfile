@@ -39,6 +39,10 @@ check: setup
     cargo clippy -p iagen-web --target wasm32-unknown-unknown -- -D warnings
     npx biome check
 
+# A self-contained static folder for any host: dist/ (see HOSTING.md)
+dist: (wasm "release")
+    node tools/dist.mjs web dist
+
 # Speed and size numbers: native, Chromium CPU and Chromium WebGPU, wasm size, first-view bytes
 bench: (wasm "release")
     cargo run -p iagen-cli -- bench gpt --model web/assets/models/refranes --text web/assets/data/refranes.txt

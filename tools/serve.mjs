@@ -6,6 +6,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
+import { CONTENT_SECURITY_POLICY } from './policy.mjs';
 
 const gzip = promisify(gzipCallback);
 
@@ -36,22 +37,6 @@ async function body(path, info, packed) {
   gzCache.set(path, { mtime: info.mtimeMs, body });
   return body;
 }
-
-// What the page needs and no more: its own scripts (and compiling its wasm), its own styles
-// and files, canvases read back as data URLs; any site may frame it (teachers embed a view).
-// No `style-src 'unsafe-inline'`: the page sets styles through the CSSOM only.
-const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self' 'wasm-unsafe-eval'",
-  "style-src 'self'",
-  "img-src 'self' data: blob:",
-  "connect-src 'self'",
-  "worker-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  'frame-ancestors *',
-].join('; ');
 
 const fail = (status, text) => Object.assign(new Error(text), { status });
 

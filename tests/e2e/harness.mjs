@@ -24,7 +24,7 @@ const WEBGPU_FLAGS = [
   '--disable-vulkan-surface',
 ];
 
-async function freePort() {
+export async function freePort() {
   return new Promise((resolve) => {
     const probe = createServer().listen(0, '127.0.0.1', () => {
       const { port } = probe.address();

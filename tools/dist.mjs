@@ -1,0 +1,55 @@
+// `node tools/dist.mjs [web] [dist]`: the self-contained static folder a teacher copies to any
+// static host or a university web server — the page, the worker, the wasm in web/pkg, the
+// models and data, a gzip copy beside every compressible file (for hosts that serve
+// precompressed files), the headers for hosts that read them from a file (`_headers`,
+// `.htaccess`) and HOSTING.md. Nothing in it needs a build step or a server of our own.
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { extname, join, relative } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { CONTENT_SECURITY_POLICY as policy } from './policy.mjs';
+
+const [source = 'web', target = 'dist'] = process.argv.slice(2);
+// Compressing pays for text, the wasm and the image records; the weights barely shrink.
+const COMPRESSIBLE = new Set(['.html', '.js', '.css', '.json', '.txt', '.md', '.wasm', '.svg', '.bin']);
+// Left behind: TypeScript declarations wasm-bindgen writes beside the glue.
+const SKIP = /\.d\.ts$/;
+
+function* files(dir) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) yield* files(path);
+    else if (!SKIP.test(entry.name)) yield path;
+  }
+}
+
+if (!statSync(join(source, 'pkg', 'iagen_web_bg.wasm'), { throwIfNoEntry: false })) {
+  throw new Error(`${source}/pkg has no wasm: run \`just wasm\` first`);
+}
+rmSync(target, { recursive: true, force: true });
+let count = 0;
+let bytes = 0;
+for (const path of files(source)) {
+  const out = join(target, relative(source, path));
+  mkdirSync(join(out, '..'), { recursive: true });
+  copyFileSync(path, out);
+  count += 1;
+  bytes += statSync(path).size;
+  if (COMPRESSIBLE.has(extname(path))) writeFileSync(`${out}.gz`, gzipSync(readFileSync(path), { level: 9 }));
+}
+writeFileSync(
+  join(target, '_headers'),
+  `/*\n  Content-Security-Policy: ${policy}\n  X-Content-Type-Options: nosniff\n/*.wasm\n  Content-Type: application/wasm\n`,
+);
+writeFileSync(
+  join(target, '.htaccess'),
+  [
+    'AddType application/wasm .wasm',
+    'AddType text/javascript .js',
+    'AddType application/octet-stream .bpk',
+    `Header set Content-Security-Policy "${policy}"`,
+    'Header set X-Content-Type-Options nosniff',
+    '',
+  ].join('\n'),
+);
+copyFileSync('HOSTING.md', join(target, 'HOSTING.md'));
+console.log(`${target}/: ${count} files, ${(bytes / 1e6).toFixed(1)} MB, with gzip copies, _headers, .htaccess and HOSTING.md`);

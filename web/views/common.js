@@ -53,12 +53,19 @@ export function bindSpecControls($, jobs, { settings, training, others = [], dis
   };
   fill(jobs.values);
   const save = (changes) => jobs.save(changes).then(fill);
-  for (const key of settings) $(key).addEventListener('change', () => save({ [key]: $(key).value }));
+  // A committed change shows what the link kept, in the box being edited too (a clamped or
+  // lowered value, which `fill` leaves alone while the box has the focus).
+  const commit = (key) =>
+    save({ [key]: $(key).value }).then((values) => {
+      $(key).value = values[key];
+      return values;
+    });
+  for (const key of settings) $(key).addEventListener('change', () => commit(key));
   // The discard is queued at once: a change event fired by clicking Train (the input loses
   // focus) must discard the old model before that click's training starts, not after.
   for (const key of training) {
     $(key).addEventListener('change', () => {
-      save({ [key]: $(key).value });
+      commit(key);
       if (key !== 'steps') discard();
     });
   }

@@ -293,8 +293,11 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
 
   const sampleEvery = () => Math.max(25, Math.round(Number(jobs.values.steps) / 10));
   // The session checks a pasted text's length (its tenth held out must hold a window too) and
-  // says "text too short: HAS of NEEDS".
+  // says "text too short: HAS of NEEDS", and the run's memory (the link and the controls already
+  // keep the batch within it for up to 128 characters; a typed text may have more) and says
+  // "over the memory budget: MB MB, batch at most N".
   const TOO_SHORT = /^text too short: (\d+) of (\d+)$/;
+  const OVER_BUDGET = /^over the memory budget: (\d+) MB, batch at most (\d+)$/;
   function session() {
     const v = jobs.values;
     const options = { size: v.size, ctx: Number(v.ctx), batch: Number(v.batch), lr: Number(v.lr), seed: Number(v.tseed) };
@@ -326,7 +329,10 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     forget: forgetTraining,
     errorText: (err) => {
       const short = TOO_SHORT.exec(err.message);
-      return short ? t('train.tooshort', { has: short[1], n: short[2] }) : t('error.generic', { error: err.message });
+      if (short) return t('train.tooshort', { has: short[1], n: short[2] });
+      const budget = OVER_BUDGET.exec(err.message);
+      if (budget) return t('train.budget', { mb: budget[1], batch: budget[2] });
+      return t('error.generic', { error: err.message });
     },
   });
 

@@ -4,6 +4,7 @@
 //! and a resumable sampler.
 
 mod attention;
+mod budget;
 mod config;
 mod live;
 mod model;
@@ -12,6 +13,7 @@ mod train;
 mod weights;
 
 pub use attention::KvCache;
+pub use budget::{BROWSER_BUDGET, largest_batch, parameters, training_bytes};
 pub use config::{GptConfig, GptSize};
 pub use live::{GptTraining, TextError, VAL_FRACTION};
 pub use model::{Gpt, cross_entropy};

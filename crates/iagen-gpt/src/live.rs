@@ -6,6 +6,7 @@ use iagen_core::live::{LiveTraining, Losses};
 use iagen_core::rng::Rng;
 use iagen_core::text_data::TextCorpus;
 
+use crate::budget::{BROWSER_BUDGET, largest_batch, training_bytes};
 use crate::config::{GptConfig, GptSize};
 use crate::model::Gpt;
 use crate::train::Trainer;
@@ -18,6 +19,8 @@ pub const VAL_FRACTION: f32 = 0.1;
 pub enum TextError {
     /// Too short to hold a window in both parts: `has` characters of the `needs`.
     TooShort { has: usize, needs: usize },
+    /// The run would need `needs` bytes, over [`BROWSER_BUDGET`]; `batch` is the largest that fits.
+    OverBudget { needs: u64, batch: usize },
 }
 
 pub struct GptTraining {
@@ -48,6 +51,11 @@ impl GptTraining {
             });
         }
         let config = GptConfig::preset(size, corpus.tokenizer.vocab_size(), ctx).with_seed(seed);
+        let needs = training_bytes(&config, batch);
+        if needs > BROWSER_BUDGET {
+            let batch = largest_batch(&config, BROWSER_BUDGET);
+            return Err(TextError::OverBudget { needs, batch });
+        }
         Ok(Self {
             trainer: Trainer::new(&config, lr, device),
             corpus,

@@ -149,9 +149,15 @@ impl Family for Gpt {
             options.seed as u64,
             device,
         )
-        // The page reads the two lengths out of this message to explain it.
-        .map_err(|TextError::TooShort { has, needs }| {
-            js_err(format!("text too short: {has} of {needs}"))
+        // The page reads the numbers out of these messages to explain them.
+        .map_err(|e| match e {
+            TextError::TooShort { has, needs } => {
+                js_err(format!("text too short: {has} of {needs}"))
+            }
+            TextError::OverBudget { needs, batch } => js_err(format!(
+                "over the memory budget: {} MB, batch at most {batch}",
+                needs >> 20
+            )),
         })?;
         let gpt = Gpt::new(
             training.corpus().tokenizer.clone(),

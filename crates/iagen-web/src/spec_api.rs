@@ -1,6 +1,8 @@
-//! The share-link codec (iagen-core's `Spec`) for the page.
+//! The share-link codec (iagen-core's `Spec`) for the page, with the one check the codec
+//! cannot make alone: a GPT training run that would not fit in the browser's memory.
 
-use iagen_core::spec::{Notice, Spec};
+use iagen_core::spec::{Notice, NoticeKind, Spec, gpt, training};
+use iagen_gpt::{BROWSER_BUDGET, GptConfig, GptSize, largest_batch, training_bytes};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -23,7 +25,37 @@ struct Parsed {
     notices: Vec<NoticeView>,
 }
 
-fn view(spec: &Spec, notices: Vec<Notice>) -> JsValue {
+/// Characters a link's GPT is assumed to have (the shipped texts have at most 91; a typed text
+/// with more is checked again, with its own count, when its run starts).
+const LINK_VOCAB: usize = 128;
+
+/// A GPT batch too large for the browser's memory with the link's size and context becomes
+/// the largest that fits, with a notice: the same rule (`iagen_gpt::training_bytes`) refuses
+/// such a run when it starts, and it applies to a link and to the controls alike.
+fn within_budget(spec: &mut Spec, notices: &mut Vec<Notice>) {
+    if spec.view() != "gpt" {
+        return;
+    }
+    let Some(size) = GptSize::from_name(spec.choice(&gpt::SIZE)) else {
+        return;
+    };
+    let config = GptConfig::preset(size, LINK_VOCAB, spec.int(&gpt::CTX) as usize);
+    let batch = spec.int(&training::BATCH) as usize;
+    if training_bytes(&config, batch) <= BROWSER_BUDGET {
+        return;
+    }
+    let fits = largest_batch(&config, BROWSER_BUDGET).to_string();
+    spec.set(training::BATCH.key, &fits);
+    notices.push(Notice {
+        kind: NoticeKind::OverBudget,
+        key: training::BATCH.key.to_string(),
+        given: batch.to_string(),
+        used: fits,
+    });
+}
+
+fn view(spec: &mut Spec, mut notices: Vec<Notice>) -> JsValue {
+    within_budget(spec, &mut notices);
     let notices = notices
         .into_iter()
         .map(|n| NoticeView {
@@ -43,8 +75,8 @@ fn view(spec: &Spec, notices: Vec<Notice>) -> JsValue {
 /// Parse a URL hash: `{values, hash, notices}`. Never throws.
 #[wasm_bindgen]
 pub fn parse_spec(hash: &str) -> JsValue {
-    let (spec, notices) = Spec::from_hash(hash);
-    view(&spec, notices)
+    let (mut spec, notices) = Spec::from_hash(hash);
+    view(&mut spec, notices)
 }
 
 /// Apply control values (`[[key, value], ...]` as strings) on top of the defaults and return
@@ -54,6 +86,6 @@ pub fn encode_spec(pairs: JsValue) -> Result<JsValue, JsError> {
     let json = js_sys::JSON::stringify(&pairs).map_err(|_| JsError::new("pairs are not JSON"))?;
     let pairs: Vec<(String, String)> =
         serde_json::from_str(&String::from(json)).map_err(|e| JsError::new(&e.to_string()))?;
-    let (spec, notices) = Spec::from_pairs(&pairs);
-    Ok(view(&spec, notices))
+    let (mut spec, notices) = Spec::from_pairs(&pairs);
+    Ok(view(&mut spec, notices))
 }

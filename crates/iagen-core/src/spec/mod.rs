@@ -105,6 +105,9 @@ pub enum NoticeKind {
     TooLong,
     /// `given` more notices, beyond the first [`MAX_NOTICES`].
     More,
+    /// The value fits its range but the experiment would not fit in the browser's memory
+    /// (`used`: the largest value that does).
+    OverBudget,
 }
 
 impl NoticeKind {
@@ -116,6 +119,7 @@ impl NoticeKind {
             NoticeKind::NewerVersion => "version",
             NoticeKind::TooLong => "toolong",
             NoticeKind::More => "more",
+            NoticeKind::OverBudget => "budget",
         }
     }
 }

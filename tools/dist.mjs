@@ -6,11 +6,9 @@
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { extname, join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { CONTENT_SECURITY_POLICY as policy } from './policy.mjs';
+import { COMPRESSIBLE, CONTENT_SECURITY_POLICY as policy } from './serving.mjs';
 
 const [source = 'web', target = 'dist'] = process.argv.slice(2);
-// Compressing pays for text, the wasm and the image records; the weights barely shrink.
-const COMPRESSIBLE = new Set(['.html', '.js', '.css', '.json', '.txt', '.md', '.wasm', '.svg', '.bin']);
 // Left behind: TypeScript declarations wasm-bindgen writes beside the glue.
 const SKIP = /\.d\.ts$/;
 

@@ -6,7 +6,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
-import { CONTENT_SECURITY_POLICY } from './policy.mjs';
+import { COMPRESSIBLE, CONTENT_SECURITY_POLICY } from './serving.mjs';
 
 const gzip = promisify(gzipCallback);
 
@@ -26,7 +26,6 @@ const types = {
   '.svg': 'image/svg+xml',
   '.ico': 'image/x-icon',
 };
-const compressible = new Set(['.html', '.js', '.mjs', '.css', '.json', '.txt', '.md', '.wasm', '.bpk', '.svg']);
 const gzCache = new Map(); // path -> {mtime, body: a promise of the packed bytes}
 
 async function body(path, info, packed) {
@@ -62,7 +61,7 @@ createServer(async (req, res) => {
       });
     }
     const ext = extname(path);
-    const packed = compressible.has(ext) && /\bgzip\b/.test(req.headers['accept-encoding'] || '');
+    const packed = COMPRESSIBLE.has(ext) && /\bgzip\b/.test(req.headers['accept-encoding'] || '');
     const data = await body(path, info, packed);
     res.writeHead(200, {
       'Content-Type': types[ext] || 'application/octet-stream',

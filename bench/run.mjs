@@ -64,7 +64,7 @@ for (const gpu of [false, true]) {
   await train(ganPage);
   const ganRoundsPerSec = ganRounds / ((Date.now() - t5) / 1000);
   // The image GAN: fine-tuning rounds of the shipped DCGAN (batch 32), with the meter's and
-  // D(x)'s readings every tenth of the run.
+  // D(x)'s readings every five rounds (the view's least interval).
   const imageRounds = gpu ? 4 : 20;
   const imagePage = await openPage(browser, `${server.url}${gpu ? '' : '?backend=cpu'}#v=2&view=ganimg&steps=${imageRounds}`);
   await imagePage.waitForFunction(() => Number(document.body.dataset.ganimgRefreshed || 0) > 0, null, { timeout: 300_000 });

@@ -103,6 +103,23 @@ const methods = {
     return session.info();
   },
 
+  // A saved model file: this run's weights (burnpack bytes), and a run of `family` opened from
+  // a file's settings that goes on from its weights. The new session replaces the old one only
+  // once the weights are in: a file that does not fit leaves the current model as it was.
+  saveModel: () => session.weights(),
+  async openModel({ family, options, data, text, weights, steps }) {
+    const bytes = text !== undefined ? new TextEncoder().encode(text) : await fetchBytes(data);
+    const opened = Session.untrained(family, options, bytes);
+    try {
+      opened.restore(weights, steps);
+    } catch (err) {
+      opened.free();
+      throw err;
+    }
+    replace(opened);
+    return session.info();
+  },
+
   setLr: ({ lr }) => session.set_lr(lr),
   info: () => session.info(),
 

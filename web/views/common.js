@@ -25,10 +25,13 @@ export function jobQueue(updateSpec, initial) {
   let saving = Promise.resolve();
   const jobs = {
     values: initial,
+    // Called with the values after every save (the controls refill themselves).
+    watchers: [],
     exclusive: (job) => (queue = queue.then(() => saving).then(job, job)),
     save(changes) {
       saving = saving.then(async () => {
         jobs.values = await updateSpec(changes);
+        for (const watch of jobs.watchers) watch(jobs.values);
         return jobs.values;
       });
       return saving;
@@ -52,7 +55,8 @@ export function bindSpecControls($, jobs, { settings, training, others = [], dis
     return values;
   };
   fill(jobs.values);
-  const save = (changes) => jobs.save(changes).then(fill);
+  jobs.watchers.push(fill);
+  const save = (changes) => jobs.save(changes);
   // A committed change shows what the link kept, in the box being edited too (a clamped or
   // lowered value, which `fill` leaves alone while the box has the focus).
   const commit = (key) =>

@@ -138,10 +138,11 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, lang, 
     await refreshAll();
   }
   /** What a session needs: the judge, the class names, real digits for D(x) (a run holds its
-   * own) and, for a run that fine-tunes, the shipped networks. */
-  async function prepare(pretrained) {
+   * own) and, for a run that fine-tunes, the shipped networks (not for a run restored from a
+   * saved file: it has its own). */
+  async function prepare(pretrained, restored = false) {
     state.entropies = []; // the meter's history belongs to one model
-    if (!pretrained && v().gstart === 'shipped') await call('verb', { name: 'resume', file: `assets/models/${MODEL}.bpk` });
+    if (!pretrained && !restored && v().gstart === 'shipped') await call('verb', { name: 'resume', file: `assets/models/${MODEL}.bpk` });
     const judge = `assets/models/judge-${DATA}`;
     await call('verb', { name: 'set_judge', texts: { manifest: `${judge}.json` }, file: `${judge}.bpk` });
     if (pretrained) await call('verb', { name: 'set_images', file: `assets/data/${DATA}.bin` });
@@ -395,7 +396,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, lang, 
     lockControls,
     drawLoss,
     family: 'ganimg',
-    opened: () => prepare(false),
+    opened: ({ restored } = {}) => prepare(false, restored),
     chunk: { webgpu: 2, cpu: 1 },
     glimpse: () => ({ verb: 'watch', args: watchArgs, every: glimpseEvery() }),
     showGlimpse: (e) => showReading(e.value, e.step),

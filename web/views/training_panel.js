@@ -15,11 +15,39 @@ export const TRAINING_BUTTONS = `
     <div class="progress"><div id="progress-bar"></div></div>
     <p class="status" id="train-status"></p>
     <p class="message" id="train-message"></p>
+    <div class="controls">
+      <button id="save-model" class="secondary" data-i18n="file.save" disabled></button>
+      <button id="open-model" class="secondary" data-i18n="file.open"></button>
+      <input id="model-file" type="file" accept=".iagen" hidden>
+      <span class="status" id="file-status"></span>
+    </div>
     <div class="notices" id="replay-confirm" hidden>
       <p id="replay-question"></p>
       <button id="replay-go"></button>
       <button id="replay-skip" class="secondary" data-i18n="train.replay.skip"></button>
     </div>`;
+
+// A saved model file: this line, a JSON line {family, hash, steps} (the experiment's link and
+// its trained steps), then the weights as burnpack bytes.
+const FILE_MAGIC = 'IAGEN-MODEL 1\n';
+const MAX_FILE_BYTES = 64 * 2 ** 20;
+const MAX_HEADER_BYTES = 32 * 1024;
+
+/** The parts of a model file, or null when it is not one. */
+function parseModelFile(bytes) {
+  const magic = new TextEncoder().encode(FILE_MAGIC);
+  if (bytes.length < magic.length || magic.some((b, i) => bytes[i] !== b)) return null;
+  const end = bytes.indexOf(10, magic.length);
+  if (end < 0 || end - magic.length > MAX_HEADER_BYTES) return null;
+  try {
+    const header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(magic.length, end)));
+    const { family, hash, steps } = header;
+    if (typeof family !== 'string' || typeof hash !== 'string' || !Number.isInteger(steps) || steps < 0) return null;
+    return { family, hash, steps, weights: bytes.slice(end + 1) };
+  } catch {
+    return null;
+  }
+}
 
 // A link that names trained steps replays them on the visitor's machine. The first few steps
 // measure its speed; past this many seconds of the rest, the page asks first.
@@ -33,7 +61,7 @@ const ASK_ABOVE_S = 30;
  * few steps, handed to `showGlimpse(event)`), `valEvery()` (optional: steps between held-out
  * losses), `chunk` ({webgpu, cpu} steps per worker chunk), `lockControls(running)`,
  * `modelChanged()`, `drawLoss()`, `lossText(losses)`, `forget()` (what a reset clears, then
- * the pretrained model again), `opened()` (optional: what a new session needs before it
+ * the pretrained model again), `opened({restored})` (optional: what a new session needs before it
  * trains), `stopOther()` (optional: what a run interrupts) and `errorText(err)` (optional).
  */
 export function trainingPanel(view) {
@@ -44,7 +72,13 @@ export function trainingPanel(view) {
     $('train').disabled = running;
     $('step').disabled = running;
     $('pause').disabled = !running;
+    $('open-model').disabled = running;
+    showSavable();
     view.lockControls(running);
+  }
+  /** Only a run trained here can be saved (a shipped model is in the page already). */
+  function showSavable() {
+    $('save-model').disabled = state.training || state.model?.kind !== 'trained' || !(state.trained > 0);
   }
 
   // Runs clicked but not yet finished, and whether runs should not start (set while a Pause or
@@ -107,6 +141,7 @@ export function trainingPanel(view) {
       $('train-status').textContent = '';
       $('train-message').textContent = '';
       await view.forget();
+      showSavable();
     });
   }
 
@@ -170,6 +205,68 @@ export function trainingPanel(view) {
     replaying();
     await jobs.exclusive(() => run(replay));
   }
+
+  // ---- saving and opening a model file -------------------------------------------------
+  async function saveModel() {
+    const weights = await call('saveModel');
+    const header = JSON.stringify({ family: view.family, hash: location.hash.slice(1), steps: state.trained });
+    const blob = new Blob([FILE_MAGIC, header, '\n', weights], { type: 'application/octet-stream' });
+    const link = document.createElement('a');
+    link.href = URL.createObjectURL(blob);
+    link.download = `iagen-${view.family}-${state.trained}.iagen`;
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+    $('file-status').textContent = t('file.saved', { name: link.download });
+  }
+  $('save-model').onclick = () =>
+    jobs.exclusive(saveModel).catch((err) => {
+      $('file-status').textContent = t('error.generic', { error: err.message });
+    });
+
+  /** Open a saved model: its link's settings, then a run of them that goes on from its weights.
+   * Whatever is wrong with the file is said, and the current model stays. */
+  async function openModel(file) {
+    const say = (key, vars) => {
+      $('file-status').textContent = t(key, { name: file.name, ...vars });
+    };
+    if (file.size > MAX_FILE_BYTES) return say('file.big', { mb: (file.size / 2 ** 20).toFixed(0), max: MAX_FILE_BYTES / 2 ** 20 });
+    const parsed = parseModelFile(new Uint8Array(await file.arrayBuffer()));
+    if (!parsed) return say('file.bad');
+    if (parsed.family !== view.family) return say('file.family', { family: t(`family.${parsed.family}`) });
+    await pause();
+    await jobs.exclusive(async () => {
+      const before = jobs.values;
+      const { values } = await call('parseSpec', { hash: parsed.hash });
+      const changes = Object.fromEntries(values.filter(([key]) => key !== 'lang' && key !== 'view'));
+      await jobs.save({ ...changes, trained: parsed.steps });
+      try {
+        const info = await call('openModel', { family: view.family, ...view.session(), weights: parsed.weights, steps: parsed.steps });
+        await view.opened?.({ restored: true });
+        state.model = { kind: 'trained', info };
+        state.history = [];
+        state.trained = parsed.steps;
+      } catch (err) {
+        // The settings go back with the model that stays.
+        await jobs.save(before);
+        return say('file.weights', { error: err.message });
+      }
+      $('progress-bar').style.width = '0';
+      $('train-status').textContent = '';
+      view.drawLoss();
+      view.modelChanged();
+      showSavable();
+      say('file.opened', { steps: parsed.steps });
+    });
+  }
+  $('open-model').onclick = () => $('model-file').click();
+  $('model-file').addEventListener('change', () => {
+    const file = $('model-file').files[0];
+    $('model-file').value = '';
+    if (file)
+      openModel(file).catch((err) => {
+        $('file-status').textContent = t('error.generic', { error: err.message });
+      });
+  });
 
   return { discard, pause, start };
 }

@@ -3,6 +3,7 @@
 //! pause, step and plot any family the same way. The host (iagen-web, iagen-cli) drives it
 //! and reads the tensors; the family computes.
 
+use burn::module::Module;
 use burn::prelude::*;
 
 /// The named loss terms of one step or one validation, each a `[1]` tensor: `[("loss", l)]`
@@ -13,8 +14,8 @@ pub type Losses = Vec<(&'static str, Tensor<1>)>;
 /// A model being trained together with everything its steps draw on (data, batch size,
 /// random generators), so that `step` needs no arguments.
 pub trait LiveTraining {
-    /// What sampling uses: the model without autodiff.
-    type Model: Clone;
+    /// What sampling uses: the model without autodiff (a module, so it can be saved).
+    type Model: Module + 'static;
 
     /// One optimiser step (or, for a GAN, one round of its networks' steps).
     fn step(&mut self) -> Losses;
@@ -32,6 +33,10 @@ pub trait LiveTraining {
 
     /// The model as it is now, for sampling and evaluation.
     fn model(&self) -> Self::Model;
+
+    /// Go on from `model` (saved weights of this run's shape), `steps` already taken; the
+    /// optimiser's state starts afresh.
+    fn resume(&mut self, model: Self::Model, steps: usize);
 }
 
 /// Element-wise sums of the losses of several steps, name by name (the names of the first).

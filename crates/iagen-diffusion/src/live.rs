@@ -55,4 +55,8 @@ impl LiveTraining for DiffusionTraining {
     fn model(&self) -> UNet {
         self.trainer.inference_model()
     }
+
+    fn resume(&mut self, model: UNet, steps: usize) {
+        self.trainer.resume(model, steps);
+    }
 }

@@ -57,6 +57,15 @@ impl Trainer {
         }
     }
 
+    /// Go on from `model`, `steps` already taken (a weight average restarts from it).
+    pub fn resume(&mut self, model: UNet, steps: usize) {
+        self.model = model.to_device(&self.device).train();
+        self.steps = steps;
+        if let Some(average) = &self.average {
+            self.average = Some(WeightAverage::new(&self.model, average.decay()));
+        }
+    }
+
     /// Keep a moving average of the weights (decay e.g. 0.999), which `inference_model` then
     /// returns. Costs a pass over the weights each step, so the page's short runs go without.
     pub fn with_weight_average(mut self, decay: f64) -> Self {

@@ -37,6 +37,10 @@ impl WeightAverage {
         self.average = self.average.clone().map(&mut blend);
     }
 
+    pub fn decay(&self) -> f64 {
+        self.decay
+    }
+
     pub fn model(&self) -> UNet {
         self.average.clone()
     }

@@ -75,13 +75,6 @@ impl ImageGanTraining {
         }
     }
 
-    /// Go on from saved networks (`steps` already taken); the optimisers start afresh.
-    pub fn resume(&mut self, model: ImageGan, steps: usize) {
-        self.g = model.g.to_device(&self.device).train();
-        self.d = model.d.to_device(&self.device).train();
-        self.steps = steps;
-    }
-
     /// The share of labels replaced by "none" from now on.
     pub fn set_label_drop(&mut self, share: f32) {
         self.label_drop = share;
@@ -163,6 +156,12 @@ impl LiveTraining for ImageGanTraining {
             g: self.g.valid(),
             d: self.d.valid(),
         }
+    }
+
+    fn resume(&mut self, model: ImageGan, steps: usize) {
+        self.g = model.g.to_device(&self.device).train();
+        self.d = model.d.to_device(&self.device).train();
+        self.steps = steps;
     }
 }
 

@@ -40,4 +40,8 @@ impl LiveTraining for Gan2dTraining {
     fn model(&self) -> Networks {
         self.trainer.networks()
     }
+
+    fn resume(&mut self, networks: Networks, steps: usize) {
+        self.trainer.resume(networks, steps);
+    }
 }

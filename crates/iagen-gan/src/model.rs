@@ -3,6 +3,8 @@
 
 use burn::nn::{Linear, LinearConfig};
 use burn::prelude::*;
+
+use crate::config::GanConfig;
 use burn::tensor::activation::leaky_relu;
 
 #[derive(Module, Debug)]
@@ -38,4 +40,14 @@ impl Mlp {
 pub struct Networks {
     pub g: Mlp,
     pub d: Mlp,
+}
+
+impl Networks {
+    /// Fresh networks of `config`'s shape on `device` (seed the device first to reproduce).
+    pub fn new(config: &GanConfig, device: &Device) -> Self {
+        Self {
+            g: Mlp::new(config.noise, config.g_layers, config.g_width, 2, device),
+            d: Mlp::new(2, config.d_layers, config.d_width, 1, device),
+        }
+    }
 }

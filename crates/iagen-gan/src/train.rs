@@ -44,8 +44,7 @@ impl GanTrainer {
     pub fn new(config: &GanConfig, target: Target, device: &Device) -> Self {
         let device = device.clone().autodiff();
         device.seed(config.seed);
-        let g = Mlp::new(config.noise, config.g_layers, config.g_width, 2, &device);
-        let d = Mlp::new(2, config.d_layers, config.d_width, 1, &device);
+        let Networks { g, d } = Networks::new(config, &device);
         Self {
             g: g.train(),
             d: d.train(),
@@ -121,6 +120,13 @@ impl GanTrainer {
     }
 
     /// Both networks without autodiff.
+    /// Go on from `networks`, `steps` rounds already taken.
+    pub fn resume(&mut self, networks: Networks, steps: usize) {
+        self.g = networks.g.to_device(&self.device).train();
+        self.d = networks.d.to_device(&self.device).train();
+        self.steps = steps;
+    }
+
     pub fn networks(&self) -> Networks {
         Networks {
             g: self.g.valid(),

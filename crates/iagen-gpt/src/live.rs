@@ -114,4 +114,8 @@ impl LiveTraining for GptTraining {
     fn model(&self) -> Gpt {
         self.trainer.inference_model()
     }
+
+    fn resume(&mut self, model: Gpt, steps: usize) {
+        self.trainer.resume(model, steps);
+    }
 }

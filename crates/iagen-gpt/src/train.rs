@@ -50,6 +50,12 @@ impl Trainer {
         self.steps
     }
 
+    /// Go on from `model`, `steps` already taken.
+    pub fn resume(&mut self, model: Gpt, steps: usize) {
+        self.model = model.to_device(&self.device).train();
+        self.steps = steps;
+    }
+
     pub fn block_size(&self) -> usize {
         self.model.block_size()
     }

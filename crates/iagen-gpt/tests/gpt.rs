@@ -218,3 +218,30 @@ fn a_text_too_short_for_its_context_is_refused_with_both_lengths() {
         }
     );
 }
+
+/// A saved run restored into a fresh one of the same shape: the same model, the same steps.
+#[test]
+fn a_run_resumed_from_its_saved_weights_is_the_same_model() {
+    use iagen_core::live::LiveTraining;
+    let _turn = seed_turn();
+    let text = TEXT.repeat(4);
+    let device = Device::flex();
+    let open =
+        || iagen_gpt::GptTraining::new(&text, GptSize::Nano, 16, 4, 1e-2, 5, &device).unwrap();
+    let mut trained = open();
+    for _ in 0..5 {
+        trained.step();
+    }
+    let bytes = save_gpt(&trained.model(), Precision::Full).unwrap();
+    let mut restored = open();
+    let weights = load_gpt(trained.config(), bytes, &device).unwrap();
+    restored.resume(weights, trained.steps());
+    assert_eq!(restored.steps(), 5);
+    let logits = |model: Gpt| {
+        let ids = token_tensor(&[1, 2, 3, 4], 1, 4, &device);
+        floats(model.forward(ids).flatten::<1>(0, 2))
+    };
+    assert_eq!(logits(restored.model()), logits(trained.model()));
+    restored.step();
+    assert_eq!(restored.steps(), 6, "it trains on");
+}

@@ -34,11 +34,6 @@ impl VaeTraining {
         }
     }
 
-    /// Go on from saved weights (`steps` already taken).
-    pub fn resume(&mut self, model: Vae, steps: usize) {
-        self.trainer.resume(model, steps);
-    }
-
     pub fn held_out(&self) -> &ImageSet {
         &self.held
     }
@@ -80,5 +75,9 @@ impl LiveTraining for VaeTraining {
 
     fn model(&self) -> Vae {
         self.trainer.model()
+    }
+
+    fn resume(&mut self, model: Vae, steps: usize) {
+        self.trainer.resume(model, steps);
     }
 }

@@ -10,7 +10,7 @@ use iagen_core::image_data::ImageSet;
 use iagen_core::rng::Rng;
 use iagen_diffusion::{
     Denoiser, DiffusionConfig, DiffusionManifest, DiffusionSize, DiffusionTraining, Sampler,
-    image_tensor, load_diffusion,
+    image_tensor, load_diffusion, save_diffusion,
 };
 use iagen_judge::Judge;
 use js_sys::{Float32Array, Object, Promise};
@@ -122,6 +122,14 @@ impl Family for Diffusion {
         let (train, _) = image_set(&data)?.split_held_out();
         let training = DiffusionTraining::new(&config, train, options.batch, options.lr, device);
         Ok((Diffusion::new(image_data(&options.data)?, config), training))
+    }
+
+    fn weights(model: &ModelOf<Self>) -> Result<Vec<u8>, String> {
+        save_diffusion(model)
+    }
+
+    fn load_weights(core: &Core<Self>, bytes: Vec<u8>) -> Result<ModelOf<Self>, JsError> {
+        load_diffusion(&core.family.config, bytes, &device()?).map_err(js_err)
     }
 
     fn info(core: &Core<Self>) -> JsValue {

@@ -89,6 +89,14 @@ pub trait Family: Sized + 'static {
     /// What the page shows about the model (parameters, sizes, schedule…).
     fn info(core: &Core<Self>) -> JsValue;
 
+    /// The model's weights as burnpack bytes, at full precision (the model is on the CPU:
+    /// `model_file::on_cpu` moved it there).
+    fn weights(model: &ModelOf<Self>) -> Result<Vec<u8>, String>;
+
+    /// A model of this session's shape with the weights in `bytes` (a file the visitor saved);
+    /// an error, never a panic, when they do not fit.
+    fn load_weights(core: &Core<Self>, bytes: Vec<u8>) -> Result<ModelOf<Self>, JsError>;
+
     /// The family's own verb `name` with its arguments (a plain object) and, for the verbs
     /// that take a file (images, a judge's weights), its bytes; resolves to what the verb
     /// returns. An unknown name is an error that names it.

@@ -4,9 +4,11 @@
 //! and `step_d`/`step_g` (one network's step alone, for the slow mode and the step buttons).
 
 use burn::prelude::*;
+use iagen_core::burnpack::{self, Precision};
 use iagen_core::rng::Rng;
 use iagen_gan::{
-    Gan2dTraining, GanConfig, GanLoss, Optimiser, Target, coverage, js_divergence, points_tensor,
+    Gan2dTraining, GanConfig, GanLoss, Networks, Optimiser, Target, coverage, js_divergence,
+    points_tensor,
 };
 use js_sys::{Object, Promise};
 use serde::{Deserialize, Serialize};
@@ -133,6 +135,15 @@ impl Family for Gan2d {
             target_name: options.target,
         };
         Ok((family, training))
+    }
+
+    fn weights(model: &ModelOf<Self>) -> Result<Vec<u8>, String> {
+        burnpack::to_bytes(model, Precision::Full)
+    }
+
+    fn load_weights(core: &Core<Self>, bytes: Vec<u8>) -> Result<ModelOf<Self>, JsError> {
+        let shape = Networks::new(&core.family.config, &crate::backend::device()?);
+        burnpack::load_bytes(shape, bytes).map_err(js_err)
     }
 
     fn info(core: &Core<Self>) -> JsValue {

@@ -7,13 +7,15 @@
 
 use burn::prelude::*;
 use burn::tensor::activation::sigmoid;
+use iagen_core::burnpack::Precision;
 use iagen_core::classes::{CLASSES, ImageData};
 use iagen_core::image_data::ImageSet;
+use iagen_core::live::LiveTraining;
 use iagen_core::rng::Rng;
 use iagen_diffusion::image_tensor;
 use iagen_gan::{
     ImageGan, ImageGanConfig, ImageGanManifest, ImageGanTraining, generate_images,
-    interpolate_images, load_image_gan,
+    interpolate_images, load_image_gan, save_image_gan,
 };
 use iagen_judge::Judge;
 use js_sys::{Object, Promise};
@@ -137,6 +139,14 @@ impl Family for GanImage {
             real: Some(held),
         };
         Ok((family, training))
+    }
+
+    fn weights(model: &ModelOf<Self>) -> Result<Vec<u8>, String> {
+        save_image_gan(model, Precision::Full)
+    }
+
+    fn load_weights(core: &Core<Self>, bytes: Vec<u8>) -> Result<ModelOf<Self>, JsError> {
+        load_image_gan(&core.family.config, bytes, &device()?).map_err(js_err)
     }
 
     fn info(core: &Core<Self>) -> JsValue {

@@ -4,17 +4,19 @@
 //! `sample` (a whole text at once, for the training panel's glimpses).
 
 use burn::prelude::*;
+use iagen_core::burnpack::Precision;
 use iagen_core::rng::Rng;
 use iagen_core::sampling::{SamplingParams, filtered_distribution, sample, top_n};
 use iagen_core::tokenizer::CharTokenizer;
 use iagen_gpt::{
-    GptConfig, GptManifest, GptSize, GptTraining, Sampler, TextError, load_gpt, token_tensor,
+    GptConfig, GptManifest, GptSize, GptTraining, Sampler, TextError, load_gpt, save_gpt,
+    token_tensor,
 };
 use js_sys::{Float32Array, Promise, Reflect};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
-use crate::backend::{js_err, serde_wasm};
+use crate::backend::{device, js_err, serde_wasm};
 use crate::family::{Core, Family, ModelOf, Shared};
 use crate::read;
 
@@ -164,6 +166,14 @@ impl Family for Gpt {
             training.config().clone(),
         );
         Ok((gpt, training))
+    }
+
+    fn weights(model: &ModelOf<Self>) -> Result<Vec<u8>, String> {
+        save_gpt(model, Precision::Full)
+    }
+
+    fn load_weights(core: &Core<Self>, bytes: Vec<u8>) -> Result<ModelOf<Self>, JsError> {
+        load_gpt(&core.family.config, bytes, &device()?).map_err(js_err)
     }
 
     fn info(core: &Core<Self>) -> JsValue {

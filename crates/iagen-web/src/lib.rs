@@ -10,6 +10,7 @@ mod gan;
 mod gan_image;
 mod gpt;
 mod images;
+mod model_file;
 mod read;
 mod session;
 mod spec_api;

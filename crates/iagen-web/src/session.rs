@@ -7,7 +7,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use iagen_core::live::{LiveTraining, add_losses};
-use js_sys::Promise;
+use js_sys::{Promise, Uint8Array};
 use wasm_bindgen::prelude::*;
 
 use crate::backend::{device, js_err};
@@ -16,6 +16,7 @@ use crate::family::{Core, Family, Shared, Stage};
 use crate::gan::Gan2d;
 use crate::gan_image::GanImage;
 use crate::gpt::Gpt;
+use crate::model_file::on_cpu;
 use crate::read;
 use crate::vae::VaeFamily;
 
@@ -67,6 +68,8 @@ trait AnySession {
     fn set_lr(&self, lr: f64);
     fn info(&self) -> JsValue;
     fn verb(&self, name: &str, args: JsValue, bytes: Option<Vec<u8>>) -> Result<Promise, JsError>;
+    fn weights(&self) -> Promise;
+    fn restore(&self, weights: Vec<u8>, steps: usize) -> Result<(), JsError>;
 }
 
 impl<F: Family> AnySession for Shared<F> {
@@ -106,6 +109,20 @@ impl<F: Family> AnySession for Shared<F> {
 
     fn verb(&self, name: &str, args: JsValue, bytes: Option<Vec<u8>>) -> Result<Promise, JsError> {
         F::verb(self.clone(), name, args, bytes)
+    }
+
+    fn weights(&self) -> Promise {
+        let model = self.borrow().model();
+        read::promise(async move {
+            let bytes = F::weights(&on_cpu(model).await?).map_err(js_err)?;
+            Ok(Uint8Array::from(bytes.as_slice()).into())
+        })
+    }
+
+    fn restore(&self, weights: Vec<u8>, steps: usize) -> Result<(), JsError> {
+        let model = F::load_weights(&self.borrow(), weights)?;
+        self.borrow_mut().training_mut()?.resume(model, steps);
+        Ok(())
     }
 }
 
@@ -157,6 +174,17 @@ impl Session {
     /// What the page shows about the model; always has `params` and `steps`.
     pub fn info(&self) -> JsValue {
         self.inner.info()
+    }
+
+    /// The model's weights as burnpack bytes (a Uint8Array): what a saved model file holds.
+    pub fn weights(&self) -> Promise {
+        self.inner.weights()
+    }
+
+    /// Go on from `weights` (a saved file's, for a run of this shape), `steps` already taken.
+    /// A file that does not fit is an error and leaves the run as it was.
+    pub fn restore(&self, weights: Vec<u8>, steps: usize) -> Result<(), JsError> {
+        self.inner.restore(weights, steps)
     }
 
     /// The family's own verb `name` with `args` (a plain object) and, for verbs that take a

@@ -5,11 +5,14 @@
 //! needed).
 
 use burn::prelude::*;
+use iagen_core::burnpack::Precision;
 use iagen_core::classes::ImageData;
 use iagen_core::image_data::ImageSet;
 use iagen_core::rng::Rng;
 use iagen_judge::Judge;
-use iagen_vae::{Vae, VaeConfig, VaeManifest, VaeTraining, image_rows, load_vae, prior_samples};
+use iagen_vae::{
+    Vae, VaeConfig, VaeManifest, VaeTraining, image_rows, load_vae, prior_samples, save_vae,
+};
 use js_sys::{Float32Array, Object, Promise};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
@@ -143,6 +146,14 @@ impl Family for VaeFamily {
         let images = image_set(&data)?;
         let training = VaeTraining::new(&config, &images, options.batch, options.lr, device);
         Ok((VaeFamily::new(image_data(&options.data)?, config), training))
+    }
+
+    fn weights(model: &ModelOf<Self>) -> Result<Vec<u8>, String> {
+        save_vae(model, Precision::Full)
+    }
+
+    fn load_weights(core: &Core<Self>, bytes: Vec<u8>) -> Result<ModelOf<Self>, JsError> {
+        load_vae(&core.family.config, bytes, &device()?).map_err(js_err)
     }
 
     fn info(core: &Core<Self>) -> JsValue {

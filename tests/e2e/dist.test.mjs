@@ -23,11 +23,12 @@ before(async () => {
   statics.url = `http://127.0.0.1:${port}/`;
   // The course site: another host name, so the frame is cross-site.
   const coursePort = await freePort();
-  const frame = `${statics.url}?embed=1&backend=cpu#v=2&view=ganimg&class=tres`;
-  course = createServer((_, res) => {
+  const frame = (backend) => `${statics.url}?embed=1${backend}#v=2&view=ganimg&class=tres`;
+  // `/gpu` frames the page on whatever backend the browser offers, `/` forces the CPU.
+  course = createServer((req, res) => {
     res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
     res.end(`<!doctype html><h1>Curso de IA generativa</h1>
-      <iframe src="${frame}" width="1000" height="900" sandbox="allow-scripts allow-same-origin"></iframe>`);
+      <iframe src="${frame(req.url === '/gpu' ? '' : '&backend=cpu')}" width="1000" height="900" sandbox="allow-scripts allow-same-origin"></iframe>`);
   }).listen(coursePort, 'localhost');
   course.url = `http://localhost:${coursePort}/`;
   browser = await launch({ gpu: false });
@@ -65,19 +66,32 @@ test('the folder holds the page, its wasm, gzip twins and the host configuration
     assert.ok(existsSync(join(dist, file)), file);
 });
 
-test('served by a plain static server and framed by a course page on another site, a view works', async () => {
-  const context = await browser.newContext({ locale: 'es-ES', viewport: { width: 1100, height: 1000 } });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (err) => errors.push(String(err)));
-  await page.goto(course.url);
-  const frame = page.frames().find((f) => f.url().startsWith(statics.url));
-  assert.ok(frame, 'the view is framed');
-  await frame.waitForFunction(() => Number(document.body.dataset.ganimgRefreshed || 0) > 0, null, { timeout: 300_000 });
-  assert.match(await frame.textContent('#gi-model'), /GAN preentrenada en dígitos/);
-  assert.ok(await frame.isHidden('#error'));
-  assert.ok(await frame.evaluate(() => document.body.classList.contains('embed')));
-  await shot(page, 'cpu-dist-embedded');
-  assert.deepEqual(errors, []);
-  await context.close();
-});
+for (const gpu of [false, true])
+  test(`served by a plain static server, framed and sandboxed by a course page on another site that denies storage, a view works (${gpu ? 'WebGPU' : 'CPU'})`, async () => {
+    const engine = gpu ? await launch({ gpu: true }) : browser;
+    const context = await engine.newContext({ locale: 'es-ES', viewport: { width: 1100, height: 1000 } });
+    // In every frame: storage throws, as on a locked-down course platform.
+    await context.addInitScript(() => {
+      for (const name of ['sessionStorage', 'localStorage'])
+        Object.defineProperty(window, name, {
+          get() {
+            throw new DOMException('denied', 'SecurityError');
+          },
+        });
+    });
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (err) => errors.push(String(err)));
+    await page.goto(gpu ? `${course.url}gpu` : course.url);
+    const frame = page.frames().find((f) => f.url().startsWith(statics.url));
+    assert.ok(frame, 'the view is framed');
+    await frame.waitForFunction(() => Number(document.body.dataset.ganimgRefreshed || 0) > 0, null, { timeout: 300_000 });
+    assert.equal(await frame.evaluate(() => document.body.dataset.backend), gpu ? 'webgpu' : 'cpu');
+    assert.match(await frame.textContent('#gi-model'), /GAN preentrenada en dígitos/);
+    assert.ok(await frame.isHidden('#error'));
+    assert.ok(await frame.evaluate(() => document.body.classList.contains('embed')));
+    await shot(page, `${gpu ? 'webgpu' : 'cpu'}-dist-embedded`);
+    assert.deepEqual(errors, []);
+    await context.close();
+    if (gpu) await engine.close();
+  });

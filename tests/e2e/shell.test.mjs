@@ -97,8 +97,9 @@ async function errorWhenMissing(path) {
   return text;
 }
 
-test('a missing worker or language file ends in a message, not a page that waits forever', async () => {
+test('a missing worker, wasm or language file ends in a message, not a page that waits forever', async () => {
   assert.match(await errorWhenMissing('worker.js'), /El motor de cálculo no arrancó o se detuvo/);
+  assert.match(await errorWhenMissing('pkg/iagen_web_bg.wasm'), /Algo falló: .*404.*iagen_web_bg\.wasm/);
   // Without its language file the page still explains, in Spanish with the English beside it.
   assert.match(await errorWhenMissing('i18n/es.json'), /Algo falló \/ Something failed: i18n\/es\.json: HTTP 404/);
 });
@@ -146,5 +147,20 @@ test('a model whose manifest disagrees with its weights is refused with a reason
   const text = await generate(page, { prompt: 'A quien', len: 20 });
   assert.equal(text.length, 20);
   assert.ok(await page.isHidden('#error'), 'the error cleared');
+  await page.context().close();
+});
+
+test('markup in a translation is shown as text, never run', async () => {
+  const es = JSON.parse(readFileSync('web/i18n/es.json', 'utf8'));
+  es['gen.output.empty'] = '<img src=x onerror="document.body.dataset.pwned=1">Vacío';
+  es['view.gpt'] = '<b>Mini GPT</b>';
+  const prepare = (page) =>
+    page.route('**/i18n/es.json', (route) => route.fulfill({ contentType: 'application/json', body: JSON.stringify(es) }));
+  const page = await openPage(browser, `${server.url}?backend=cpu`, { prepare });
+  await page.waitForFunction(() => document.querySelector('#output .placeholder'));
+  assert.equal(await page.textContent('#output .placeholder'), es['gen.output.empty']);
+  assert.equal(await page.textContent('#views button[data-view="gpt"]'), '<b>Mini GPT</b>');
+  assert.equal(await page.locator('#output img, #views b').count(), 0, 'no element came from a string');
+  assert.equal(await page.evaluate(() => document.body.dataset.pwned), undefined);
   await page.context().close();
 });

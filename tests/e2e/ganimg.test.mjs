@@ -1,7 +1,7 @@
 // The image GAN view as a student uses it, on the CPU path and on the WebGPU path (SwiftShader).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyLink, launch, openPage, setControl, shot, startServer, train } from './harness.mjs';
+import { copyLink, data, launch, openPage, setControl, shot, startServer, train, waitCounter, waitRefreshedAt } from './harness.mjs';
 
 let server;
 before(async () => {
@@ -10,12 +10,6 @@ before(async () => {
 after(() => server.stop());
 
 const view = (hash, backend = 'cpu') => `${server.url}${backend === 'cpu' ? '?backend=cpu' : ''}#v=2&view=ganimg&${hash}`;
-const waitCounter = (page, name, above) =>
-  page.waitForFunction(([n, v]) => Number(document.body.dataset[n] || 0) > v, [name, above], { timeout: 300_000 });
-/** Wait until everything the model draws shows the model trained `steps` steps. */
-const waitRefreshedAt = (page, steps) =>
-  page.waitForFunction((n) => document.body.dataset.refreshedAt === String(n), steps, { timeout: 300_000 });
-const data = (page, id, key) => page.$eval(`#${id}`, (el, k) => el.dataset[k], key);
 
 /** Open the view and wait until the grid, the interpolation, the meter and D(x) are drawn. */
 async function openGan(browser, hash, backend) {

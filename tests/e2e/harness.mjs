@@ -136,3 +136,14 @@ export async function hoverMap(page, fx, fy) {
   await page.waitForFunction(() => !document.body.dataset.hoverBusy, null, { timeout: 60_000 });
   return page.$eval('#hover', (c) => c.dataset.checksum);
 }
+
+/** Wait until the page's counter `name` (a `data-` attribute of the body) passes `above`. */
+export const waitCounter = (page, name, above) =>
+  page.waitForFunction(([n, v]) => Number(document.body.dataset[n] || 0) > v, [name, above], { timeout: 300_000 });
+
+/** Wait until everything an image view draws shows the model trained `steps` steps (0: shipped). */
+export const waitRefreshedAt = (page, steps) =>
+  page.waitForFunction((n) => document.body.dataset.refreshedAt === String(n), steps, { timeout: 300_000 });
+
+/** The `data-KEY` attribute of the element with id `id`. */
+export const data = (page, id, key) => page.$eval(`#${id}`, (el, k) => el.dataset[k], key);

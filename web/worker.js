@@ -53,6 +53,10 @@ async function fetchBytes(url, progress = false) {
   return bytes;
 }
 
+// What a run trains on: a typed `text`, or the file at `data`.
+const trainingBytes = ({ data, text }) => (text !== undefined ? new TextEncoder().encode(text) : fetchBytes(data));
+const errorText = (err) => String(err?.message ? err.message : err);
+
 async function fetchText(url) {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
@@ -97,7 +101,7 @@ const methods = {
 
   // A fresh run of `family` with `options`, on a typed `text` or the file at `data`.
   async newTraining({ family, options, data, text }) {
-    const bytes = text !== undefined ? new TextEncoder().encode(text) : await fetchBytes(data);
+    const bytes = await trainingBytes({ data, text });
     replace(null);
     replace(Session.untrained(family, options, bytes));
     return session.info();
@@ -108,7 +112,7 @@ const methods = {
   // once the weights are in: a file that does not fit leaves the current model as it was.
   saveModel: () => session.weights(),
   async openModel({ family, options, data, text, weights, steps }) {
-    const bytes = text !== undefined ? new TextEncoder().encode(text) : await fetchBytes(data);
+    const bytes = await trainingBytes({ data, text });
     const opened = Session.untrained(family, options, bytes);
     try {
       opened.restore(weights, steps);
@@ -197,7 +201,7 @@ function replace(next) {
 let dead = null;
 function die(err) {
   if (!dead) {
-    dead = globalThis.iagenPanic || String(err?.message ? err.message : err);
+    dead = globalThis.iagenPanic || errorText(err);
     postMessage({ event: 'dead', message: dead, memoryBytes: wasm?.memory.buffer.byteLength ?? 0 });
   }
   return dead;
@@ -217,7 +221,7 @@ addEventListener('message', async ({ data: { id, method, args } }) => {
     const result = await methods[method](args || {});
     postMessage({ id, result });
   } catch (err) {
-    const message = err instanceof WebAssembly.RuntimeError ? die(err) : String(err?.message ? err.message : err);
+    const message = err instanceof WebAssembly.RuntimeError ? die(err) : errorText(err);
     postMessage({ id, error: message });
   }
 });

@@ -55,8 +55,9 @@ export function bindSpecControls($, jobs, { settings, training, others = [], dis
     return values;
   };
   fill(jobs.values);
+  // Every save refills the controls, whoever saves (this view, the training panel).
   jobs.watchers.push(fill);
-  const save = (changes) => jobs.save(changes);
+  const { save } = jobs;
   // A committed change shows what the link kept, in the box being edited too (a clamped or
   // lowered value, which `fill` leaves alone while the box has the focus).
   const commit = (key) =>

@@ -76,6 +76,12 @@ export function trainingPanel(view) {
     showSavable();
     view.lockControls(running);
   }
+  /** The worker's session is now a run of `trained` steps, described by `info`. */
+  function adopt(info, trained) {
+    state.model = { kind: 'trained', info };
+    state.history = [];
+    state.trained = trained;
+  }
   /** Only a run trained here can be saved (a shipped model is in the page already). */
   function showSavable() {
     $('save-model').disabled = state.training || state.model?.kind !== 'trained' || !(state.trained > 0);
@@ -95,9 +101,7 @@ export function trainingPanel(view) {
         $('train-status').textContent = t('train.loading');
         const info = await call('newTraining', { family: view.family, ...view.session() });
         await view.opened?.();
-        state.model = { kind: 'trained', info };
-        state.history = [];
-        state.trained = 0;
+        adopt(info, 0);
         view.modelChanged();
       }
       if (cancelPending) return { reason: 'paused' };
@@ -218,10 +222,10 @@ export function trainingPanel(view) {
     setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
     $('file-status').textContent = t('file.saved', { name: link.download });
   }
-  $('save-model').onclick = () =>
-    jobs.exclusive(saveModel).catch((err) => {
-      $('file-status').textContent = t('error.generic', { error: err.message });
-    });
+  const fileError = (err) => {
+    $('file-status').textContent = t('error.generic', { error: err.message });
+  };
+  $('save-model').onclick = () => jobs.exclusive(saveModel).catch(fileError);
 
   /** Open a saved model: its link's settings, then a run of them that goes on from its weights.
    * Whatever is wrong with the file is said, and the current model stays. */
@@ -242,9 +246,7 @@ export function trainingPanel(view) {
       try {
         const info = await call('openModel', { family: view.family, ...view.session(), weights: parsed.weights, steps: parsed.steps });
         await view.opened?.({ restored: true });
-        state.model = { kind: 'trained', info };
-        state.history = [];
-        state.trained = parsed.steps;
+        adopt(info, parsed.steps);
       } catch (err) {
         // The settings go back with the model that stays.
         await jobs.save(before);
@@ -262,10 +264,7 @@ export function trainingPanel(view) {
   $('model-file').addEventListener('change', () => {
     const file = $('model-file').files[0];
     $('model-file').value = '';
-    if (file)
-      openModel(file).catch((err) => {
-        $('file-status').textContent = t('error.generic', { error: err.message });
-      });
+    if (file) openModel(file).catch(fileError);
   });
 
   return { discard, pause, start };

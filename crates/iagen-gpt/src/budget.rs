@@ -42,6 +42,14 @@ pub fn training_bytes(config: &GptConfig, batch: usize) -> u64 {
     4 * (PARAMETER_COPIES * parameters(config) + l * per_layer + head)
 }
 
+/// When training `config` with batches of `batch` would not fit in [`BROWSER_BUDGET`]: the bytes
+/// it would need and the largest batch that fits. The page's link codec and `GptTraining::new`
+/// both ask this.
+pub fn over_budget(config: &GptConfig, batch: usize) -> Option<(u64, usize)> {
+    let needs = training_bytes(config, batch);
+    (needs > BROWSER_BUDGET).then(|| (needs, largest_batch(config, BROWSER_BUDGET)))
+}
+
 /// The largest batch (at least 1) whose run fits in `budget` bytes.
 pub fn largest_batch(config: &GptConfig, budget: u64) -> usize {
     let mut batch = 1;

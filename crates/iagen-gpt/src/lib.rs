@@ -13,7 +13,7 @@ mod train;
 mod weights;
 
 pub use attention::KvCache;
-pub use budget::{BROWSER_BUDGET, largest_batch, parameters, training_bytes};
+pub use budget::{BROWSER_BUDGET, largest_batch, over_budget, parameters, training_bytes};
 pub use config::{GptConfig, GptSize};
 pub use live::{GptTraining, TextError, VAL_FRACTION};
 pub use model::{Gpt, cross_entropy};

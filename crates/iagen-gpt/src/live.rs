@@ -6,7 +6,7 @@ use iagen_core::live::{LiveTraining, Losses};
 use iagen_core::rng::Rng;
 use iagen_core::text_data::TextCorpus;
 
-use crate::budget::{BROWSER_BUDGET, largest_batch, training_bytes};
+use crate::budget::over_budget;
 use crate::config::{GptConfig, GptSize};
 use crate::model::Gpt;
 use crate::train::Trainer;
@@ -19,7 +19,7 @@ pub const VAL_FRACTION: f32 = 0.1;
 pub enum TextError {
     /// Too short to hold a window in both parts: `has` characters of the `needs`.
     TooShort { has: usize, needs: usize },
-    /// The run would need `needs` bytes, over [`BROWSER_BUDGET`]; `batch` is the largest that fits.
+    /// The run would need `needs` bytes, over [`crate::BROWSER_BUDGET`]; `batch` is the largest that fits.
     OverBudget { needs: u64, batch: usize },
 }
 
@@ -51,9 +51,7 @@ impl GptTraining {
             });
         }
         let config = GptConfig::preset(size, corpus.tokenizer.vocab_size(), ctx).with_seed(seed);
-        let needs = training_bytes(&config, batch);
-        if needs > BROWSER_BUDGET {
-            let batch = largest_batch(&config, BROWSER_BUDGET);
+        if let Some((needs, batch)) = over_budget(&config, batch) {
             return Err(TextError::OverBudget { needs, batch });
         }
         Ok(Self {

@@ -13,7 +13,7 @@ use iagen_diffusion::{
     image_tensor, load_diffusion, save_diffusion,
 };
 use iagen_judge::Judge;
-use js_sys::{Float32Array, Object, Promise};
+use js_sys::{Object, Promise};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
@@ -274,7 +274,7 @@ async fn preview(core: &Shared<Diffusion>) -> Result<JsValue, JsError> {
         }
         clean.ok_or_else(|| js_err("no denoising steps"))?
     };
-    Ok(Float32Array::from(read::floats(clean).await?.as_slice()).into())
+    read::float_array(clean).await
 }
 
 /// The forward process on real training image `index`: `{x0, xt, label, count}` with x_t

@@ -14,7 +14,7 @@ use js_sys::{Object, Promise};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
-use crate::backend::{js_err, serde_wasm};
+use crate::backend::{device, js_err, serde_wasm};
 use crate::family::{Core, Family, ModelOf, Shared};
 use crate::read;
 
@@ -142,7 +142,7 @@ impl Family for Gan2d {
     }
 
     fn load_weights(core: &Core<Self>, bytes: Vec<u8>) -> Result<ModelOf<Self>, JsError> {
-        let shape = Networks::new(&core.family.config, &crate::backend::device()?);
+        let shape = Networks::new(&core.family.config, &device()?);
         burnpack::load_bytes(shape, bytes).map_err(js_err)
     }
 

@@ -24,7 +24,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::backend::{device, js_err, serde_wasm};
 use crate::family::{Core, Family, ModelOf, Shared};
-use crate::images::{self, LangArgs, WordArgs, image_data, image_set};
+use crate::images::{self, LangArgs, WordArgs, image_count, image_data, image_set};
 use crate::read;
 
 /// Largest batch one verb generates (a hostile call cannot ask for a gigabyte).
@@ -86,14 +86,6 @@ struct WatchArgs {
     judged: usize,
     /// Images in each of D(x)'s batches.
     scored: usize,
-}
-
-fn count(n: usize, most: usize) -> Result<usize, JsError> {
-    if (1..=most).contains(&n) {
-        Ok(n)
-    } else {
-        Err(js_err(format!("between 1 and {most} images at a time")))
-    }
 }
 
 /// A class from the page: an index below the data set's classes, or none.
@@ -171,18 +163,18 @@ impl Family for GanImage {
         Ok(match name {
             "generate" => {
                 let args: GenerateArgs = read::args(&args)?;
-                let n = count(args.n, MAX_IMAGES)?;
+                let n = image_count(args.n, MAX_IMAGES)?;
                 let images = generate_images(
                     &core.borrow().model().g,
                     &vec![class(args.class); n],
                     args.seed as u64,
                     &device()?,
                 );
-                read::promise(async move { floats_array(images).await })
+                read::promise(async move { read::float_array(images).await })
             }
             "interpolate" => {
                 let args: InterpolateArgs = read::args(&args)?;
-                let frames = count(args.frames, MAX_FRAMES)?;
+                let frames = image_count(args.frames, MAX_FRAMES)?;
                 if args.a.max(args.b) >= MAX_IMAGES {
                     return Err(js_err(format!("samples are numbered below {MAX_IMAGES}")));
                 }
@@ -194,7 +186,7 @@ impl Family for GanImage {
                     frames,
                     &device()?,
                 );
-                read::promise(async move { floats_array(images).await })
+                read::promise(async move { read::float_array(images).await })
             }
             "watch" => {
                 let args = read::args(&args)?;
@@ -228,11 +220,6 @@ impl Family for GanImage {
     }
 }
 
-async fn floats_array(images: Tensor<4>) -> Result<JsValue, JsError> {
-    let values = read::floats(images).await?;
-    Ok(js_sys::Float32Array::from(values.as_slice()).into())
-}
-
 /// What training redraws, in one call: `{grid}` (the first `grid` samples of seed `seed`,
 /// class-free), `{judged}` (the judge's class of `judged` class-free samples, an Int32Array;
 /// absent without a judge) and `{real, fake}` (D's probability "real" for `scored` held-out
@@ -246,20 +233,20 @@ async fn watch(core: &Shared<GanImage>, args: WatchArgs) -> Result<JsValue, JsEr
         let seed = args.seed as u64;
         let grid = generate_images(
             &g,
-            &vec![None; count(args.grid, MAX_IMAGES)?],
+            &vec![None; image_count(args.grid, MAX_IMAGES)?],
             seed,
             &device,
         );
         let judged = match &core.family.judge {
             Some(judge) => {
-                let n = count(args.judged, MAX_IMAGES)?;
+                let n = image_count(args.judged, MAX_IMAGES)?;
                 Some(judge.classify(generate_images(&g, &vec![None; n], seed + 1, &device)))
             }
             None => None,
         };
         let scores = match &core.family.real {
             Some(real) => {
-                let n = count(args.scored, MAX_IMAGES)?.min(real.len());
+                let n = image_count(args.scored, MAX_IMAGES)?.min(real.len());
                 let mut rng = Rng::new(seed + 2);
                 let batch = real.random_batch(&mut rng, n);
                 let fake_classes: Vec<i64> = (0..n).map(|_| rng.below(CLASSES) as i64).collect();

@@ -18,6 +18,16 @@ pub fn image_data(name: &str) -> Result<ImageData, JsError> {
     ImageData::from_name(name).ok_or_else(|| js_err(format!("unknown image data {name}")))
 }
 
+/// `n` if a verb may make that many images at once (1 to `most`: a hostile call cannot ask for
+/// a gigabyte), else an error that says the range.
+pub fn image_count(n: usize, most: usize) -> Result<usize, JsError> {
+    if (1..=most).contains(&n) {
+        Ok(n)
+    } else {
+        Err(js_err(format!("between 1 and {most} images at a time")))
+    }
+}
+
 pub fn image_set(records: &[u8]) -> Result<ImageSet, JsError> {
     ImageSet::from_records(records, CLASSES).map_err(|e| js_err(format!("bad image file: {e:?}")))
 }

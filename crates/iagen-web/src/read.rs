@@ -22,6 +22,11 @@ pub async fn floats<const D: usize>(t: Tensor<D>) -> Result<Vec<f32>, JsError> {
         .map_err(|e| JsError::new(&format!("{e:?}")))
 }
 
+/// The tensor's values as a Float32Array.
+pub async fn float_array<const D: usize>(t: Tensor<D>) -> Result<JsValue, JsError> {
+    Ok(Float32Array::from(floats(t).await?.as_slice()).into())
+}
+
 pub async fn scalar(t: Tensor<1>) -> Result<f32, JsError> {
     Ok(floats(t).await?[0])
 }

@@ -2,7 +2,7 @@
 //! cannot make alone: a GPT training run that would not fit in the browser's memory.
 
 use iagen_core::spec::{Notice, NoticeKind, Spec, gpt, training};
-use iagen_gpt::{BROWSER_BUDGET, GptConfig, GptSize, largest_batch, training_bytes};
+use iagen_gpt::{GptConfig, GptSize, over_budget};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -30,8 +30,8 @@ struct Parsed {
 const LINK_VOCAB: usize = 128;
 
 /// A GPT batch too large for the browser's memory with the link's size and context becomes
-/// the largest that fits, with a notice: the same rule (`iagen_gpt::training_bytes`) refuses
-/// such a run when it starts, and it applies to a link and to the controls alike.
+/// the largest that fits, with a notice: the same rule (`iagen_gpt::over_budget`) refuses such a
+/// run when it starts, and it applies to a link and to the controls alike.
 fn within_budget(spec: &mut Spec, notices: &mut Vec<Notice>) {
     if spec.view() != "gpt" {
         return;
@@ -41,10 +41,10 @@ fn within_budget(spec: &mut Spec, notices: &mut Vec<Notice>) {
     };
     let config = GptConfig::preset(size, LINK_VOCAB, spec.int(&gpt::CTX) as usize);
     let batch = spec.int(&training::BATCH) as usize;
-    if training_bytes(&config, batch) <= BROWSER_BUDGET {
+    let Some((_, fits)) = over_budget(&config, batch) else {
         return;
-    }
-    let fits = largest_batch(&config, BROWSER_BUDGET).to_string();
+    };
+    let fits = fits.to_string();
     spec.set(training::BATCH.key, &fits);
     notices.push(Notice {
         kind: NoticeKind::OverBudget,

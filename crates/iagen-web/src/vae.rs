@@ -19,7 +19,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::backend::{device, js_err, serde_wasm};
 use crate::family::{Core, Family, ModelOf, Shared, Stage};
-use crate::images::{self, LangArgs, image_data, image_set, judge_images};
+use crate::images::{self, LangArgs, image_count, image_data, image_set, judge_images};
 use crate::read;
 
 /// Largest batch one verb encodes or decodes (a hostile call cannot ask for a gigabyte).
@@ -106,16 +106,6 @@ fn held_images(core: &Core<VaeFamily>) -> Option<&ImageSet> {
     }
 }
 
-fn count(n: usize) -> Result<usize, JsError> {
-    if (1..=MAX_IMAGES).contains(&n) {
-        Ok(n)
-    } else {
-        Err(js_err(format!(
-            "between 1 and {MAX_IMAGES} images at a time"
-        )))
-    }
-}
-
 impl Family for VaeFamily {
     type Training = VaeTraining;
     type Options = Options;
@@ -193,7 +183,7 @@ impl Family for VaeFamily {
             }
             "normals" => {
                 let args: SeededArgs = read::args(&args)?;
-                let values = Rng::new(args.seed as u64).normals(count(args.n)?);
+                let values = Rng::new(args.seed as u64).normals(image_count(args.n, MAX_IMAGES)?);
                 Promise::resolve(&JsValue::from(Float32Array::from(values.as_slice())))
             }
             "class_names" => {
@@ -268,7 +258,7 @@ async fn overview(core: &Shared<VaeFamily>, args: OverviewArgs) -> Result<JsValu
 
 /// q(z | x) for `n` images: `{mean, log_var}`, each n×latent.
 async fn encode(core: &Shared<VaeFamily>, args: ImagesArgs) -> Result<JsValue, JsError> {
-    let n = count(args.n)?;
+    let n = image_count(args.n, MAX_IMAGES)?;
     if args.pixels.len() != n * 784 {
         return Err(js_err("encode: pixels must hold n×784 values"));
     }
@@ -285,7 +275,7 @@ async fn encode(core: &Shared<VaeFamily>, args: ImagesArgs) -> Result<JsValue, J
 
 /// Images decoded from `n` codes: a Float32Array of n×784 values in [-1, 1].
 async fn decode(core: &Shared<VaeFamily>, args: CodesArgs) -> Result<JsValue, JsError> {
-    let n = count(args.n)?;
+    let n = image_count(args.n, MAX_IMAGES)?;
     let images = {
         let model: Vae = core.borrow().model();
         let latent = model.latent();
@@ -295,12 +285,12 @@ async fn decode(core: &Shared<VaeFamily>, args: CodesArgs) -> Result<JsValue, Js
         let z = Tensor::<1>::from_floats(args.z.as_slice(), &device()?).reshape([n, latent]);
         signed(model.decode(z))
     };
-    Ok(Float32Array::from(read::floats(images).await?.as_slice()).into())
+    read::float_array(images).await
 }
 
 /// `n` samples from the prior N(0, I) with `seed` (as `iagen-cli sample vae`): `{z, images}`.
 async fn prior(core: &Shared<VaeFamily>, args: SeededArgs) -> Result<JsValue, JsError> {
-    let n = count(args.n)?;
+    let n = image_count(args.n, MAX_IMAGES)?;
     let (z, images) = {
         let model: Vae = core.borrow().model();
         let (z, probs) = prior_samples(&model, args.seed as u64, n, &device()?);

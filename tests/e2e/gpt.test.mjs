@@ -32,6 +32,7 @@ describe('CPU path', () => {
     assert.match(await page.textContent('#model-info'), /Frases y refranes en español.*1\.9\d bits/);
     const text = await generate(page, { prompt: 'A quien madruga', len: 120, seed: 7 });
     assert.equal([...text].length, 120);
+    assert.match(await page.textContent('#gen-speed'), /^120 caracteres en [\d.]+ s: \d+ caracteres por segundo\.$/);
     assert.equal(await page.locator('#bars .bar').count(), 10);
     const inked = await page.$eval('#attention', (c) => {
       const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
@@ -43,6 +44,18 @@ describe('CPU path', () => {
     await page.click('#output span.ch[data-index="10"]');
     await page.waitForSelector('#output span.ch.selected');
     await shot(page, 'cpu-generated');
+  });
+
+  test('Stop ends a long generation part-way, keeping what was written', async () => {
+    const page = await openPage(browser, `${server.url}?backend=cpu#v=2&len=2000`);
+    await page.waitForFunction(() => !document.getElementById('generate').disabled);
+    await page.click('#generate');
+    await page.waitForFunction(() => document.querySelectorAll('#output span.ch').length >= 40);
+    await page.click('#stop-generate');
+    await page.waitForFunction(() => !document.getElementById('generate').disabled, null, { timeout: 5000 });
+    const written = await page.locator('#output span.ch').count();
+    assert.ok(written >= 40 && written < 2000, `stopped after ${written} characters`);
+    assert.match(await page.textContent('#gen-speed'), new RegExp(`^${written} caracteres en`));
   });
 
   test('the page is translated and usable while the default model downloads, and says so', async () => {

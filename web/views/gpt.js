@@ -33,6 +33,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
         </div>
         <p class="message" id="gen-message"></p>
         <div class="output" id="output"></div>
+        <p class="status" id="gen-speed"></p>
       </div>
       <div>
         <h3 data-i18n="probs.title"></h3>
@@ -253,10 +254,12 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     $('generate').disabled = true;
     $('stop-generate').disabled = false;
     $('gen-message').textContent = '';
+    $('gen-speed').textContent = '';
     drawOutput();
     try {
       const args = { prompt: state.text.prompt, seed: Number(jobs.values.seed), ...sampling() };
-      await call('stream', { first: 'start', args, next: 'next', count: Number(jobs.values.len) });
+      const { items, ms } = await call('stream', { first: 'start', args, next: 'next', count: Number(jobs.values.len) });
+      showSpeed(items, ms);
       await inspect(state.text.generated);
     } catch (err) {
       showError(err);
@@ -266,6 +269,13 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
       $('stop-generate').disabled = true;
       document.body.dataset.generated = String((document.body.dataset.generated | 0) + 1);
     }
+  }
+  // How fast the model wrote (the prompt's pass included): what a character costs, and the
+  // figure `just bench` reads.
+  function showSpeed(chars, ms) {
+    const rate = chars / Math.max(ms / 1000, 1e-3);
+    $('gen-speed').dataset.rate = String(rate);
+    $('gen-speed').textContent = t('gen.speed', { n: chars, s: (ms / 1000).toFixed(2), rate: Math.round(rate) });
   }
   $('generate').onclick = generate;
   $('stop-generate').onclick = () => call('stop');
@@ -284,7 +294,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
       if (unknown) $('gen-message').textContent = t('gen.unknown', { n: unknown });
       drawBars(top, state.text.prompt);
     } else if (e.event === 'stream') {
-      state.text.generated += e.value.ch;
+      state.text.generated += e.value.text;
       drawOutput();
       drawBars(e.value.top, state.text.prompt + state.text.generated);
       $('output').scrollTop = $('output').scrollHeight;

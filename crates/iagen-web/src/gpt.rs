@@ -1,6 +1,6 @@
 //! The GPT family in the page: a tiny GPT, shipped or trained live, and its verbs —
-//! `start`/`next` (generate one character at a time, with the distribution it was drawn
-//! from), `inspect` (next-character distributions and an attention map over a text) and
+//! `start`/`next` (generate a few characters at a time, with the distribution the last was
+//! drawn from), `inspect` (next-character distributions and an attention map over a text) and
 //! `sample` (a whole text at once, for the training panel's glimpses).
 
 use burn::prelude::*;
@@ -70,6 +70,11 @@ struct StartArgs {
     seed: u32,
     #[serde(flatten)]
     sampling: Sampling,
+}
+
+#[derive(Deserialize)]
+struct NextArgs {
+    count: usize,
 }
 
 #[derive(Deserialize)]
@@ -199,7 +204,10 @@ impl Family for Gpt {
                 let args = read::args(&args)?;
                 read::promise(async move { start(&core, args).await })
             }
-            "next" => read::promise(async move { next(&core).await }),
+            "next" => {
+                let args: NextArgs = read::args(&args)?;
+                read::promise(async move { next(&core, args.count).await })
+            }
             "inspect" => {
                 let args = read::args(&args)?;
                 read::promise(async move { inspect(&core, args).await })
@@ -268,18 +276,26 @@ async fn advance(core: &Shared<Gpt>) -> Result<(usize, Vec<f32>), JsError> {
     Ok((id, probs))
 }
 
-/// Sample one character and advance. Resolves to `{ch, top}`: the character and the
-/// distribution it was drawn from.
-async fn next(core: &Shared<Gpt>) -> Result<JsValue, JsError> {
-    let (id, probs) = advance(core).await?;
+/// Sample `count` characters (at least one) and advance: one call per few characters, not one
+/// per character, keeps the worker's messages and the page's redraws off the critical path.
+/// Resolves to `{text, top}`: the characters and the distribution the last was drawn from.
+async fn next(core: &Shared<Gpt>, count: usize) -> Result<JsValue, JsError> {
+    let mut ids = Vec::with_capacity(count.max(1));
+    let mut probs = Vec::new();
+    for _ in 0..count.max(1) {
+        let (id, drawn_from) = advance(core).await?;
+        ids.push(id);
+        probs = drawn_from;
+    }
     let core = core.borrow();
+    let tokenizer = &core.family.tokenizer;
     #[derive(Serialize)]
     struct Out {
-        ch: String,
+        text: String,
         top: Top,
     }
     Ok(serde_wasm(&Out {
-        ch: core.family.tokenizer.char(id).to_string(),
+        text: ids.iter().map(|&id| tokenizer.char(id)).collect(),
         top: core.family.top(&probs),
     }))
 }

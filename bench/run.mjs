@@ -6,23 +6,37 @@
 import { statSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { generate, hoverMap, launch, openPage, startServer, train } from '../tests/e2e/harness.mjs';
+import { tfjsPeer } from './peer/drive.mjs';
 
 const server = await startServer();
+const repository = await startServer('.'); // the TF.js peer and its packages
 const rows = [];
 
 for (const gpu of [false, true]) {
   const browser = await launch({ gpu });
-  // Characters per second from a model in the page: `data` names it.
+  // Characters per second from a model in the page, as the page reports them under the text
+  // (the prompt's pass, the worker's messages and drawing the text and bars included): the
+  // first generation after the model loads (cold: the engine's code not yet optimised) and the
+  // third (steady). `data` names the model.
   const writes = async (data, chars) => {
     const page = await openPage(browser, `${server.url}${gpu ? '' : '?backend=cpu'}#v=2&data=${data}`);
     await page.waitForFunction(() => !document.getElementById('generate').disabled);
-    const t0 = Date.now();
-    await generate(page, { prompt: 'A', len: chars, seed: 1 });
-    const perSec = chars / ((Date.now() - t0) / 1000);
-    return { perSec, backend: await page.textContent('#backend') };
+    const rates = [];
+    for (let i = 0; i < 3; i++) {
+      await generate(page, { prompt: 'A', len: chars, seed: 1 });
+      rates.push(await page.$eval('#gen-speed', (e) => Number(e.dataset.rate)));
+    }
+    const params = Number((await page.textContent('#model-info')).match(/([\d.]+) parámetros/)[1].replace(/\./g, ''));
+    return { cold: rates[0], steady: rates[2], params, page, backend: await page.textContent('#backend') };
   };
-  const { perSec: charsPerSec, backend } = await writes('refranes', gpu ? 50 : 200);
-  const { perSec: defaultCharsPerSec } = await writes('frases', gpu ? 20 : 50);
+  const refranes = await writes('refranes', gpu ? 50 : 300);
+  const { backend } = refranes;
+  const { steady: defaultCharsPerSec } = await writes('frases', gpu ? 20 : 100);
+  const peer = await tfjsPeer(browser, gpu ? 'webgpu' : 'wasm', refranes, {
+    chars: gpu ? 50 : 300,
+    steps: gpu ? 6 : 60,
+    root: repository.url,
+  });
 
   const steps = gpu ? 6 : 60;
   const trainPage = await openPage(browser, `${server.url}${gpu ? '' : '?backend=cpu'}#v=2&data=refranes&steps=${steps}`);
@@ -78,7 +92,9 @@ for (const gpu of [false, true]) {
     vaeStepsPerSec,
     decodesPerSec,
     backend,
-    charsPerSec,
+    cold: refranes.cold,
+    steady: refranes.steady,
+    peer,
     defaultCharsPerSec,
     stepsPerSec,
     msPerDenoise,
@@ -86,6 +102,7 @@ for (const gpu of [false, true]) {
   await browser.close();
 }
 server.stop();
+repository.stop();
 
 // What the first usable view fetches (page, worker and wasm glue, the language), each gzipped
 // as tools/serve.mjs serves it; then the default model, which arrives in the background while
@@ -106,9 +123,19 @@ const FIRST_VIEW = [
 ];
 const DEFAULT_MODEL = ['assets/models/frases.json', 'assets/models/frases.bpk'];
 const gz = (path) => gzipSync(readFileSync(`web/${path}`), { level: 9 }).length;
+const ratio = (a, b) => (a / b).toFixed(2);
 for (const r of rows) {
   console.log(
-    `${r.where}\tgenerate_chars_per_s\t${r.charsPerSec.toFixed(1)}\tdefault_model_chars_per_s\t${r.defaultCharsPerSec.toFixed(1)}\ttrain_nano_steps_per_s\t${r.stepsPerSec.toFixed(2)}\tdiffusion_ms_per_step_16_samples\t${r.msPerDenoise.toFixed(0)}\tvae_train_steps_per_s_batch_16\t${r.vaeStepsPerSec.toFixed(1)}\tvae_decodes_per_s\t${r.decodesPerSec.toFixed(1)}\tgan2d_rounds_per_s\t${r.ganRoundsPerSec.toFixed(1)}\tgan_image_rounds_per_s_batch_32\t${r.imageRoundsPerSec.toFixed(2)}\t(${r.backend})`,
+    `${r.where}\tgenerate_chars_per_s_cold\t${r.cold.toFixed(0)}\tsteady\t${r.steady.toFixed(0)}\tdefault_model_chars_per_s\t${r.defaultCharsPerSec.toFixed(1)}\ttrain_nano_steps_per_s\t${r.stepsPerSec.toFixed(2)}\tdiffusion_ms_per_step_16_samples\t${r.msPerDenoise.toFixed(0)}\tvae_train_steps_per_s_batch_16\t${r.vaeStepsPerSec.toFixed(1)}\tvae_decodes_per_s\t${r.decodesPerSec.toFixed(1)}\tgan2d_rounds_per_s\t${r.ganRoundsPerSec.toFixed(1)}\tgan_image_rounds_per_s_batch_32\t${r.imageRoundsPerSec.toFixed(2)}\t(${r.backend})`,
+  );
+  const { peer } = r;
+  const flavour =
+    peer.backend.backend === 'wasm' ? `wasm, SIMD ${peer.backend.simd}, threads ${peer.backend.threads}` : peer.backend.backend;
+  console.log(
+    `${r.where} TF.js\tgenerate_chars_per_s_cold\t${peer.cold.toFixed(0)}\tsteady\t${peer.steady.toFixed(0)}\ttrain_nano_steps_per_s\t${peer.stepsPerSec.toFixed(2)}\t(${flavour})`,
+  );
+  console.log(
+    `${r.where} page ÷ TF.js\tgenerate_cold\t${ratio(r.cold, peer.cold)}\tgenerate_steady\t${ratio(r.steady, peer.steady)}\ttrain_nano\t${ratio(r.stepsPerSec, peer.stepsPerSec)}`,
   );
 }
 console.log(`wasm\traw_bytes\t${statSync('web/pkg/iagen_web_bg.wasm').size}\tgzip_bytes\t${gz('pkg/iagen_web_bg.wasm')}`);

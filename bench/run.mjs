@@ -6,7 +6,7 @@
 import { statSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { generate, hoverMap, launch, openPage, startServer, train } from '../tests/e2e/harness.mjs';
-import { tfjsPeer } from './peer/drive.mjs';
+import { gptPeer, openPeer, shownParams, unetPeer } from './peer/drive.mjs';
 
 const server = await startServer();
 const repository = await startServer('.'); // the TF.js peer and its packages
@@ -26,17 +26,15 @@ for (const gpu of [false, true]) {
       await generate(page, { prompt: 'A', len: chars, seed: 1 });
       rates.push(await page.$eval('#gen-speed', (e) => Number(e.dataset.rate)));
     }
-    const params = Number((await page.textContent('#model-info')).match(/([\d.]+) parámetros/)[1].replace(/\./g, ''));
+    const params = await shownParams(page, '#model-info');
     return { cold: rates[0], steady: rates[2], params, page, backend: await page.textContent('#backend') };
   };
   const refranes = await writes('refranes', gpu ? 50 : 300);
   const { backend } = refranes;
   const { steady: defaultCharsPerSec } = await writes('frases', gpu ? 20 : 100);
-  const peer = await tfjsPeer(browser, gpu ? 'webgpu' : 'wasm', refranes, {
-    chars: gpu ? 50 : 300,
-    steps: gpu ? 6 : 60,
-    root: repository.url,
-  });
+  // The same models in TF.js, in the same browser: wasm on the CPU path, WebGPU beside WebGPU.
+  const { peer: tfjs, backend: tfjsBackend } = await openPeer(browser, gpu ? 'webgpu' : 'wasm', repository.url);
+  const peer = { backend: tfjsBackend, ...(await gptPeer(tfjs, refranes, { chars: gpu ? 50 : 300, steps: gpu ? 6 : 60 })) };
 
   const steps = gpu ? 6 : 60;
   const trainPage = await openPage(browser, `${server.url}${gpu ? '' : '?backend=cpu'}#v=2&data=refranes&steps=${steps}`);
@@ -57,6 +55,9 @@ for (const gpu of [false, true]) {
   const t2 = Date.now();
   for (let i = 0; i < denoiseSteps; i++) await denoise();
   const msPerDenoise = (Date.now() - t2) / denoiseSteps;
+  const unetParams = await shownParams(diffPage, '#diff-model');
+  Object.assign(peer, await unetPeer(tfjs, { params: unetParams }, { batch: 32, passes: denoiseSteps }));
+  await tfjs.context().close();
   // The VAE: training steps (batch 16, with the map's redraws) and decodes as the pointer moves
   // over the latent map, each waited for and drawn.
   const vaeSteps = gpu ? 10 : 100;
@@ -132,10 +133,10 @@ for (const r of rows) {
   const flavour =
     peer.backend.backend === 'wasm' ? `wasm, SIMD ${peer.backend.simd}, threads ${peer.backend.threads}` : peer.backend.backend;
   console.log(
-    `${r.where} TF.js\tgenerate_chars_per_s_cold\t${peer.cold.toFixed(0)}\tsteady\t${peer.steady.toFixed(0)}\ttrain_nano_steps_per_s\t${peer.stepsPerSec.toFixed(2)}\t(${flavour})`,
+    `${r.where} TF.js\tgenerate_chars_per_s_cold\t${peer.cold.toFixed(0)}\tsteady\t${peer.steady.toFixed(0)}\ttrain_nano_steps_per_s\t${peer.stepsPerSec.toFixed(2)}\tunet_ms_per_pass_batch_32\t${peer.msPerPass.toFixed(0)}\t(${flavour}; U-Net check: correlation ${peer.correlation.toFixed(3)})`,
   );
   console.log(
-    `${r.where} page ÷ TF.js\tgenerate_cold\t${ratio(r.cold, peer.cold)}\tgenerate_steady\t${ratio(r.steady, peer.steady)}\ttrain_nano\t${ratio(r.stepsPerSec, peer.stepsPerSec)}`,
+    `${r.where} page ÷ TF.js\tgenerate_cold\t${ratio(r.cold, peer.cold)}\tgenerate_steady\t${ratio(r.steady, peer.steady)}\ttrain_nano\t${ratio(r.stepsPerSec, peer.stepsPerSec)}\tdenoise_speed\t${ratio(peer.msPerPass, r.msPerDenoise)}`,
   );
 }
 console.log(`wasm\traw_bytes\t${statSync('web/pkg/iagen_web_bg.wasm').size}\tgzip_bytes\t${gz('pkg/iagen_web_bg.wasm')}`);

@@ -127,19 +127,7 @@ let model = null;
 let vocab = '';
 const encode = (text) => [...text].map((ch) => vocab.indexOf(ch)).filter((i) => i >= 0);
 
-globalThis.peer = {
-  // `backend`: 'wasm' or 'webgpu'. Says which TF.js took (and the wasm flavour: SIMD, threads).
-  async setBackend(backend) {
-    if (backend === 'wasm') tf.wasm.setWasmPaths('/node_modules/@tensorflow/tfjs-backend-wasm/dist/');
-    if (!(await tf.setBackend(backend))) throw new Error(`TF.js backend ${backend} unavailable`);
-    await tf.ready();
-    const features =
-      backend === 'wasm'
-        ? { simd: await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'), threads: await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT') }
-        : {};
-    return { backend: tf.getBackend(), ...features };
-  },
-
+export const gptPeer = {
   // The shipped model: its manifest's config and vocabulary and the burnpack's weights
   // ({name: {shape, values}}); or, without weights, a fresh one seeded with `seed`.
   load({ manifest, weights, seed = 42 }) {
@@ -226,4 +214,3 @@ globalThis.peer = {
     return { first: losses[0], last: losses[losses.length - 1], ms };
   },
 };
-document.getElementById('ready').textContent = 'ready';

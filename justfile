@@ -43,11 +43,14 @@ check: setup
 dist: (wasm "release")
     node tools/dist.mjs web dist
 
-# Speed and size numbers: native, Chromium CPU and Chromium WebGPU, wasm size, first-view bytes
+# Speed and size numbers: native (two threads and one), Chromium CPU and WebGPU beside TensorFlow.js on the same models, wasm size, first-view bytes
 bench: (wasm "release")
     cargo run -p iagen-cli -- bench gpt --model web/assets/models/refranes --text web/assets/data/refranes.txt
     cargo run -p iagen-cli -- bench gpt --model web/assets/models/frases --text web/assets/data/frases.txt
     cargo run -p iagen-cli -- bench diffusion --model web/assets/models/diffusion-mnist --n 16
+    @echo "native on one thread (the browser's CPU path has one):"
+    RAYON_NUM_THREADS=1 cargo run -p iagen-cli -- bench gpt --model web/assets/models/refranes --text web/assets/data/refranes.txt --chars 300 --steps 60
+    RAYON_NUM_THREADS=1 cargo run -p iagen-cli -- bench diffusion --model web/assets/models/diffusion-mnist --n 16
     cargo run -p iagen-cli -- bench vae --model web/assets/models/vae-mnist
     cargo run -p iagen-cli -- bench gan
     node bench/run.mjs

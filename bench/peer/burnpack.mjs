@@ -3,7 +3,7 @@
 // data section at the next 256-byte boundary) into {name: {shape, values: Float32Array}}, so
 // the TensorFlow.js peer loads the very weights the page ships. F32 and F16 only: what our
 // models store.
-import { decode } from 'cbor-x';
+import { decode } from 'cborg';
 
 const MAGIC = 0x4255524e;
 const HEADER_BYTES = 10;

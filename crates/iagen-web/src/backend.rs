@@ -43,6 +43,25 @@ async fn try_webgpu() -> Result<Device, String> {
     }
 }
 
+// cubecl registers its kernels through `inventory`, whose constructors wasm-ld runs at the
+// start of every exported function unless an export runs them itself ("command-style"
+// linkage, see inventory's docs): each call into the wasm paid ~2.7 ms for them, more than
+// generating ten characters. Running them once, when wasm-bindgen starts the module, ends it.
+#[cfg(target_family = "wasm")]
+unsafe extern "C" {
+    fn __wasm_call_ctors();
+}
+
+#[wasm_bindgen(start)]
+fn run_constructors_once() {
+    // SAFETY: wasm-bindgen calls the start function once, right after instantiation and
+    // before any other export; the constructors (inventory's registrations) are idempotent.
+    #[cfg(target_family = "wasm")]
+    unsafe {
+        __wasm_call_ctors()
+    }
+}
+
 /// Where the panic hook leaves the message of a Rust panic, for the worker to report: the
 /// release build aborts on panic (a WebAssembly trap that carries no text), and after a trap
 /// this instance cannot be trusted again.

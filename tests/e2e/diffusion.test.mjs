@@ -41,6 +41,7 @@ describe('CPU path', () => {
     await stepOnce(page);
     const first = await grid(page);
     assert.deepEqual([first.t, first.position], [998, 1]);
+    assert.match(await page.textContent('#step-speed'), /^Último paso: \d+ ms para 4 muestras\.$/);
     await stepOnce(page);
     const second = await grid(page);
     assert.deepEqual([second.t, second.position], [997, 2]);

@@ -37,6 +37,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
         <label class="controls block"><span id="t-label"></span>
           <input id="t-slider" type="range" min="0" max="0" step="1" value="0" class="full"></label>
         <canvas id="samples" data-i18n-title="diff.samples.help"></canvas>
+        <p class="status" id="step-speed"></p>
         <p class="help" id="judge-verdict"></p>
         <p class="help" data-i18n="diff.samples.help"></p>
       </div>
@@ -330,13 +331,21 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
   }
   /** One reverse step at the end of the trajectory; false when the sample is clean. */
   async function stepOnce() {
+    const started = performance.now();
     const out = await call('verb', { name: 'step' });
     if (!out) return false;
     state.traj.push(out);
     state.pos = state.traj.length;
     drawDenoising();
+    showStepTime(performance.now() - started);
     if (out.after < 0) await judge();
     return out.after >= 0;
+  }
+  // What one step costs (the U-Net on every sample, twice with guidance, the update, reading
+  // back and drawing): the figure `just bench` reads.
+  function showStepTime(ms) {
+    $('step-speed').dataset.ms = String(ms);
+    $('step-speed').textContent = t('diff.step.time', { ms: Math.round(ms), n: state.count });
   }
   async function judge() {
     const last = state.traj.at(-1).next;

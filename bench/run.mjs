@@ -34,9 +34,9 @@ for (const gpu of [false, true]) {
   const { steady: defaultCharsPerSec } = await writes('frases', gpu ? 20 : 100);
   // The same models in TF.js, in the same browser: wasm on the CPU path, WebGPU beside WebGPU.
   const { peer: tfjs, backend: tfjsBackend } = await openPeer(browser, gpu ? 'webgpu' : 'wasm', repository.url);
-  const peer = { backend: tfjsBackend, ...(await gptPeer(tfjs, refranes, { chars: gpu ? 50 : 300, steps: gpu ? 6 : 60 })) };
-
   const steps = gpu ? 6 : 60;
+  const peer = { backend: tfjsBackend, ...(await gptPeer(tfjs, refranes, { chars: gpu ? 50 : 300, steps })) };
+
   const trainPage = await openPage(browser, `${server.url}${gpu ? '' : '?backend=cpu'}#v=2&data=refranes&steps=${steps}`);
   const t1 = Date.now();
   await train(trainPage);

@@ -3,6 +3,7 @@
 // one-head self-attention at 7×7) in TensorFlow.js ops, for inference with the shipped weights.
 // TF.js convolves NHWC, so burn's [out, in, kh, kw] kernels are transposed to [kh, kw, in, out].
 const tf = globalThis.tf;
+const silu = (z) => tf.mul(z, tf.sigmoid(z));
 
 class UNet {
   constructor(config, weights) {
@@ -51,7 +52,6 @@ class UNet {
   }
 
   resBlock(x, emb, name) {
-    const silu = (z) => tf.mul(z, tf.sigmoid(z));
     let h = this.conv(silu(this.groupNorm(x, `${name}.norm_1`)), `${name}.conv_1`);
     const [b, , , c] = h.shape;
     h = tf.add(h, tf.reshape(this.linear(silu(emb), `${name}.emb`), [b, 1, 1, c]));
@@ -74,7 +74,6 @@ class UNet {
     const half = c / 2;
     const angles = Array.from({ length: half }, (_, i) => t * Math.exp((-Math.log(10000) * i) / half));
     const features = tf.tile(tf.tensor2d([[...angles.map(Math.sin), ...angles.map(Math.cos)]]), [labels.length, 1]);
-    const silu = (z) => tf.mul(z, tf.sigmoid(z));
     const time = this.linear(silu(this.linear(features, 'time_1')), 'time_2');
     const emb = tf.add(time, tf.gather(this.params['class_embedding.weight'], tf.tensor1d(labels, 'int32')));
     const up = (z) => tf.image.resizeNearestNeighbor(z, [z.shape[1] * 2, z.shape[2] * 2]);

@@ -72,7 +72,12 @@ pub fn filtered_distribution(logits: &[f32], params: SamplingParams) -> Vec<f32>
 
 /// Draw one token id from the filtered distribution with the seeded RNG.
 pub fn sample(logits: &[f32], params: SamplingParams, rng: &mut Rng) -> usize {
-    let probs = filtered_distribution(logits, params);
+    draw(&filtered_distribution(logits, params), rng)
+}
+
+/// Draw one token id from `probs` (a distribution, e.g. [`filtered_distribution`]'s) with the
+/// seeded RNG: for a host that shows the distribution too and should not compute it twice.
+pub fn draw(probs: &[f32], rng: &mut Rng) -> usize {
     let u = rng.next_f32();
     let mut acc = 0.0;
     let mut last = 0;

@@ -6,7 +6,7 @@
 use burn::prelude::*;
 use iagen_core::burnpack::Precision;
 use iagen_core::rng::Rng;
-use iagen_core::sampling::{SamplingParams, filtered_distribution, sample, top_n};
+use iagen_core::sampling::{SamplingParams, draw, filtered_distribution, top_n};
 use iagen_core::tokenizer::CharTokenizer;
 use iagen_gpt::{
     GptConfig, GptManifest, GptSize, GptTraining, Sampler, TextError, load_gpt, save_gpt,
@@ -271,32 +271,39 @@ async fn advance(core: &Shared<Gpt>) -> Result<(usize, Vec<f32>), JsError> {
         .as_mut()
         .ok_or_else(|| js_err("call start first"))?;
     let probs = filtered_distribution(&logits, generation.params);
-    let id = sample(&logits, generation.params, &mut generation.rng);
+    let id = draw(&probs, &mut generation.rng);
     generation.pending = generation.sampler.feed(&[id]);
     Ok((id, probs))
 }
 
-/// Sample `count` characters (at least one) and advance: one call per few characters, not one
-/// per character, keeps the worker's messages and the page's redraws off the critical path.
-/// Resolves to `{text, top}`: the characters and the distribution the last was drawn from.
-async fn next(core: &Shared<Gpt>, count: usize) -> Result<JsValue, JsError> {
-    let mut ids = Vec::with_capacity(count.max(1));
+/// Sample `count` characters and advance: the text and the distribution the last was drawn
+/// from (empty when `count` is 0).
+async fn write(core: &Shared<Gpt>, count: usize) -> Result<(String, Vec<f32>), JsError> {
+    let mut ids = Vec::with_capacity(count);
     let mut probs = Vec::new();
-    for _ in 0..count.max(1) {
+    for _ in 0..count {
         let (id, drawn_from) = advance(core).await?;
         ids.push(id);
         probs = drawn_from;
     }
     let core = core.borrow();
     let tokenizer = &core.family.tokenizer;
+    Ok((ids.iter().map(|&id| tokenizer.char(id)).collect(), probs))
+}
+
+/// Sample `count` characters (at least one) and advance: one call per few characters, not one
+/// per character, keeps the worker's messages and the page's redraws off the critical path.
+/// Resolves to `{text, top}`: the characters and the distribution the last was drawn from.
+async fn next(core: &Shared<Gpt>, count: usize) -> Result<JsValue, JsError> {
+    let (text, probs) = write(core, count.max(1)).await?;
     #[derive(Serialize)]
     struct Out {
         text: String,
         top: Top,
     }
     Ok(serde_wasm(&Out {
-        text: ids.iter().map(|&id| tokenizer.char(id)).collect(),
-        top: core.family.top(&probs),
+        text,
+        top: core.borrow().family.top(&probs),
     }))
 }
 
@@ -313,12 +320,7 @@ async fn sample_text(core: &Shared<Gpt>, args: SampleArgs) -> Result<JsValue, Js
         sampling,
     };
     start(core, first).await?;
-    let mut text = String::new();
-    for _ in 0..args.len {
-        let (id, _) = advance(core).await?;
-        text.push(core.borrow().family.tokenizer.char(id));
-    }
-    Ok(JsValue::from(text))
+    Ok(JsValue::from(write(core, args.len).await?.0))
 }
 
 /// Look inside the model on `text` (its last `block` characters): for each position the

@@ -15,6 +15,7 @@ use iagen_gan::{
 
 use crate::host::{DeviceArg, StopArgs, lr_scale, scalar};
 use crate::images::{ImageSetArgs, SampleOutArgs, class_arg, load_judge_files};
+use crate::measure::{Measured, measure};
 use crate::model_files;
 
 /// Training rounds per second of the 2-D GAN's default recipe on the ring of 8 (each round:
@@ -38,29 +39,26 @@ pub struct BenchGanArgs {
 }
 
 /// Rounds per second of `training` over `rounds` rounds (reading the losses back waits for
-/// queued work; the first round is a warm-up).
-fn rounds_per_s(training: &mut impl LiveTraining, rounds: usize) -> f64 {
-    scalar(training.step()[0].1.clone());
-    let started = Instant::now();
-    for _ in 0..rounds {
+/// queued work).
+fn rounds_per_s(training: &mut impl LiveTraining, rounds: usize) -> Measured {
+    measure(rounds, || {
         scalar(training.step()[0].1.clone());
-    }
-    rounds as f64 / started.elapsed().as_secs_f64()
+    })
 }
 
 pub fn bench(args: &BenchGanArgs) -> Result<(), String> {
     let device = args.device.get();
     let on = format!("{:?}", args.device.device).to_lowercase();
     let mut toy = Gan2dTraining::new(&GanConfig::default(), Target::Ring, &device);
-    let per_s = rounds_per_s(&mut toy, args.rounds);
-    println!("native {on}\tgan2d_rounds_per_s_batch_128\t{per_s:.0}");
+    let toy_rounds = rounds_per_s(&mut toy, args.rounds).describe(0, "round");
+    println!("native {on}\tgan2d_rounds_per_s_batch_128\t{toy_rounds}");
     let (manifest, model) = load_gan_files(&args.model, &device)?;
     let (_, set) = ImageSetArgs::named(&manifest.data).read()?;
     let mut images =
         ImageGanTraining::new(&manifest.config, set.split_held_out().0, 32, 2e-4, &device);
     images.resume(model, 0);
-    let per_s = rounds_per_s(&mut images, args.image_rounds);
-    println!("native {on}\tgan_image_rounds_per_s_batch_32\t{per_s:.2}");
+    let image_rounds = rounds_per_s(&mut images, args.image_rounds).describe(2, "round");
+    println!("native {on}\tgan_image_rounds_per_s_batch_32\t{image_rounds}");
     Ok(())
 }
 

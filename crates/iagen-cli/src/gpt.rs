@@ -17,6 +17,7 @@ use iagen_gpt::{
 };
 
 use crate::host::{DeviceArg, StopArgs, lr_scale, read_text, scalar};
+use crate::measure::measure;
 use crate::model_files;
 
 struct LoadedGpt {
@@ -370,36 +371,39 @@ pub struct BenchArgs {
     batch: usize,
     #[arg(long, default_value_t = 64)]
     ctx: usize,
+    #[command(flatten)]
+    device: DeviceArg,
 }
 
 pub fn bench(args: &BenchArgs) -> Result<(), String> {
-    let device = Device::flex();
+    let device = args.device.get();
     let loaded = load(&args.model, &device)?;
-    let chars = args.chars;
     let mut rng = Rng::new(1);
     let mut sampler = Sampler::new(loaded.model.clone());
-    let started = Instant::now();
     let mut logits = sampler.feed(&loaded.tokenizer.encode_prompt("").0);
-    for _ in 0..chars {
+    // One character: read the logits back, draw, feed it (the page's generation loop).
+    let generation = measure(args.chars, || {
         let next = sample(
-            &logits.into_data().try_to_vec::<f32>().unwrap(),
+            &logits.clone().into_data().try_to_vec::<f32>().unwrap(),
             SamplingParams::default(),
             &mut rng,
         );
         logits = sampler.feed(&[next]);
-    }
-    let gen_rate = chars as f32 / started.elapsed().as_secs_f32();
+    });
 
     let text = read_text(&args.text)?;
     let corpus = TextCorpus::with_tokenizer(loaded.tokenizer.clone(), &text, 0.0);
-    let (batch, ctx, steps) = (args.batch, args.ctx, args.steps);
+    let (batch, ctx) = (args.batch, args.ctx);
     let config = GptConfig::preset(GptSize::Nano, loaded.tokenizer.vocab_size(), ctx);
     let mut trainer = Trainer::new(&config, 3e-3, &device);
-    let started = Instant::now();
-    for _ in 0..steps {
+    let training = measure(args.steps, || {
         scalar(trainer.step(&corpus.train_batch(&mut rng, batch, ctx).unwrap()));
-    }
-    let step_rate = steps as f32 / started.elapsed().as_secs_f32();
-    println!("native\tgenerate_chars_per_s\t{gen_rate:.1}\ttrain_nano_steps_per_s\t{step_rate:.2}");
+    });
+    let on = format!("{:?}", args.device.device).to_lowercase();
+    println!(
+        "native {on}\tgenerate_chars_per_s\t{}\ttrain_nano_steps_per_s\t{}",
+        generation.describe(1, "char"),
+        training.describe(2, "step")
+    );
     Ok(())
 }

@@ -17,6 +17,7 @@ use iagen_judge::{
 };
 
 use crate::host::{DeviceArg, StopArgs, lr_scale, read_bytes, scalar, write_bytes};
+use crate::measure::measure;
 use crate::model_files;
 
 fn image_data(name: &str) -> Result<ImageData, String> {
@@ -559,27 +560,24 @@ pub fn bench_diffusion(args: &BenchDiffusionArgs) -> Result<(), String> {
         &labels,
         model.null_class(),
         Sampler::Ddim,
-        steps + 1,
+        steps + 2, // the warm-up, the timed steps, the counted one
         3.0,
         1,
         &device,
     );
-    // Reading each step back waits for a GPU's queued work; the first step, which compiles
-    // its kernels, is a warm-up.
-    let mut step = || {
+    // Reading each step back waits for a GPU's queued work.
+    let step = measure(steps, || {
         denoiser
             .step(&model)
             .expect("steps left")
             .x_prev
-            .into_data()
-    };
-    step();
-    let started = Instant::now();
-    for _ in 0..steps {
-        step();
-    }
-    let ms = started.elapsed().as_secs_f64() * 1000.0 / steps as f64;
+            .into_data();
+    });
+    let ms = 1000.0 / step.per_s;
     let on = format!("{:?}", args.device.device).to_lowercase();
-    println!("native {on}\tdiffusion_ms_per_step_{n}_samples\t{ms:.1}");
+    let kernels = step
+        .kernels
+        .map_or(String::new(), |k| format!("\tkernels_per_step\t{k}"));
+    println!("native {on}\tdiffusion_ms_per_step_{n}_samples\t{ms:.1}{kernels}");
     Ok(())
 }

@@ -6,6 +6,7 @@ mod gan;
 mod gpt;
 mod host;
 mod images;
+mod measure;
 mod model_files;
 mod vae;
 

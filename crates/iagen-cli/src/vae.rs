@@ -16,6 +16,7 @@ use iagen_core::image_data::to_byte;
 
 use crate::host::{DeviceArg, lr_scale, scalar};
 use crate::images::{ImageSetArgs, SampleOutArgs, load_judge_files};
+use crate::measure::measure;
 use crate::model_files;
 
 /// Train a VAE on an image set; saves PREFIX.bpk and PREFIX.json at every evaluation.
@@ -284,31 +285,25 @@ pub fn bench(args: &BenchVaeArgs) -> Result<(), String> {
     let set = ImageSetArgs::named(&manifest.data).read()?.1;
     let fresh = VaeConfig::new().with_latent(manifest.config.latent);
     let mut training = VaeTraining::new(&fresh, &set, args.batch, 3e-3, &device);
-    // The first step (and, on a GPU, its kernel compilation) is a warm-up; reading the losses
-    // back waits for queued work.
-    scalar(training.step()[0].1.clone());
-    let started = Instant::now();
-    for _ in 0..args.steps {
+    // Reading the losses back waits for queued work.
+    let steps = measure(args.steps, || {
         scalar(training.step()[0].1.clone());
-    }
-    let steps_per_s = args.steps as f64 / started.elapsed().as_secs_f64();
+    });
     let latent = manifest.config.latent;
-    let decode = |i: usize| {
+    let mut i = 0;
+    let decodes = measure(args.decodes, || {
+        i += 1;
         let z = vec![i as f32 / args.decodes as f32; latent];
         model
             .decode(Tensor::<1>::from_floats(z.as_slice(), &device).reshape([1, latent]))
-            .into_data()
-    };
-    decode(0);
-    let started = Instant::now();
-    for i in 0..args.decodes {
-        decode(i);
-    }
-    let decodes_per_s = args.decodes as f64 / started.elapsed().as_secs_f64();
+            .into_data();
+    });
     let on = format!("{:?}", args.device.device).to_lowercase();
     println!(
-        "native {on}\tvae_train_steps_per_s_batch_{}\t{steps_per_s:.1}\tvae_decodes_per_s\t{decodes_per_s:.0}",
-        args.batch
+        "native {on}\tvae_train_steps_per_s_batch_{}\t{}\tvae_decodes_per_s\t{}",
+        args.batch,
+        steps.describe(1, "step"),
+        decodes.describe(0, "decode")
     );
     Ok(())
 }

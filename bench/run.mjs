@@ -14,12 +14,15 @@ const rows = [];
 
 for (const gpu of [false, true]) {
   const browser = await launch({ gpu });
+  // Forced, so every view runs on the backend of its row (left to choose, the page passes over
+  // SwiftShader for the CPU).
+  const forced = gpu ? '?backend=webgpu' : '?backend=cpu';
   // Characters per second from a model in the page, as the page reports them under the text
   // (the prompt's pass, the worker's messages and drawing the text and bars included): the
   // first generation after the model loads (cold: the engine's code not yet optimised) and the
   // third (steady). `data` names the model.
   const writes = async (data, chars) => {
-    const page = await openPage(browser, `${server.url}${gpu ? '' : '?backend=cpu'}#v=2&data=${data}`);
+    const page = await openPage(browser, `${server.url}${forced}#v=2&data=${data}`);
     await page.waitForFunction(() => !document.getElementById('generate').disabled);
     const rates = [];
     for (let i = 0; i < 3; i++) {
@@ -37,7 +40,7 @@ for (const gpu of [false, true]) {
   const steps = gpu ? 6 : 60;
   const peer = { backend: tfjsBackend, ...(await gptPeer(tfjs, refranes, { chars: gpu ? 50 : 300, steps })) };
 
-  const trainPage = await openPage(browser, `${server.url}${gpu ? '' : '?backend=cpu'}#v=2&data=refranes&steps=${steps}`);
+  const trainPage = await openPage(browser, `${server.url}${forced}#v=2&data=refranes&steps=${steps}`);
   const t1 = Date.now();
   await train(trainPage);
   const stepsPerSec = steps / ((Date.now() - t1) / 1000);
@@ -45,7 +48,7 @@ for (const gpu of [false, true]) {
   // Denoising 16 samples (with guidance: a batch of 32 through the U-Net), one Step click at a
   // time, as long as the page says each step took (the update, read-backs and drawing
   // included); the first step (shader compilation, warm-up) is not counted.
-  const diffPage = await openPage(browser, `${server.url}${gpu ? '' : '?backend=cpu'}#v=2&view=diffusion&dsteps=1000&count=16`);
+  const diffPage = await openPage(browser, `${server.url}${forced}#v=2&view=diffusion&dsteps=1000&count=16`);
   const denoise = async () => {
     const before = await diffPage.evaluate(() => Number(document.body.dataset.stepped || 0));
     await diffPage.click('#step-denoise');
@@ -63,7 +66,7 @@ for (const gpu of [false, true]) {
   // The VAE: training steps (batch 16, with the map's redraws) and decodes as the pointer moves
   // over the latent map, each waited for and drawn.
   const vaeSteps = gpu ? 10 : 100;
-  const vaePage = await openPage(browser, `${server.url}${gpu ? '' : '?backend=cpu'}#v=2&view=vae&steps=${vaeSteps}`);
+  const vaePage = await openPage(browser, `${server.url}${forced}#v=2&view=vae&steps=${vaeSteps}`);
   await vaePage.waitForFunction(() => Number(document.body.dataset.vaeRefreshed || 0) > 0, null, { timeout: 300_000 });
   await hoverMap(vaePage, 0.5, 0.5);
   const hovers = gpu ? 10 : 40;
@@ -75,7 +78,7 @@ for (const gpu of [false, true]) {
   const vaeStepsPerSec = vaeSteps / ((Date.now() - t4) / 1000);
   // The 2-D GAN: rounds (one D step, one G step, batch 128) with the plane's redraws.
   const ganRounds = gpu ? 20 : 300;
-  const ganPage = await openPage(browser, `${server.url}${gpu ? '' : '?backend=cpu'}#v=2&view=gan&steps=${ganRounds}`);
+  const ganPage = await openPage(browser, `${server.url}${forced}#v=2&view=gan&steps=${ganRounds}`);
   await ganPage.waitForFunction(() => Number(document.body.dataset.snapshots || 0) > 0, null, { timeout: 300_000 });
   const t5 = Date.now();
   await train(ganPage);
@@ -83,7 +86,7 @@ for (const gpu of [false, true]) {
   // The image GAN: fine-tuning rounds of the shipped DCGAN (batch 32), with the meter's and
   // D(x)'s readings every five rounds (the view's least interval).
   const imageRounds = gpu ? 4 : 20;
-  const imagePage = await openPage(browser, `${server.url}${gpu ? '' : '?backend=cpu'}#v=2&view=ganimg&steps=${imageRounds}`);
+  const imagePage = await openPage(browser, `${server.url}${forced}#v=2&view=ganimg&steps=${imageRounds}`);
   await imagePage.waitForFunction(() => Number(document.body.dataset.ganimgRefreshed || 0) > 0, null, { timeout: 300_000 });
   const t6 = Date.now();
   await train(imagePage);

@@ -15,7 +15,8 @@ function withStorage(use) {
   }
 }
 const gpuLost = withStorage((s) => s.getItem(GPU_LOST_KEY));
-const forceCpu = params.get('backend') === 'cpu' || gpuLost !== null;
+// `?backend=cpu` or `webgpu` forces one; otherwise the worker chooses.
+const requestedBackend = gpuLost !== null ? 'cpu' : params.get('backend');
 
 // ---- worker RPC -----------------------------------------------------------------------
 const worker = new Worker('worker.js', { type: 'module' });
@@ -38,6 +39,7 @@ worker.onerror = (event) => {
 worker.onmessageerror = () => failWorker('message');
 worker.onmessage = ({ data }) => {
   if (data.event === 'gpulost') return restartOnCpu(data.message);
+  if (data.event === 'backend') return showSessionBackend(data.kind);
   if (data.event === 'dead') return failWorker(engineStopped(data));
   if (data.event) {
     for (const fn of listeners) fn(data);
@@ -118,20 +120,35 @@ function translatePage() {
 }
 
 // ---- backend badge --------------------------------------------------------------------
+// What the worker started, and where the current model runs (with a real GPU and nothing
+// forced, each family runs where its work is faster).
 let backend = null;
+let sessionKind = null;
+function showSessionBackend(kind) {
+  sessionKind = kind;
+  drawBackend();
+}
+function backendWhy() {
+  if (backend.kind !== 'webgpu') return backend.why;
+  if (!backend.byFamily) return 'forcedgpu';
+  return sessionKind === 'cpu' ? 'smallwork' : sessionKind === 'webgpu' ? 'bigwork' : null;
+}
 function drawBackend() {
   const badge = document.getElementById('backend');
   if (!backend) {
     badge.textContent = t('backend.loading');
     return;
   }
-  badge.dataset.state = backend.kind;
-  const label =
-    backend.kind === 'webgpu' ? t('backend.webgpu', { adapter: backend.adapter || t('backend.adapter.unnamed') }) : t('backend.cpu');
-  badge.textContent = label;
-  if (backend.why) {
+  const kind = sessionKind || backend.kind;
+  badge.dataset.state = kind;
+  document.body.dataset.backend = kind;
+  const adapter = backend.adapter || t('backend.adapter.unnamed');
+  badge.textContent = kind === 'webgpu' ? t('backend.webgpu', { adapter }) : t('backend.cpu');
+  const reason = backendWhy();
+  badge.dataset.why = reason || '';
+  if (reason) {
     const why = document.createElement('small');
-    why.textContent = t(`backend.why.${backend.why}`, { error: backend.error || '' });
+    why.textContent = t(`backend.why.${reason}`, { error: backend.error || '', adapter });
     badge.appendChild(why);
   }
 }
@@ -201,10 +218,9 @@ async function main() {
   await loadLang(hashLang === 'en' || hashLang === 'es' ? hashLang : preferred);
   translatePage();
 
-  backend = await call('init', { forceCpu });
+  backend = await call('init', { requested: requestedBackend });
   if (gpuLost !== null) backend = { kind: 'cpu', why: 'lost', error: gpuLost };
   drawBackend();
-  document.body.dataset.backend = backend.kind;
 
   const parsed = await call('parseSpec', { hash: location.hash });
   specValues = Object.fromEntries(parsed.values);

@@ -2,7 +2,7 @@
 // {id, method, args} and gets {id, result} or {id, error}; long jobs (training,
 // generation) also post progress events {event, ...} and check for stop/pause requests
 // between short chunks.
-import init, { init_backend, parse_spec, encode_spec, Session } from './pkg/iagen_web.js';
+import init, { backend_in_use, init_backend, parse_spec, encode_spec, Session } from './pkg/iagen_web.js';
 
 // The one model of this page, whatever its family (see web/families.js).
 let session = null;
@@ -23,14 +23,20 @@ const yieldToEvents = () =>
     turn.port2.postMessage(null);
   });
 
-async function describeGpu(forceCpu) {
-  if (forceCpu) return { tryGpu: false, why: 'forced' };
+// `requested` is the address's `?backend=` (cpu, webgpu, or anything else: choose). A software
+// adapter (SwiftShader, llvmpipe) is slower than the CPU at everything here, so it is used
+// only when asked for; with a real GPU, each family runs where its work is faster.
+const SOFTWARE = /swiftshader|llvmpipe|lavapipe|software|basic render/i;
+async function describeGpu(requested) {
+  if (requested === 'cpu') return { tryGpu: false, why: 'forced' };
   if (!('gpu' in navigator) || !navigator.gpu) return { tryGpu: false, why: 'nogpu' };
   const adapter = await navigator.gpu.requestAdapter().catch(() => null);
   if (!adapter) return { tryGpu: false, why: 'noadapter' };
   const info = adapter.info || {};
   const name = [info.vendor, info.architecture, info.description].filter(Boolean).join(' ');
-  return { tryGpu: true, adapter: name };
+  const forced = requested === 'webgpu';
+  if (!forced && (info.isFallbackAdapter || SOFTWARE.test(name))) return { tryGpu: false, why: 'software', adapter: name };
+  return { tryGpu: true, adapter: name, byFamily: !forced };
 }
 
 // With `progress`, the bytes received so far are posted as `progress` events (a shipped model
@@ -88,14 +94,14 @@ function watchDeviceLoss() {
 }
 
 const methods = {
-  async init({ forceCpu }) {
+  async init({ requested }) {
     wasm = await init();
-    const gpu = await describeGpu(forceCpu);
+    const gpu = await describeGpu(requested);
     if (gpu.tryGpu) watchDeviceLoss();
-    const chosen = await init_backend(gpu.tryGpu);
+    const chosen = await init_backend(gpu.tryGpu, Boolean(gpu.byFamily));
     onGpu = chosen.kind === 'webgpu';
-    if (onGpu) return { kind: 'webgpu', adapter: gpu.adapter };
-    return gpu.tryGpu ? { kind: 'cpu', why: 'failed', error: chosen.reason } : { kind: 'cpu', why: gpu.why };
+    if (onGpu) return { kind: 'webgpu', adapter: gpu.adapter, byFamily: gpu.byFamily };
+    return gpu.tryGpu ? { kind: 'cpu', why: 'failed', error: chosen.reason } : { kind: 'cpu', why: gpu.why, adapter: gpu.adapter };
   },
   parseSpec: ({ hash }) => parse_spec(hash),
   encodeSpec: ({ pairs }) => encode_spec(pairs),
@@ -209,9 +215,11 @@ const methods = {
   },
 };
 
+// The page's badge says where each session runs (with a real GPU it depends on the family).
 function replace(next) {
   session?.free();
   session = next;
+  if (next) postMessage({ event: 'backend', kind: backend_in_use() });
 }
 
 // A trap (a Rust panic, which the release build turns into an abort, or memory exhausted)

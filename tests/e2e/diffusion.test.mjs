@@ -136,7 +136,7 @@ describe('WebGPU path (SwiftShader)', () => {
   after(() => browser.close());
 
   test('one denoising step on the GPU', async () => {
-    const page = await openPage(browser, `${server.url}#v=1&view=diffusion&dsteps=1000&count=2&lang=en`);
+    const page = await openPage(browser, `${server.url}?backend=webgpu#v=1&view=diffusion&dsteps=1000&count=2&lang=en`);
     assert.match(await page.textContent('#backend'), /WebGPU/);
     await stepOnce(page);
     assert.deepEqual(await grid(page).then((g) => [g.t, g.position]), [998, 1]);

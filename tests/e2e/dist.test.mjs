@@ -24,11 +24,11 @@ before(async () => {
   // The course site: another host name, so the frame is cross-site.
   const coursePort = await freePort();
   const frame = (backend) => `${statics.url}?embed=1${backend}#v=2&view=ganimg&class=tres`;
-  // `/gpu` frames the page on whatever backend the browser offers, `/` forces the CPU.
+  // `/gpu` frames the page on WebGPU (SwiftShader, which the page passes over unless asked), `/` on the CPU.
   course = createServer((req, res) => {
     res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
     res.end(`<!doctype html><h1>Curso de IA generativa</h1>
-      <iframe src="${frame(req.url === '/gpu' ? '' : '&backend=cpu')}" width="1000" height="900" sandbox="allow-scripts allow-same-origin"></iframe>`);
+      <iframe src="${frame(req.url === '/gpu' ? '&backend=webgpu' : '&backend=cpu')}" width="1000" height="900" sandbox="allow-scripts allow-same-origin"></iframe>`);
   }).listen(coursePort, 'localhost');
   course.url = `http://localhost:${coursePort}/`;
   browser = await launch({ gpu: false });

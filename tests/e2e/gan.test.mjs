@@ -9,7 +9,7 @@ before(async () => {
 });
 after(() => server.stop());
 
-const view = (hash, backend = 'cpu') => `${server.url}${backend === 'cpu' ? '?backend=cpu' : ''}#v=2&view=gan&${hash}`;
+const view = (hash, backend = 'cpu') => `${server.url}?backend=${backend}#v=2&view=gan&${hash}`;
 const plane = (page) => page.$eval('#plane', (c) => ({ ...c.dataset }));
 const coverage = (page) => page.$eval('#coverage', (c) => ({ modes: Number(c.dataset.modes), within: Number(c.dataset.within) }));
 /** Wait until the plane shows the networks after `steps` rounds. */

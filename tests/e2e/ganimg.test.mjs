@@ -9,7 +9,7 @@ before(async () => {
 });
 after(() => server.stop());
 
-const view = (hash, backend = 'cpu') => `${server.url}${backend === 'cpu' ? '?backend=cpu' : ''}#v=2&view=ganimg&${hash}`;
+const view = (hash, backend = 'cpu') => `${server.url}?backend=${backend}#v=2&view=ganimg&${hash}`;
 
 /** Open the view and wait until the grid, the interpolation, the meter and D(x) are drawn. */
 async function openGan(browser, hash, backend) {

@@ -245,7 +245,7 @@ describe('WebGPU path (SwiftShader)', () => {
   after(() => browser.close());
 
   test('names its WebGPU adapter, generates 100 characters and draws bars', async () => {
-    const page = await openPage(browser, `${server.url}#v=2&data=refranes`, { locale: 'en-US' });
+    const page = await openPage(browser, `${server.url}?backend=webgpu#v=2&data=refranes`, { locale: 'en-US' });
     assert.match(await page.textContent('#backend'), /^WebGPU — /);
     await page.waitForFunction(() => !document.getElementById('generate').disabled);
     const text = await generate(page, { prompt: 'A quien', len: 100, seed: 1 });
@@ -269,7 +269,7 @@ describe('WebGPU path (SwiftShader)', () => {
         const response = await route.fetch();
         await route.fulfill({ response, body: keepDevice + (await response.text()) });
       });
-    const page = await openPage(browser, `${server.url}#v=1&seed=9&len=30&prompt=Dime`, { prepare });
+    const page = await openPage(browser, `${server.url}?backend=webgpu#v=1&seed=9&len=30&prompt=Dime`, { prepare });
     assert.equal(await page.evaluate(() => document.body.dataset.backend), 'webgpu');
     const reloaded = page.waitForEvent('load', { timeout: 60_000 });
     await page
@@ -289,8 +289,50 @@ describe('WebGPU path (SwiftShader)', () => {
     await shot(page, 'webgpu-lost-cpu');
   });
 
+  test('left to choose, the page passes over a software GPU for the CPU and says why', async () => {
+    const page = await openPage(browser, `${server.url}#v=2&data=refranes`);
+    const badge = await page.textContent('#backend');
+    assert.match(badge, /^CPU \(WebAssembly\)/);
+    assert.match(badge, /se emula por software \(google swiftshader\)/);
+    assert.equal(await page.evaluate(() => document.body.dataset.backend), 'cpu');
+    await page.waitForFunction(() => !document.getElementById('generate').disabled);
+    await shot(page, 'webgpu-software-passed-over');
+  });
+
+  test('on a real GPU each model runs where it is faster: the GPT on the CPU, the diffusion model on the GPU', async () => {
+    // The adapter presents itself as a hardware GPU; SwiftShader still computes underneath.
+    const hardware = `Object.defineProperty(GPUAdapter.prototype, 'info', {
+      get: () => ({ vendor: 'nvidia', architecture: 'hopper', description: '', isFallbackAdapter: false }),
+    });\n`;
+    const prepare = (page) =>
+      page.route('**/worker.js', async (route) => {
+        const response = await route.fetch();
+        await route.fulfill({ response, body: hardware + (await response.text()) });
+      });
+    const page = await openPage(browser, `${server.url}#v=2&data=refranes`, { prepare });
+    const chosen = (why) => page.waitForFunction((w) => document.getElementById('backend').dataset.why === w, why);
+    await chosen('smallwork');
+    let badge = await page.textContent('#backend');
+    assert.match(badge, /^CPU \(WebAssembly\)/);
+    assert.match(badge, /hay WebGPU \(nvidia hopper\), pero este modelo encadena operaciones pequeñas/);
+    assert.equal(await page.evaluate(() => document.body.dataset.backend), 'cpu');
+    await page.waitForFunction(() => !document.getElementById('generate').disabled);
+    assert.equal([...(await generate(page, { prompt: 'A quien', len: 20, seed: 1 }))].length, 20);
+    await shot(page, 'webgpu-hardware-gpt-on-cpu');
+    const reloaded = page.waitForEvent('load');
+    await page.click('#views button[data-view="diffusion"]');
+    await reloaded;
+    await waitReady(page);
+    await chosen('bigwork');
+    badge = await page.textContent('#backend');
+    assert.match(badge, /^WebGPU — nvidia hopper/);
+    assert.match(badge, /elegida para este modelo/);
+    assert.equal(await page.evaluate(() => document.body.dataset.backend), 'webgpu');
+    await shot(page, 'webgpu-hardware-diffusion-on-gpu');
+  });
+
   test('training runs a few steps on the GPU', async () => {
-    const page = await openPage(browser, `${server.url}#v=1&steps=4&batch=4&ctx=32`);
+    const page = await openPage(browser, `${server.url}?backend=webgpu#v=1&steps=4&batch=4&ctx=32`);
     await train(page);
     const losses = JSON.parse(await page.$eval('#loss-chart', (c) => c.dataset.losses));
     assert.ok(losses.length >= 2, `${losses.length} points`);

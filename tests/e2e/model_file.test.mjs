@@ -74,7 +74,7 @@ test('a trained GPT saved as a file and opened after a reload writes the same te
 test('on WebGPU too: a 2-D GAN saved and opened again draws the same points', async () => {
   const gpu = await launch({ gpu: true });
   const hash = '#v=2&view=gan&steps=5&tseed=9';
-  const page = await openPage(gpu, `${server.url}${hash}`);
+  const page = await openPage(gpu, `${server.url}?backend=webgpu${hash}`);
   assert.equal(await page.getAttribute('body', 'data-backend'), 'webgpu');
   await train(page);
   await page.waitForFunction(() => document.getElementById('plane').dataset.step === '5');
@@ -84,7 +84,7 @@ test('on WebGPU too: a 2-D GAN saved and opened again draws the same points', as
   const file = join(dir, (await download).suggestedFilename());
   await (await download).saveAs(file);
   assert.match(file, /iagen-gan2d-5\.iagen$/);
-  const again = await openPage(gpu, `${server.url}#v=2&view=gan`);
+  const again = await openPage(gpu, `${server.url}?backend=webgpu#v=2&view=gan`);
   await again.waitForFunction(() => Number(document.body.dataset.snapshots || 0) > 0);
   assert.match(await open(again, file), /5 pasos entrenados/);
   await again.waitForFunction((p) => document.getElementById('plane').dataset.checksum === p, points, { timeout: 60_000 });

@@ -9,7 +9,7 @@ before(async () => {
 });
 after(() => server.stop());
 
-const view = (hash, backend = 'cpu') => `${server.url}${backend === 'cpu' ? '?backend=cpu' : ''}#v=2&view=vae&${hash}`;
+const view = (hash, backend = 'cpu') => `${server.url}?backend=${backend}#v=2&view=vae&${hash}`;
 const counter = (page, name) => page.evaluate((n) => Number(document.body.dataset[n] || 0), name);
 
 /** Open the view and wait until the map, the input and the prior samples are drawn. */

@@ -1,8 +1,9 @@
-//! Device selection, once per worker: WebGPU when the browser offers it and a first kernel
-//! runs, otherwise the pure-Rust CPU backend. The reason for a fallback is returned so the
-//! page can show it.
+//! Device selection: WebGPU when the browser offers it and a first kernel runs, otherwise the
+//! pure-Rust CPU backend; the reason for a fallback is returned so the page can show it. With
+//! a real GPU and no `?backend=` in the address, each session runs where its family's work is
+//! faster ([`Family::GPU_PAYS`](crate::family::Family::GPU_PAYS)).
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
 use burn::prelude::*;
 use serde::Serialize;
@@ -11,7 +12,12 @@ use wasm_bindgen::prelude::*;
 use crate::read;
 
 thread_local! {
-    static DEVICE: RefCell<Option<Device>> = const { RefCell::new(None) };
+    /// The WebGPU device, once it has run a first kernel (it can be initialised only once).
+    static GPU: RefCell<Option<Device>> = const { RefCell::new(None) };
+    /// Whether the GPU is used for every family, or only for the families it speeds up.
+    static BY_FAMILY: Cell<bool> = const { Cell::new(false) };
+    /// The device of the worker's one session.
+    static ACTIVE: RefCell<Option<Device>> = const { RefCell::new(None) };
 }
 
 #[derive(Serialize)]
@@ -22,11 +28,31 @@ struct BackendInfo {
     reason: String,
 }
 
-/// The device chosen by [`init_backend`].
+/// The device of the session being opened or used (chosen by [`select`]).
 pub fn device() -> Result<Device, JsError> {
-    DEVICE
+    ACTIVE
         .with(|d| d.borrow().clone())
         .ok_or_else(|| JsError::new("backend not initialised"))
+}
+
+/// Choose the device for a new session of a family whose work is (or is not) faster on a
+/// GPU: the GPU when there is one, unless the page asked to follow the families and this one
+/// runs faster on the CPU.
+pub fn select(gpu_pays: bool) {
+    let gpu = GPU.with(|g| g.borrow().clone());
+    let chosen = match gpu {
+        Some(gpu) if gpu_pays || !BY_FAMILY.get() => gpu,
+        _ => Device::flex(),
+    };
+    ACTIVE.with(|d| *d.borrow_mut() = Some(chosen));
+}
+
+/// `webgpu` or `cpu`: where the current session runs.
+#[wasm_bindgen]
+pub fn backend_in_use() -> Result<String, JsError> {
+    let active = device()?;
+    let on_gpu = GPU.with(|g| g.borrow().as_ref() == Some(&active));
+    Ok(if on_gpu { "webgpu" } else { "cpu" }.into())
 }
 
 async fn try_webgpu() -> Result<Device, String> {
@@ -77,38 +103,34 @@ fn record_panics() {
     }));
 }
 
-/// Choose the device. `try_gpu` is false when the page forces the CPU or JavaScript already
-/// found no WebGPU adapter. Call once per worker (WebGPU can be initialised only once).
+/// Start the backend. `try_gpu` is false when the page forces the CPU or JavaScript already
+/// found no usable WebGPU adapter; `by_family` is true when each family should run where it is
+/// faster (a real GPU, nothing forced). Call once per worker.
 #[wasm_bindgen]
-pub async fn init_backend(try_gpu: bool) -> Result<JsValue, JsError> {
+pub async fn init_backend(try_gpu: bool, by_family: bool) -> Result<JsValue, JsError> {
     record_panics();
-    let (device, info) = if try_gpu {
+    let info = if try_gpu {
         match try_webgpu().await {
-            Ok(device) => (
-                device,
+            Ok(device) => {
+                GPU.with(|g| *g.borrow_mut() = Some(device));
                 BackendInfo {
                     kind: "webgpu",
                     reason: String::new(),
-                },
-            ),
-            Err(reason) => (
-                Device::flex(),
-                BackendInfo {
-                    kind: "cpu",
-                    reason,
-                },
-            ),
+                }
+            }
+            Err(reason) => BackendInfo {
+                kind: "cpu",
+                reason,
+            },
         }
     } else {
-        (
-            Device::flex(),
-            BackendInfo {
-                kind: "cpu",
-                reason: String::new(),
-            },
-        )
+        BackendInfo {
+            kind: "cpu",
+            reason: String::new(),
+        }
     };
-    DEVICE.with(|d| *d.borrow_mut() = Some(device));
+    BY_FAMILY.set(by_family);
+    select(true);
     Ok(serde_wasm(&info))
 }
 

@@ -94,6 +94,8 @@ fn real_images(core: &Core<Diffusion>) -> Option<&ImageSet> {
 }
 
 impl Family for Diffusion {
+    // A U-Net over a batch of images: large convolutions.
+    const GPU_PAYS: bool = true;
     type Training = DiffusionTraining;
     type Options = Options;
 

@@ -81,6 +81,8 @@ fn choice<T>(value: Option<T>, what: &str, name: &str) -> Result<T, JsError> {
 }
 
 impl Family for Gan2d {
+    // Two small MLPs on points.
+    const GPU_PAYS: bool = false;
     type Training = Gan2dTraining;
     type Options = Options;
 

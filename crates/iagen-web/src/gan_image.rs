@@ -94,6 +94,8 @@ fn class(class: Option<i32>) -> Option<usize> {
 }
 
 impl Family for GanImage {
+    // Convolutions over batches of images.
+    const GPU_PAYS: bool = true;
     type Training = ImageGanTraining;
     type Options = Options;
 

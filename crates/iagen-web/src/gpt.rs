@@ -124,6 +124,8 @@ impl Gpt {
 }
 
 impl Family for Gpt {
+    // One character at a time, each a chain of small products.
+    const GPU_PAYS: bool = false;
     type Training = GptTraining;
     type Options = Options;
 

@@ -10,7 +10,7 @@ use iagen_core::live::{LiveTraining, add_losses};
 use js_sys::{Promise, Uint8Array};
 use wasm_bindgen::prelude::*;
 
-use crate::backend::{device, js_err};
+use crate::backend::{device, js_err, select};
 use crate::diffusion::Diffusion;
 use crate::family::{Core, Family, Shared, Stage};
 use crate::gan::Gan2d;
@@ -51,12 +51,14 @@ fn find(family: &str) -> Result<&'static Opener, JsError> {
 }
 
 fn pretrained<F: Family>(manifest_json: &str, weights: Vec<u8>) -> Result<Session, JsError> {
+    select(F::GPU_PAYS);
     let (family, model) = F::pretrained(manifest_json, weights, &device()?)?;
     Ok(Session::of(family, Stage::Pretrained(model)))
 }
 
 fn untrained<F: Family>(options: JsValue, data: Vec<u8>) -> Result<Session, JsError> {
     let options: F::Options = read::args(&options)?;
+    select(F::GPU_PAYS);
     let (family, training) = F::untrained(options, data, &device()?)?;
     Ok(Session::of(family, Stage::Training(training)))
 }

@@ -107,6 +107,8 @@ fn held_images(core: &Core<VaeFamily>) -> Option<&ImageSet> {
 }
 
 impl Family for VaeFamily {
+    // MLP layers on one image or a small batch.
+    const GPU_PAYS: bool = false;
     type Training = VaeTraining;
     type Options = Options;
 

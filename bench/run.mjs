@@ -32,9 +32,26 @@ for (const gpu of [false, true]) {
     const params = await shownParams(page, '#model-info');
     return { cold: rates[0], steady: rates[2], params, page, backend: await page.textContent('#backend') };
   };
+  async function checkCopies() {
+    const page = await openPage(browser, `${server.url}${forced}#v=2&data=shakespeare&copies=1&len=300`);
+    await page.waitForFunction(() => !document.getElementById('generate').disabled, null, { timeout: 120_000 });
+    const ms = [];
+    for (const seed of [1, 2, 3]) {
+      await generate(page, { prompt: '', seed });
+      ms.push(await page.$eval('#copies-status', (s) => Number(s.dataset.ms)));
+    }
+    const indexMs = await page.$eval('#copies-status', (s) => Number(s.dataset.indexMs));
+    await page.context().close();
+    return { indexMs, checkMs: ms[2] };
+  }
   const refranes = await writes('refranes', gpu ? 50 : 300);
   const { backend } = refranes;
   const { steady: defaultCharsPerSec } = await writes('frases', gpu ? 20 : 100);
+  // ¿Copia o inventa? on the CPU path (the finder is plain wasm on either): the index of
+  // Shakespeare's 4.5 M training characters, built once when first asked (after the text's
+  // download), and the check of 300 generated characters (the third generation's), both as the
+  // page reports them.
+  const copies = gpu ? null : await checkCopies();
   // The same models in TF.js, in the same browser: wasm on the CPU path, WebGPU beside WebGPU.
   const { peer: tfjs, backend: tfjsBackend } = await openPeer(browser, gpu ? 'webgpu' : 'wasm', repository.url);
   const steps = gpu ? 6 : 60;
@@ -104,6 +121,7 @@ for (const gpu of [false, true]) {
     defaultCharsPerSec,
     stepsPerSec,
     msPerDenoise,
+    copies,
   });
   await browser.close();
 }
@@ -122,6 +140,7 @@ const FIRST_VIEW = [
   'views/gpt.js',
   'views/common.js',
   'views/training_panel.js',
+  'views/copy_finder.js',
   'i18n/es.json',
   'worker.js',
   'pkg/iagen_web.js',
@@ -134,6 +153,10 @@ for (const r of rows) {
   console.log(
     `${r.where}\tgenerate_chars_per_s_cold\t${r.cold.toFixed(0)}\tsteady\t${r.steady.toFixed(0)}\tdefault_model_chars_per_s\t${r.defaultCharsPerSec.toFixed(1)}\ttrain_nano_steps_per_s\t${r.stepsPerSec.toFixed(2)}\tdiffusion_ms_per_step_16_samples\t${r.msPerDenoise.toFixed(0)}\tvae_train_steps_per_s_batch_16\t${r.vaeStepsPerSec.toFixed(1)}\tvae_decodes_per_s\t${r.decodesPerSec.toFixed(1)}\tgan2d_rounds_per_s\t${r.ganRoundsPerSec.toFixed(1)}\tgan_image_rounds_per_s_batch_32\t${r.imageRoundsPerSec.toFixed(2)}\t(${r.backend})`,
   );
+  if (r.copies)
+    console.log(
+      `${r.where}\tcopy_index_ms_shakespeare\t${r.copies.indexMs.toFixed(0)}\tcopy_check_ms_300_chars\t${r.copies.checkMs.toFixed(1)}`,
+    );
   const { peer } = r;
   const flavour =
     peer.backend.backend === 'wasm' ? `wasm, SIMD ${peer.backend.simd}, threads ${peer.backend.threads}` : peer.backend.backend;

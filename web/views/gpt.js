@@ -1,5 +1,6 @@
 import { html, jobQueue, drawLossChart, seedControl, bindSpecControls } from './common.js';
 import { TRAINING_BUTTONS, trainingPanel } from './training_panel.js';
+import { COPY_FINDER, copyFinder } from './copy_finder.js';
 
 // The GPT view: generate with a pretrained or freshly trained tiny GPT, look at the
 // next-character probabilities and the attention maps, and train one live.
@@ -49,6 +50,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
       </div>
     </div>
   </section>
+  ${COPY_FINDER}
   <section class="card" id="gpt-train">
     <h2 data-i18n="train.title"></h2>
     <p class="intro" data-i18n="train.intro"></p>
@@ -58,6 +60,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
       <label><span data-i18n="train.lr"></span><input id="lr" type="number" min="0.00001" max="0.1" step="0.0005"></label>
       <label><span data-i18n="train.batch"></span><input id="batch" type="number" min="1" max="128" step="1"></label>
       <label><span data-i18n="train.ctx"></span><input id="ctx" type="number" min="8" max="256" step="8"></label>
+      <label><span data-i18n="train.lines"></span><input id="lines" type="number" min="0" max="100000" step="10"></label>
       <label><span data-i18n="train.steps"></span><input id="steps" type="number" min="1" max="100000" step="50"></label>
       ${seedControl('tseed', 'tdice', 'train.seed')}
     </div>
@@ -87,14 +90,24 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
 
   // ---- controls <-> spec ---------------------------------------------------------------
   const save = bindSpecControls($, jobs, {
-    settings: ['temp', 'topk', 'topp', 'len', 'seed', 'prompt'],
-    training: ['data', 'size', 'lr', 'batch', 'ctx', 'tseed', 'steps'],
+    settings: ['temp', 'topk', 'topp', 'len', 'seed', 'prompt', 'copymin'],
+    training: ['data', 'size', 'lr', 'batch', 'ctx', 'lines', 'tseed', 'steps'],
     discard: () => discardTrained(),
     render(v) {
       if ($('custom-text') !== document.activeElement) $('custom-text').value = v.text;
       $('temp-value').textContent = Number(v.temp).toFixed(2);
       $('custom-box').hidden = v.data !== 'custom';
     },
+  });
+  const copies = copyFinder({
+    $,
+    call,
+    t,
+    jobs,
+    save,
+    exclusive,
+    text: () => state.text.generated,
+    corpusFile: () => `assets/data/${state.model.manifest.data}.txt`,
   });
   const sampling = () => ({ temp: Number(jobs.values.temp), topk: Number(jobs.values.topk), topp: Number(jobs.values.topp) });
   $('temp').addEventListener('input', () => {
@@ -128,6 +141,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
   }
   async function loadPretrainedFor(data) {
     state.model = null;
+    copies.modelChanged(false);
     $('generate').disabled = true;
     if (!PRETRAINED.includes(data)) {
       describeModel();
@@ -146,6 +160,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     const info = await call('load', { family: 'gpt', name: data }).finally(() => listeners.delete(progress));
     state.model = { kind: 'pretrained', info, manifest: info.manifest };
     describeModel();
+    copies.modelChanged(true);
   }
   const discardTrained = () => panel.discard();
   function forgetTraining() {
@@ -261,6 +276,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
       const { items, ms } = await call('stream', { first: 'start', args, next: 'next', count: Number(jobs.values.len) });
       showSpeed(items, ms);
       await inspect(state.text.generated);
+      await copies.afterGeneration();
     } catch (err) {
       showError(err);
     } finally {
@@ -310,12 +326,19 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
   const OVER_BUDGET = /^over the memory budget: (\d+) MB, batch at most (\d+)$/;
   function session() {
     const v = jobs.values;
-    const options = { size: v.size, ctx: Number(v.ctx), batch: Number(v.batch), lr: Number(v.lr), seed: Number(v.tseed) };
+    const options = {
+      size: v.size,
+      ctx: Number(v.ctx),
+      batch: Number(v.batch),
+      lr: Number(v.lr),
+      seed: Number(v.tseed),
+      lines: Number(v.lines),
+    };
     return v.data === 'custom' ? { options, text: v.text } : { options, data: `assets/data/${v.data}.txt` };
   }
   function lockControls(running) {
     $('generate').disabled = running || !state.model;
-    for (const f of ['data', 'size', 'lr', 'batch', 'ctx', 'tseed', 'tdice', 'custom-text']) $(f).disabled = running;
+    for (const f of ['data', 'size', 'lr', 'batch', 'ctx', 'lines', 'tseed', 'tdice', 'custom-text']) $(f).disabled = running;
   }
   const panel = trainingPanel({
     $,
@@ -334,7 +357,10 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     showGlimpse: (e) => {
       $('train-sample').textContent = e.value;
     },
-    modelChanged: describeModel,
+    modelChanged: () => {
+      describeModel();
+      copies.modelChanged(Boolean(state.model));
+    },
     lossText: ({ loss }) => `${loss.toFixed(3)} nats (${(loss / Math.LN2).toFixed(3)} bits)`,
     forget: forgetTraining,
     errorText: (err) => {
@@ -359,6 +385,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
       describeModel();
       drawOutput();
       drawLoss();
+      copies.translate();
       if (state.barsContext !== undefined) drawBarsHelp();
     },
   };

@@ -5,11 +5,12 @@ use std::time::Instant;
 
 use burn::prelude::*;
 use iagen_core::burnpack::Precision;
+use iagen_core::copy_finder::CorpusIndex;
 use iagen_core::metrics::nats_to_bits;
 use iagen_core::rng::Rng;
 use iagen_core::sampling::{SamplingParams, sample};
-use iagen_core::text_data::{TextCorpus, TokenBatch, sequential_windows};
-use iagen_core::text_stats::{copying, known_word_share, words};
+use iagen_core::text_data::{TextCorpus, TokenBatch, sequential_windows, training_head};
+use iagen_core::text_stats::{known_word_share, words};
 use iagen_core::tokenizer::CharTokenizer;
 use iagen_gpt::{
     Gpt, GptConfig, GptManifest, GptSize, Sampler, Trainer, cross_entropy, load_gpt, save_gpt,
@@ -324,9 +325,9 @@ pub fn eval(args: &EvalArgs) -> Result<(), String> {
     let device = args.device.get();
     let loaded = load(&args.model, &device)?;
     let text = read_text(&args.text)?;
-    let skip = text.chars().count() - (text.chars().count() as f32 * args.tail) as usize;
-    let scored: String = text.chars().skip(skip).collect();
-    let (ids, unknown) = loaded.tokenizer.encode_lossy(&scored);
+    let training = training_head(&text, args.tail);
+    let scored = &text[training.len()..];
+    let (ids, unknown) = loaded.tokenizer.encode_lossy(scored);
     let nats = held_out_loss(&loaded.model, &ids, &device);
     println!(
         "{} characters scored, {unknown} outside the vocabulary (skipped, not scored)",
@@ -334,19 +335,28 @@ pub fn eval(args: &EvalArgs) -> Result<(), String> {
     );
     println!("{nats:.4} nats/char = {:.4} bits/char", nats_to_bits(nats));
     if let Some(dict) = &args.words {
-        let training: String = text.chars().take(skip).collect();
         let mut known: HashSet<String> = words(&read_text(dict)?).collect();
-        known.extend(words(&training));
+        known.extend(words(training));
+        let index = CorpusIndex::new(training.to_string());
         for seed in 1..=args.samples {
             let sampled = generate(&loaded, "", args.len, args.sampling.params(), seed);
-            let copied = copying(&sampled, &training, COPY_MIN);
+            let copied = index.copies(&sampled, COPY_MIN);
             println!(
                 "seed {seed}: {:.1} % known words; longest copied run {} chars; {:.1} % of chars in copies of ≥ {COPY_MIN}",
                 100.0 * known_word_share(&sampled, &known),
                 copied.longest,
-                100.0 * copied.share_in_long_copies
+                100.0 * copied.share
             );
         }
+        // What a text the model never saw, from the same source, copies by coincidence.
+        let held: String = scored.chars().take(args.len).collect();
+        let coincidence = index.copies(&held, COPY_MIN);
+        println!(
+            "held-out text, {} chars: longest copied run {} chars; {:.1} % of chars in copies of ≥ {COPY_MIN}",
+            held.chars().count(),
+            coincidence.longest,
+            100.0 * coincidence.share
+        );
     }
     Ok(())
 }

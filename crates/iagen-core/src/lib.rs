@@ -1,6 +1,6 @@
 //! Backend-free building blocks shared by every IAGen model and host: a seeded RNG, the
 //! character tokenizer, text batching, next-token sampling, image sets and their class words,
-//! image files, metrics (how Spanish and how copied a generated text is, too) and the experiment spec (the share-link codec). Nothing here knows
+//! image files, metrics (how Spanish a generated text is, and which runs of it copy the training text) and the experiment spec (the share-link codec). Nothing here knows
 //! about tensors or the browser, apart from the `tensors` feature: weight files and the
 //! live-training contract of a model family, and the convolution layers the image models share.
 
@@ -12,6 +12,7 @@ pub mod layers;
 pub mod live;
 
 pub mod classes;
+pub mod copy_finder;
 pub mod image_data;
 pub mod image_io;
 pub mod metrics;

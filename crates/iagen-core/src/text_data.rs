@@ -67,6 +67,30 @@ impl TextCorpus {
     }
 }
 
+/// The part of `text` a run trains on: all but the held-out tail of `val_fraction` of its
+/// characters (the same split as [`TextCorpus::new`]).
+pub fn training_head(text: &str, val_fraction: f32) -> &str {
+    let split = split_point(text.chars().count(), val_fraction);
+    let end = text
+        .char_indices()
+        .nth(split)
+        .map_or(text.len(), |(i, _)| i);
+    &text[..end]
+}
+
+/// The first `lines` lines of `text` (all of it for 0): a small training set, to watch a
+/// model memorise it.
+pub fn first_lines(text: &str, lines: usize) -> &str {
+    if lines == 0 {
+        return text;
+    }
+    let end = text
+        .match_indices('\n')
+        .nth(lines - 1)
+        .map_or(text.len(), |(i, _)| i + 1);
+    &text[..end]
+}
+
 /// Where the held-out tail of `len` ids begins.
 fn split_point(len: usize, val_fraction: f32) -> usize {
     len - (len as f32 * val_fraction) as usize
@@ -116,6 +140,22 @@ pub fn sequential_windows(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_training_head_is_what_the_corpus_trains_on() {
+        let text = "ñandú y más texto de prueba";
+        let corpus = TextCorpus::new(text, 0.3);
+        let head = training_head(text, 0.3);
+        assert_eq!(head.chars().count(), corpus.train.len());
+        assert_eq!(corpus.tokenizer.encode_lossy(head).0, corpus.train);
+    }
+
+    #[test]
+    fn first_lines_keeps_whole_lines() {
+        assert_eq!(first_lines("uno\ndos\ntres\n", 2), "uno\ndos\n");
+        assert_eq!(first_lines("uno\ndos", 5), "uno\ndos");
+        assert_eq!(first_lines("uno\ndos", 0), "uno\ndos");
+    }
 
     #[test]
     fn split_holds_out_the_tail() {

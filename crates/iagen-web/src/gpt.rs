@@ -1,12 +1,14 @@
 //! The GPT family in the page: a tiny GPT, shipped or trained live, and its verbs —
 //! `start`/`next` (generate a few characters at a time, with the distribution the last was
 //! drawn from), `inspect` (next-character distributions and an attention map over a text) and
-//! `sample` (a whole text at once, for the training panel's glimpses).
+//! `sample` (a whole text at once, for the training panel's glimpses); and ¿Copia o inventa?'s
+//! verbs (`text_copies.rs`).
 
 use burn::prelude::*;
 use iagen_core::burnpack::Precision;
 use iagen_core::rng::Rng;
 use iagen_core::sampling::{SamplingParams, draw, filtered_distribution, top_n};
+use iagen_core::text_data::first_lines;
 use iagen_core::tokenizer::CharTokenizer;
 use iagen_gpt::{
     GptConfig, GptManifest, GptSize, GptTraining, Sampler, TextError, load_gpt, save_gpt,
@@ -19,6 +21,7 @@ use wasm_bindgen::prelude::*;
 use crate::backend::{device, js_err, serde_wasm};
 use crate::family::{Core, Family, ModelOf, Shared};
 use crate::read;
+use crate::text_copies::Corpus;
 
 /// How many next characters the probability bars show.
 const TOP: usize = 10;
@@ -35,6 +38,8 @@ pub struct Gpt {
     tokenizer: CharTokenizer,
     config: GptConfig,
     generation: Option<Generation>,
+    /// What it trained on, for ¿Copia o inventa?
+    corpus: Corpus,
 }
 
 #[derive(Deserialize)]
@@ -44,6 +49,9 @@ pub struct Options {
     batch: usize,
     lr: f64,
     seed: u32,
+    /// Train on the first this many lines only (0: all), to watch a model memorise.
+    #[serde(default)]
+    lines: usize,
 }
 
 /// Sampling settings as the page names them.
@@ -107,11 +115,12 @@ struct Info {
 type Top = Vec<(String, f32)>;
 
 impl Gpt {
-    fn new(tokenizer: CharTokenizer, config: GptConfig) -> Self {
+    fn new(tokenizer: CharTokenizer, config: GptConfig, corpus: Corpus) -> Self {
         Self {
             tokenizer,
             config,
             generation: None,
+            corpus,
         }
     }
 
@@ -137,10 +146,14 @@ impl Family for Gpt {
         let manifest: GptManifest = serde_json::from_str(manifest_json).map_err(js_err)?;
         let tokenizer = manifest.tokenizer().map_err(js_err)?;
         let model = load_gpt(&manifest.config, weights, device).map_err(js_err)?;
-        Ok((Gpt::new(tokenizer, manifest.config), model))
+        Ok((
+            Gpt::new(tokenizer, manifest.config, Corpus::default()),
+            model,
+        ))
     }
 
-    /// `data`: the text to train on (its last tenth held out for validation).
+    /// `data`: the text to train on (its first `lines` lines when set; its last tenth held out
+    /// for validation).
     fn untrained(
         options: Options,
         data: Vec<u8>,
@@ -149,8 +162,9 @@ impl Family for Gpt {
         let size = GptSize::from_name(&options.size)
             .ok_or_else(|| js_err(format!("unknown size {}", options.size)))?;
         let text = String::from_utf8(data).map_err(|_| js_err("the text is not UTF-8"))?;
+        let text = first_lines(&text, options.lines);
         let training = GptTraining::new(
-            &text,
+            text,
             size,
             options.ctx,
             options.batch,
@@ -171,6 +185,7 @@ impl Family for Gpt {
         let gpt = Gpt::new(
             training.corpus().tokenizer.clone(),
             training.config().clone(),
+            Corpus::training_on(text),
         );
         Ok((gpt, training))
     }
@@ -199,8 +214,11 @@ impl Family for Gpt {
         core: Shared<Self>,
         name: &str,
         args: JsValue,
-        _bytes: Option<Vec<u8>>,
+        bytes: Option<Vec<u8>>,
     ) -> Result<Promise, JsError> {
+        if let Some(done) = core.borrow_mut().family.corpus.verb(name, &args, bytes) {
+            return done;
+        }
         Ok(match name {
             "start" => {
                 let args = read::args(&args)?;

@@ -14,6 +14,7 @@ mod model_file;
 mod read;
 mod session;
 mod spec_api;
+mod text_copies;
 mod vae;
 
 pub use backend::init_backend;

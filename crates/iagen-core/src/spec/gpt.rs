@@ -27,6 +27,27 @@ pub static CTX: IntField = IntField {
     max: 256,
     default: 64,
 };
+/// Train on the first this many lines only (0: all of the text), to watch a model memorise.
+pub static LINES: IntField = IntField {
+    key: "lines",
+    min: 0,
+    max: 100_000,
+    default: 0,
+};
+/// ¿Copia o inventa?: whether generated text is checked against the training text (1) and
+/// the shortest run, in characters, that counts as copied.
+pub static COPIES: IntField = IntField {
+    key: "copies",
+    min: 0,
+    max: 1,
+    default: 0,
+};
+pub static COPYMIN: IntField = IntField {
+    key: "copymin",
+    min: 4,
+    max: 200,
+    default: 12,
+};
 pub static PROMPT: TextField = TextField {
     key: "prompt",
     max_chars: 200,
@@ -64,6 +85,7 @@ pub static TABLE: &[Field] = &[
     Field::Float(&LR),
     Field::Int(&BATCH),
     Field::Int(&CTX),
+    Field::Int(&LINES),
     Field::Int(&STEPS),
     Field::Int(&TRAINED),
     Field::Int(&TSEED),
@@ -73,4 +95,6 @@ pub static TABLE: &[Field] = &[
     Field::Int(&TOPK),
     Field::Float(&TOPP),
     Field::Int(&LEN),
+    Field::Int(&COPIES),
+    Field::Int(&COPYMIN),
 ];

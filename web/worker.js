@@ -141,6 +141,7 @@ const methods = {
 
   setLr: ({ lr }) => session.set_lr(lr),
   info: () => session.info(),
+  stepFlops: () => session.step_flops() ?? null,
 
   // A family's own verb. `file`, when given, is fetched and handed over as bytes; `texts`
   // names arguments to fill with fetched text files ({manifest: url}, say).

@@ -33,6 +33,11 @@ describe('CPU path', () => {
     const text = await generate(page, { prompt: 'A quien madruga', len: 120, seed: 7 });
     assert.equal([...text].length, 120);
     assert.match(await page.textContent('#gen-speed'), /^120 caracteres en [\d.]+ s: \d+ caracteres por segundo\.$/);
+    // The prompt's 15 positions, 120 more and, past the 128-character window, 64 re-read.
+    assert.equal(
+      await page.textContent('#gen-cost'),
+      'Coste: 5·10⁸ operaciones (FLOP), 4,2·10⁶ por carácter contando el comienzo. GPT-3 necesita unas 3,5·10¹¹ por token: 8,3·10⁴ veces más.',
+    );
     assert.equal(await page.locator('#bars .bar').count(), 10);
     const inked = await page.$eval('#attention', (c) => {
       const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
@@ -100,6 +105,14 @@ describe('CPU path', () => {
     assert.ok(losses.at(-1) < losses[0] - 0.3, `loss ${losses[0]} -> ${losses.at(-1)}`);
     assert.match(await page.textContent('#train-status'), /Paso 30 de 30/);
     assert.ok((await page.textContent('#train-sample')).length > 50, 'a sample is shown');
+    // The cost meter, against a hand count for the proverbs' nano GPT (73 characters, width 32,
+    // 2 layers, context 64, batch 16): per token 2·(24·32² + 4·64·32) + 2·32·73 = 70 208
+    // operations, three passes over 16·64 tokens a step = 2.16·10⁸, 30 steps = 6.47·10⁹.
+    assert.match(
+      await page.textContent('#train-cost'),
+      /^Coste: 2,2·10⁸ operaciones \(FLOP\) por paso × 30 pasos = 6,5·10⁹ FLOP, calculados en [\d,]+ s en esta página ≈ [\d,]+ Wh \(suponiendo 15 W, lo que gasta un procesador de portátil\)\. Entrenar GPT-3 costó 3,14·10²³ FLOP, 4,9·10¹³ veces más/,
+    );
+    assert.equal(Number(await page.$eval('#train-cost', (c) => c.dataset.flops)), 30 * 3 * 16 * 64 * 70208);
     await shot(page, 'cpu-trained');
   });
 
@@ -108,6 +121,10 @@ describe('CPU path', () => {
     const runs = await page.evaluate(() => Number(document.body.dataset.trainRuns || 0));
     await page.click('#train');
     await page.waitForFunction(() => /Paso [1-9]\d* de 2000/.test(document.getElementById('train-status').textContent));
+    // The cost meter counts up while the run goes on.
+    const flops = () => page.$eval('#train-cost', (c) => Number(c.dataset.flops));
+    const early = await flops();
+    await page.waitForFunction((f) => Number(document.getElementById('train-cost').dataset.flops) > f, early);
     await page.click('#pause');
     await page.waitForFunction((n) => Number(document.body.dataset.trainRuns || 0) > n, runs);
     const trained = Number(new URLSearchParams((await page.evaluate(() => location.hash)).slice(1)).get('trained'));

@@ -76,6 +76,7 @@ export function copyFinder({ $, call, t, jobs, save, exclusive, text, corpusFile
     const status = $('copies-status');
     const out = $('copies-text');
     $('copies-passage').hidden = !passage;
+    out.hidden = !shown;
     if (!shown) {
       status.textContent = message || '';
       out.replaceChildren();

@@ -1,6 +1,7 @@
 import { html, jobQueue, drawLossChart, seedControl, bindSpecControls } from './common.js';
 import { TRAINING_BUTTONS, trainingPanel } from './training_panel.js';
 import { COPY_FINDER, copyFinder } from './copy_finder.js';
+import { generationCost } from './cost_meter.js';
 
 // The GPT view: generate with a pretrained or freshly trained tiny GPT, look at the
 // next-character probabilities and the attention maps, and train one live.
@@ -9,7 +10,7 @@ const DATA = ['frases', 'refranes', 'shakespeare', 'palabras', 'custom'];
 const SIZES = ['nano', 'tiny', 'small'];
 const INSPECT_CHARS = 48; // the attention map stays readable up to about this many rows
 
-export async function mount(root, { call, listeners, spec, updateSpec, t, showError }) {
+export async function mount(root, { call, listeners, spec, updateSpec, t, showError, lang }) {
   root.append(html`
   <section class="card" id="gpt-generate">
     <h2 data-i18n="view.gpt"></h2>
@@ -35,6 +36,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
         <p class="message" id="gen-message"></p>
         <div class="output" id="output"></div>
         <p class="status" id="gen-speed"></p>
+        <p class="status" id="gen-cost"></p>
       </div>
       <div>
         <h3 data-i18n="probs.title"></h3>
@@ -270,11 +272,15 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     $('stop-generate').disabled = false;
     $('gen-message').textContent = '';
     $('gen-speed').textContent = '';
+    $('gen-cost').textContent = '';
+    state.genFlops = 0;
     drawOutput();
     try {
       const args = { prompt: state.text.prompt, seed: Number(jobs.values.seed), ...sampling() };
       const { items, ms } = await call('stream', { first: 'start', args, next: 'next', count: Number(jobs.values.len) });
       showSpeed(items, ms);
+      state.genChars = items;
+      showGenerationCost();
       await inspect(state.text.generated);
       await copies.afterGeneration();
     } catch (err) {
@@ -292,6 +298,12 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     const rate = chars / Math.max(ms / 1000, 1e-3);
     $('gen-speed').dataset.rate = String(rate);
     $('gen-speed').textContent = t('gen.speed', { n: chars, s: (ms / 1000).toFixed(2), rate: Math.round(rate) });
+  }
+  // What the text cost in operations (counted by the sampler from the model's shapes).
+  function showGenerationCost() {
+    if (!state.genChars) return;
+    $('gen-cost').textContent = generationCost(t, lang(), { flops: state.genFlops, chars: state.genChars });
+    $('gen-cost').dataset.flops = String(state.genFlops);
   }
   $('generate').onclick = generate;
   $('stop-generate').onclick = () => call('stop');
@@ -311,6 +323,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
       drawBars(top, state.text.prompt);
     } else if (e.event === 'stream') {
       state.text.generated += e.value.text;
+      state.genFlops = e.value.flops;
       drawOutput();
       drawBars(e.value.top, state.text.prompt + state.text.generated);
       $('output').scrollTop = $('output').scrollHeight;
@@ -351,6 +364,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     lockControls,
     drawLoss,
     family: 'gpt',
+    lang,
     chunk: { webgpu: 2, cpu: 5 },
     valEvery: sampleEvery,
     glimpse: () => ({ verb: 'sample', args: { prompt: '', len: 120, temp: 0.8, seed: 1 }, every: sampleEvery() }),
@@ -386,6 +400,8 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
       drawOutput();
       drawLoss();
       copies.translate();
+      showGenerationCost();
+      panel.drawCost();
       if (state.barsContext !== undefined) drawBarsHelp();
     },
   };

@@ -4,6 +4,7 @@
 // controls a run locks, and what a reset or a new model redraws.
 
 import { sleep } from './common.js';
+import { trainingCost } from './cost_meter.js';
 
 export const TRAINING_BUTTONS = `
     <div class="controls">
@@ -15,6 +16,10 @@ export const TRAINING_BUTTONS = `
     <div class="progress"><div id="progress-bar"></div></div>
     <p class="status" id="train-status"></p>
     <p class="message" id="train-message"></p>
+    <div id="train-cost-box" hidden>
+      <p class="status" id="train-cost"></p>
+      <p class="help" data-i18n="cost.help"></p>
+    </div>
     <div class="controls">
       <button id="save-model" class="secondary" data-i18n="file.save" disabled></button>
       <button id="open-model" class="secondary" data-i18n="file.open"></button>
@@ -62,7 +67,8 @@ const ASK_ABOVE_S = 30;
  * losses), `chunk` ({webgpu, cpu} steps per worker chunk), `lockControls(running)`,
  * `modelChanged()`, `drawLoss()`, `lossText(losses)`, `forget()` (what a reset clears, then
  * the pretrained model again), `opened({restored})` (optional: what a new session needs before it
- * trains), `stopOther()` (optional: what a run interrupts) and `errorText(err)` (optional).
+ * trains), `stopOther()` (optional: what a run interrupts), `errorText(err)` (optional) and
+ * `lang()` (optional: the page's language, for the cost meter's numbers).
  */
 export function trainingPanel(view) {
   const { $, t, call, jobs, state, listeners } = view;
@@ -77,10 +83,31 @@ export function trainingPanel(view) {
     view.lockControls(running);
   }
   /** The worker's session is now a run of `trained` steps, described by `info`. */
-  function adopt(info, trained) {
+  async function adopt(info, trained) {
     state.model = { kind: 'trained', info };
     state.history = [];
     state.trained = trained;
+    cost.stepFlops = await call('stepFlops');
+    cost.seconds = 0;
+    drawCost();
+  }
+
+  // The cost meter (when the family counts its operations): the run's steps times one step's
+  // operations, and the seconds this page spent training it (a run in progress included).
+  const cost = { stepFlops: null, seconds: 0, runStarted: null };
+  function drawCost() {
+    const shown = cost.stepFlops > 0 && state.model?.kind === 'trained';
+    $('train-cost-box').hidden = !shown;
+    if (!shown) return;
+    const running = cost.runStarted === null ? 0 : (performance.now() - cost.runStarted) / 1000;
+    const figures = {
+      stepFlops: cost.stepFlops,
+      steps: state.trained,
+      seconds: cost.seconds + running,
+      backend: document.body.dataset.backend,
+    };
+    $('train-cost').textContent = trainingCost(t, view.lang?.(), figures);
+    Object.assign($('train-cost').dataset, { flops: String(figures.stepFlops * figures.steps), seconds: String(figures.seconds) });
   }
   /** Only a run trained here can be saved (a shipped model is in the page already). */
   function showSavable() {
@@ -101,14 +128,19 @@ export function trainingPanel(view) {
         $('train-status').textContent = t('train.loading');
         const info = await call('newTraining', { family: view.family, ...view.session() });
         await view.opened?.();
-        adopt(info, 0);
+        await adopt(info, 0);
         view.modelChanged();
       }
       if (cancelPending) return { reason: 'paused' };
       setRunning(true);
       const chunk = view.chunk[document.body.dataset.backend] ?? view.chunk.cpu;
-      const result = await call('train', { until, chunk, valEvery: view.valEvery?.() ?? 0, glimpse: view.glimpse() });
+      cost.runStarted = performance.now();
+      const result = await call('train', { until, chunk, valEvery: view.valEvery?.() ?? 0, glimpse: view.glimpse() }).finally(() => {
+        cost.seconds += (performance.now() - cost.runStarted) / 1000;
+        cost.runStarted = null;
+      });
       state.trained = result.step;
+      drawCost();
       if (result.reason === 'diverged') $('train-message').textContent = t('train.diverged');
       if (save) await jobs.save({ trained: state.trained });
       view.modelChanged();
@@ -140,6 +172,7 @@ export function trainingPanel(view) {
       await jobs.save({ trained: 0 });
       state.trained = 0;
       state.history = [];
+      $('train-cost-box').hidden = true;
       view.drawLoss();
       $('progress-bar').style.width = '0';
       $('train-status').textContent = '';
@@ -159,6 +192,7 @@ export function trainingPanel(view) {
     const rate = e.rate ? e.rate.toFixed(e.rate < 10 ? 2 : 1) : '–';
     $('train-status').textContent = t('train.progress', { step: e.step, total, rate }) + (e.losses ? ` · ${view.lossText(e.losses)}` : '');
     view.drawLoss();
+    drawCost();
   }
   listeners.add((e) => {
     if (e.event === 'train') progress(e);
@@ -246,7 +280,7 @@ export function trainingPanel(view) {
       try {
         const info = await call('openModel', { family: view.family, ...view.session(), weights: parsed.weights, steps: parsed.steps });
         await view.opened?.({ restored: true });
-        adopt(info, parsed.steps);
+        await adopt(info, parsed.steps);
       } catch (err) {
         // The settings go back with the model that stays.
         await jobs.save(before);
@@ -267,5 +301,5 @@ export function trainingPanel(view) {
     if (file) openModel(file).catch(fileError);
   });
 
-  return { discard, pause, start };
+  return { discard, pause, start, drawCost };
 }

@@ -6,6 +6,7 @@
 mod attention;
 mod budget;
 mod config;
+mod cost;
 mod live;
 mod model;
 mod sample;
@@ -15,6 +16,7 @@ mod weights;
 pub use attention::KvCache;
 pub use budget::{BROWSER_BUDGET, largest_batch, over_budget, parameters, training_bytes};
 pub use config::{GptConfig, GptSize};
+pub use cost::{Shape, token_flops, training_step_flops};
 pub use live::{GptTraining, TextError, VAL_FRACTION};
 pub use model::{Gpt, cross_entropy};
 pub use sample::Sampler;

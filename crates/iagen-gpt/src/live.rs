@@ -71,6 +71,11 @@ impl GptTraining {
     pub fn config(&self) -> &GptConfig {
         &self.config
     }
+
+    /// Windows per training step.
+    pub fn batch(&self) -> usize {
+        self.batch
+    }
 }
 
 impl LiveTraining for GptTraining {

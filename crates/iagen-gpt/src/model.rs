@@ -13,6 +13,7 @@ use burn::tensor::activation::{gelu, log_softmax};
 
 use crate::attention::{CausalSelfAttention, KvCache};
 use crate::config::GptConfig;
+use crate::cost::Shape;
 
 #[derive(Module, Debug)]
 struct Mlp {
@@ -105,6 +106,16 @@ impl Block {
 impl Gpt {
     pub fn block_size(&self) -> usize {
         self.block_size
+    }
+
+    /// The widths that set its cost (`cost.rs`).
+    pub fn shape(&self) -> Shape {
+        let [embd, vocab] = self.lm_head.weight.dims();
+        Shape {
+            embd,
+            layers: self.blocks.len(),
+            vocab,
+        }
     }
 
     pub fn n_layer(&self) -> usize {

@@ -5,6 +5,7 @@
 use burn::prelude::*;
 
 use crate::attention::KvCache;
+use crate::cost::token_flops;
 use crate::model::Gpt;
 
 pub struct Sampler {
@@ -12,6 +13,8 @@ pub struct Sampler {
     cache: KvCache,
     /// Every id fed so far; the tail is re-read when the context window slides.
     context: Vec<usize>,
+    /// Floating-point operations spent so far (`cost.rs`).
+    flops: f64,
 }
 
 impl Sampler {
@@ -21,6 +24,7 @@ impl Sampler {
             model,
             cache: KvCache::default(),
             context: Vec::new(),
+            flops: 0.0,
         }
     }
 
@@ -38,12 +42,22 @@ impl Sampler {
             let keep = (block / 2).max(1).min(self.context.len());
             self.context[self.context.len() - keep..].to_vec()
         };
+        // Each new position attends over the cached ones and itself.
+        let (shape, cached) = (self.model.shape(), self.cache.len());
+        self.flops += (1..=new.len())
+            .map(|j| token_flops(shape, cached + j))
+            .sum::<f64>();
         let device = self.device();
         let ints: Vec<i64> = new.iter().map(|&i| i as i64).collect();
         let idx = Tensor::<1, Int>::from_ints(ints.as_slice(), &device).reshape([1, new.len()]);
         let logits = self.model.forward_cached(idx, &mut self.cache); // [1, T_new, V]
         let [_, t, v] = logits.dims();
         logits.narrow(1, t - 1, 1).reshape([v]) // [V]
+    }
+
+    /// Floating-point operations of every `feed` so far, the re-read windows included.
+    pub fn flops(&self) -> f64 {
+        self.flops
     }
 
     /// The ids fed so far.

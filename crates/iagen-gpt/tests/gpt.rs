@@ -6,7 +6,9 @@ use iagen_core::burnpack::Precision;
 use iagen_core::rng::Rng;
 use iagen_core::seed_turn::seed_turn;
 use iagen_core::text_data::TextCorpus;
-use iagen_gpt::{Gpt, GptConfig, GptSize, Sampler, Trainer, load_gpt, save_gpt, token_tensor};
+use iagen_gpt::{
+    Gpt, GptConfig, GptSize, Sampler, Shape, Trainer, load_gpt, save_gpt, token_flops, token_tensor,
+};
 
 const TEXT: &str = "En boca cerrada no entran moscas. A quien madruga, Dios le ayuda. \
                     Más vale tarde que nunca. No hay mal que por bien no venga.";
@@ -244,4 +246,20 @@ fn a_run_resumed_from_its_saved_weights_is_the_same_model() {
     assert_eq!(logits(restored.model()), logits(trained.model()));
     restored.step();
     assert_eq!(restored.steps(), 6, "it trains on");
+}
+
+#[test]
+fn the_sampler_counts_the_operations_of_every_position_it_computes() {
+    let _turn = seed_turn();
+    let device = Device::flex();
+    let config = config(11).with_block_size(4);
+    let mut sampler = Sampler::new(config.init(&device));
+    let shape = Shape::from(&config);
+    let t = |keys| token_flops(shape, keys);
+    sampler.feed(&[1, 2, 3]);
+    assert_eq!(sampler.flops(), t(1) + t(2) + t(3));
+    sampler.feed(&[4]);
+    // The window is full: the fifth character restarts from the last two (block / 2).
+    sampler.feed(&[5]);
+    assert_eq!(sampler.flops(), t(1) + t(2) + t(3) + t(4) + t(1) + t(2));
 }

@@ -96,6 +96,13 @@ pub trait Family: Sized + 'static {
     /// What the page shows about the model (parameters, sizes, schedule…).
     fn info(core: &Core<Self>) -> JsValue;
 
+    /// Floating-point operations of one step of the live run, counted from the model's shapes,
+    /// for the training panel's cost meter; `None` for shipped weights, and for a family that
+    /// does not count them (the meter stays hidden).
+    fn step_flops(_core: &Core<Self>) -> Option<f64> {
+        None
+    }
+
     /// The model's weights as burnpack bytes, at full precision (the model is on the CPU:
     /// `model_file::on_cpu` moved it there).
     fn weights(model: &ModelOf<Self>) -> Result<Vec<u8>, String>;

@@ -12,7 +12,7 @@ use iagen_core::text_data::first_lines;
 use iagen_core::tokenizer::CharTokenizer;
 use iagen_gpt::{
     GptConfig, GptManifest, GptSize, GptTraining, Sampler, TextError, load_gpt, save_gpt,
-    token_tensor,
+    token_tensor, training_step_flops,
 };
 use js_sys::{Float32Array, Promise, Reflect};
 use serde::{Deserialize, Serialize};
@@ -198,6 +198,11 @@ impl Family for Gpt {
         load_gpt(&core.family.config, bytes, &device()?).map_err(js_err)
     }
 
+    fn step_flops(core: &Core<Self>) -> Option<f64> {
+        let training = core.training().ok()?;
+        Some(training_step_flops(training.config(), training.batch()))
+    }
+
     fn info(core: &Core<Self>) -> JsValue {
         let gpt = &core.family;
         serde_wasm(&Info {
@@ -313,17 +318,27 @@ async fn write(core: &Shared<Gpt>, count: usize) -> Result<(String, Vec<f32>), J
 
 /// Sample `count` characters (at least one) and advance: one call per few characters, not one
 /// per character, keeps the worker's messages and the page's redraws off the critical path.
-/// Resolves to `{text, top}`: the characters and the distribution the last was drawn from.
+/// Resolves to `{text, top, flops}`: the characters, the distribution the last was drawn from
+/// and the generation's operations so far.
 async fn next(core: &Shared<Gpt>, count: usize) -> Result<JsValue, JsError> {
     let (text, probs) = write(core, count.max(1)).await?;
     #[derive(Serialize)]
     struct Out {
         text: String,
         top: Top,
+        /// Operations of this generation so far, the prompt's pass included (`cost.rs`).
+        flops: f64,
     }
+    let core = core.borrow();
+    let gpt = &core.family;
+    let generation = gpt
+        .generation
+        .as_ref()
+        .ok_or_else(|| js_err("call start first"))?;
     Ok(serde_wasm(&Out {
         text,
-        top: core.borrow().family.top(&probs),
+        top: gpt.top(&probs),
+        flops: generation.sampler.flops(),
     }))
 }
 

@@ -69,6 +69,7 @@ trait AnySession {
     fn validate(&self, batches: usize) -> Promise;
     fn set_lr(&self, lr: f64);
     fn info(&self) -> JsValue;
+    fn step_flops(&self) -> Option<f64>;
     fn verb(&self, name: &str, args: JsValue, bytes: Option<Vec<u8>>) -> Result<Promise, JsError>;
     fn weights(&self) -> Promise;
     fn restore(&self, weights: Vec<u8>, steps: usize) -> Result<(), JsError>;
@@ -107,6 +108,10 @@ impl<F: Family> AnySession for Shared<F> {
 
     fn info(&self) -> JsValue {
         F::info(&self.borrow())
+    }
+
+    fn step_flops(&self) -> Option<f64> {
+        F::step_flops(&self.borrow())
     }
 
     fn verb(&self, name: &str, args: JsValue, bytes: Option<Vec<u8>>) -> Result<Promise, JsError> {
@@ -176,6 +181,12 @@ impl Session {
     /// What the page shows about the model; always has `params` and `steps`.
     pub fn info(&self) -> JsValue {
         self.inner.info()
+    }
+
+    /// Floating-point operations of one training step of the live run, from the model's
+    /// shapes; undefined for shipped weights or a family that does not count them.
+    pub fn step_flops(&self) -> Option<f64> {
+        self.inner.step_flops()
     }
 
     /// The model's weights as burnpack bytes (a Uint8Array): what a saved model file holds.

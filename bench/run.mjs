@@ -141,6 +141,7 @@ const FIRST_VIEW = [
   'views/common.js',
   'views/training_panel.js',
   'views/copy_finder.js',
+  'views/cost_meter.js',
   'i18n/es.json',
   'worker.js',
   'pkg/iagen_web.js',

@@ -1,7 +1,7 @@
 // The diffusion view as a student uses it, on the CPU path and on the WebGPU path (SwiftShader).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyLink, launch, openPage, setControl, shot, startServer, train } from './harness.mjs';
+import { copyLink, launch, openPage, setControl, shot, startServer, train, trainingCost } from './harness.mjs';
 
 let server;
 before(async () => {
@@ -122,6 +122,9 @@ describe('CPU path', () => {
     const third = Math.max(1, Math.floor(losses.length / 3));
     assert.ok(mean(losses.slice(-third)) < mean(losses.slice(0, third)), `loss ${losses}`);
     assert.match(await page.textContent('#train-status'), /Paso 12 de 12/);
+    const cost = await trainingCost(page);
+    assert.ok(cost.shown && cost.flops > 0, JSON.stringify(cost));
+    assert.match(cost.text, /^Coste: [\d,]+·10\S+ operaciones \(FLOP\) por paso × 12 pasos = /);
     assert.equal(await page.$eval('#preview', (c) => c.dataset.step), '12');
     assert.match(page.url(), /trained=12/);
     await shot(page, 'cpu-diffusion-trained');

@@ -1,7 +1,7 @@
 // The 2-D GAN view as a student uses it, on the CPU path and on the WebGPU path (SwiftShader).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyLink, launch, openPage, shot, startServer, train } from './harness.mjs';
+import { copyLink, launch, openPage, shot, startServer, train, trainingCost } from './harness.mjs';
 
 let server;
 before(async () => {
@@ -45,6 +45,9 @@ function suite(backend) {
       const js = JSON.parse(await page.$eval('#js-chart', (c) => c.dataset.losses));
       assert.ok(js.length >= 2, `the divergence is plotted: ${js}`);
       assert.match(page.url(), new RegExp(`trained=${steps}`));
+      const cost = await trainingCost(page);
+      assert.ok(cost.shown && cost.flops > 0, JSON.stringify(cost));
+      assert.match(cost.text, new RegExp(`por paso × ${steps} pasos = `));
       await shot(page, `${backend}-gan-trained`);
       assert.deepEqual(page.errors, []);
     });

@@ -1,7 +1,19 @@
 // The image GAN view as a student uses it, on the CPU path and on the WebGPU path (SwiftShader).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyLink, data, launch, openPage, setControl, shot, startServer, train, waitCounter, waitRefreshedAt } from './harness.mjs';
+import {
+  copyLink,
+  data,
+  launch,
+  openPage,
+  setControl,
+  shot,
+  startServer,
+  train,
+  trainingCost,
+  waitCounter,
+  waitRefreshedAt,
+} from './harness.mjs';
 
 let server;
 before(async () => {
@@ -74,6 +86,9 @@ function suite(backend) {
       const status = await page.textContent('#train-status');
       assert.match(status, /Paso 6 de 6/);
       assert.match(status, /pérdida de D [\d.]+ · de G [\d.]+/);
+      const cost = await trainingCost(page);
+      assert.ok(cost.shown && cost.flops > 0, JSON.stringify(cost));
+      assert.match(cost.text, /por paso × 6 pasos = /);
       assert.notEqual(await data(page, 'live-grid', 'checksum'), shipped, 'the networks changed');
       assert.equal(await data(page, 'meter', 'step'), '6', 'the meter read the trained networks');
       assert.match(await page.textContent('#gi-model'), /entrenada aquí: 6 rondas desde la GAN preentrenada/);

@@ -146,4 +146,7 @@ export const waitRefreshedAt = (page, steps) =>
   page.waitForFunction((n) => document.body.dataset.refreshedAt === String(n), steps, { timeout: 300_000 });
 
 /** The `data-KEY` attribute of the element with id `id`. */
+/** The training panel's cost meter: whether it shows, its text and the operations it counts. */
+export const trainingCost = (page) =>
+  page.$eval('#train-cost', (c) => ({ shown: !c.parentElement.hidden, text: c.textContent, flops: Number(c.dataset.flops) }));
 export const data = (page, id, key) => page.$eval(`#${id}`, (el, k) => el.dataset[k], key);

@@ -1,7 +1,19 @@
 // The VAE view as a student uses it, on the CPU path and on the WebGPU path (SwiftShader).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyLink, data, hoverMap, launch, openPage, shot, startServer, train, waitCounter, waitRefreshedAt } from './harness.mjs';
+import {
+  copyLink,
+  data,
+  hoverMap,
+  launch,
+  openPage,
+  shot,
+  startServer,
+  train,
+  trainingCost,
+  waitCounter,
+  waitRefreshedAt,
+} from './harness.mjs';
 
 let server;
 before(async () => {
@@ -84,6 +96,9 @@ function suite(backend) {
       const status = await page.textContent('#train-status');
       assert.match(status, /Paso 20 de 20/);
       assert.match(status, /reconstrucción [\d.]+ \+ KL [\d.]+ = [\d.]+ nats por imagen/);
+      const cost = await trainingCost(page);
+      assert.ok(cost.shown && cost.flops > 0, JSON.stringify(cost));
+      assert.match(cost.text, /por paso × 20 pasos = /);
       const losses = JSON.parse(await data(page, 'loss-chart', 'losses'));
       assert.ok(losses.length >= 2, `chunks plotted: ${losses}`);
       assert.ok(losses.at(-1) < losses[0], `the negative ELBO fell: ${losses}`);

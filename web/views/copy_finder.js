@@ -17,17 +17,22 @@ export const COPY_FINDER = `
     <p class="help" data-i18n="copies.help"></p>
   </section>`;
 
+/** Gives the session its training text if it has none (shipped weights): `corpusFile()`. */
+export async function corpusReady(call, corpusFile) {
+  if (!(await call('verb', { name: 'has_corpus' }))) await call('verb', { name: 'set_corpus', file: corpusFile() });
+}
+
 /**
  * Wires the panel: `text()` is the generated text to check, `corpusFile()` the training text's
  * file when the session must be given it (shipped weights), `exclusive` the view's job queue.
  */
-export function copyFinder({ $, call, t, jobs, save, exclusive, text, corpusFile }) {
+export function copyFinder({ $, call, t, jobs, save, exclusive, text, corpusFile, showError }) {
   let prepared = null; // resolves to {chars, indexMs} once the session's corpus is indexed
   let shown = null; // {text, min, runs, share, longest, ms}
   let passage = null; // {run, before, copied, after, offset, total}
 
   async function prepare() {
-    if (!(await call('verb', { name: 'has_corpus' }))) await call('verb', { name: 'set_corpus', file: corpusFile() });
+    await corpusReady(call, corpusFile);
     const started = performance.now();
     const chars = await call('verb', { name: 'index_corpus' });
     return { chars, indexMs: performance.now() - started };
@@ -139,7 +144,7 @@ export function copyFinder({ $, call, t, jobs, save, exclusive, text, corpusFile
     exclusive(async () => {
       await save({ copies: 1 });
       await check();
-    });
+    }).catch(showError);
   // A new shortest length re-counts the text on show.
   jobs.watchers.push((values) => {
     if (shown && Number(values.copymin) !== shown.min) exclusive(check);

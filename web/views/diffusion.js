@@ -452,6 +452,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
   const panel = trainingPanel({
     $,
     t,
+    lang,
     call,
     jobs,
     state,
@@ -487,6 +488,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
 
   return {
     translate() {
+      panel.drawCost();
       $('preview-title').textContent = t('diff.preview', { n: previewEvery() });
       $('play').textContent = t(state.playing ? 'diff.pause' : 'diff.play');
       describeModel();

@@ -21,7 +21,7 @@ const COLLAPSE = { glr: 0.005, dlr: 0.001, diters: 1, steps: 1500 };
 const FIX = { glr: 0.001, dlr: 0.001, diters: 1, steps: 1500 };
 const rgb = ([r, g, b], alpha = 1) => `rgba(${r},${g},${b},${alpha})`;
 
-export async function mount(root, { call, listeners, spec, updateSpec, t, showError }) {
+export async function mount(root, { call, listeners, spec, updateSpec, t, showError, lang }) {
   const number = (id, min, max, step) => `<input id="${id}" type="number" min="${min}" max="${max}" step="${step}">`;
   const select = (id, options, prefix) =>
     `<select id="${id}">${options.map((o) => `<option value="${o}" data-i18n="${prefix}.${o}"></option>`).join('')}</select>`;
@@ -408,6 +408,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
   const panel = trainingPanel({
     $,
     t,
+    lang,
     call,
     jobs,
     state,
@@ -433,6 +434,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
 
   return {
     translate() {
+      panel.drawCost();
       describeModel();
       drawCoverage();
       drawCharts();

@@ -388,6 +388,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, lang, 
   const panel = trainingPanel({
     $,
     t,
+    lang,
     call,
     jobs,
     state,
@@ -414,6 +415,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, lang, 
 
   return {
     async translate() {
+      panel.drawCost();
       describeModel();
       drawLoss();
       showWalk();

@@ -2,6 +2,7 @@ import { html, jobQueue, drawLossChart, seedControl, bindSpecControls } from './
 import { TRAINING_BUTTONS, trainingPanel } from './training_panel.js';
 import { COPY_FINDER, copyFinder } from './copy_finder.js';
 import { generationCost } from './cost_meter.js';
+import { WORD_BIAS, wordBias } from './word_bias.js';
 
 // The GPT view: generate with a pretrained or freshly trained tiny GPT, look at the
 // next-character probabilities and the attention maps, and train one live.
@@ -53,6 +54,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     </div>
   </section>
   ${COPY_FINDER}
+  ${WORD_BIAS}
   <section class="card" id="gpt-train">
     <h2 data-i18n="train.title"></h2>
     <p class="intro" data-i18n="train.intro"></p>
@@ -92,7 +94,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
 
   // ---- controls <-> spec ---------------------------------------------------------------
   const save = bindSpecControls($, jobs, {
-    settings: ['temp', 'topk', 'topp', 'len', 'seed', 'prompt', 'copymin'],
+    settings: ['temp', 'topk', 'topp', 'len', 'seed', 'prompt', 'copymin', 'bwords'],
     training: ['data', 'size', 'lr', 'batch', 'ctx', 'lines', 'tseed', 'steps'],
     discard: () => discardTrained(),
     render(v) {
@@ -110,7 +112,9 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     exclusive,
     text: () => state.text.generated,
     corpusFile: () => `assets/data/${state.model.manifest.data}.txt`,
+    showError,
   });
+  const bias = wordBias({ $, call, t, jobs, exclusive, showError, corpusFile: () => `assets/data/${state.model.manifest.data}.txt` });
   const sampling = () => ({ temp: Number(jobs.values.temp), topk: Number(jobs.values.topk), topp: Number(jobs.values.topp) });
   $('temp').addEventListener('input', () => {
     $('temp-value').textContent = Number($('temp').value).toFixed(2);
@@ -144,6 +148,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
   async function loadPretrainedFor(data) {
     state.model = null;
     copies.modelChanged(false);
+    bias.modelChanged(false);
     $('generate').disabled = true;
     if (!PRETRAINED.includes(data)) {
       describeModel();
@@ -163,6 +168,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     state.model = { kind: 'pretrained', info, manifest: info.manifest };
     describeModel();
     copies.modelChanged(true);
+    bias.modelChanged(true);
   }
   const discardTrained = () => panel.discard();
   function forgetTraining() {
@@ -374,6 +380,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     modelChanged: () => {
       describeModel();
       copies.modelChanged(Boolean(state.model));
+      bias.modelChanged(Boolean(state.model));
     },
     lossText: ({ loss }) => `${loss.toFixed(3)} nats (${(loss / Math.LN2).toFixed(3)} bits)`,
     forget: forgetTraining,
@@ -400,6 +407,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
       drawOutput();
       drawLoss();
       copies.translate();
+      bias.translate();
       showGenerationCost();
       panel.drawCost();
       if (state.barsContext !== undefined) drawBarsHelp();

@@ -87,14 +87,18 @@ export function trainingPanel(view) {
     state.model = { kind: 'trained', info };
     state.history = [];
     state.trained = trained;
-    cost.stepFlops = await call('stepFlops');
-    cost.seconds = 0;
-    drawCost();
+    await meter(true);
   }
 
   // The cost meter (when the family counts its operations): the run's steps times one step's
   // operations, and the seconds this page spent training it (a run in progress included).
   const cost = { stepFlops: null, seconds: 0, runStarted: null };
+  /** Reads the session's operations per step; `fresh` restarts the clock. */
+  async function meter(fresh) {
+    cost.stepFlops = await call('stepFlops');
+    if (fresh) cost.seconds = 0;
+    drawCost();
+  }
   function drawCost() {
     const shown = cost.stepFlops > 0 && state.model?.kind === 'trained';
     $('train-cost-box').hidden = !shown;
@@ -130,6 +134,9 @@ export function trainingPanel(view) {
         await view.opened?.();
         await adopt(info, 0);
         view.modelChanged();
+      } else {
+        // A view may have opened this session itself (the 2-D GAN does).
+        await meter(state.trained === 0);
       }
       if (cancelPending) return { reason: 'paused' };
       setRunning(true);

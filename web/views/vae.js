@@ -590,6 +590,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
   const panel = trainingPanel({
     $,
     t,
+    lang,
     call,
     jobs,
     state,
@@ -636,6 +637,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
 
   return {
     async translate() {
+      panel.drawCost();
       describeModel();
       drawLoss();
       $('mix-label').textContent = t('vae.mix', { a: Number($('mix').value).toFixed(2) });

@@ -52,6 +52,11 @@ impl CorpusIndex {
         }
     }
 
+    /// The corpus itself.
+    pub fn text(&self) -> &str {
+        self.table.text()
+    }
+
     /// The corpus's length in characters.
     pub fn chars(&self) -> usize {
         self.table.text().chars().count()

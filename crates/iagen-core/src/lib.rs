@@ -7,6 +7,8 @@
 #[cfg(feature = "tensors")]
 pub mod burnpack;
 #[cfg(feature = "tensors")]
+pub mod flops;
+#[cfg(feature = "tensors")]
 pub mod layers;
 #[cfg(feature = "tensors")]
 pub mod live;

@@ -1,5 +1,6 @@
-//! How much a generated text reads like its language: the numbers behind "does it write
-//! Spanish?" (how much it copies is `copy_finder`'s).
+//! How much a generated text reads like its language, and how often it uses given words: the
+//! numbers behind "does it write Spanish?" and the bias experiment (how much it copies is
+//! `copy_finder`'s).
 
 use std::collections::HashSet;
 
@@ -24,6 +25,20 @@ pub fn known_word_share(text: &str, known: &HashSet<String>) -> f32 {
     }
 }
 
+/// How often each of `asked` occurs in `text` as a whole word (case aside), per 10 000
+/// characters of `text`.
+pub fn word_rates(text: &str, asked: &[String]) -> Vec<f64> {
+    let asked: Vec<String> = asked.iter().map(|w| w.to_lowercase()).collect();
+    let mut counts = vec![0usize; asked.len()];
+    for w in words(text) {
+        if let Some(i) = asked.iter().position(|a| *a == w) {
+            counts[i] += 1;
+        }
+    }
+    let per = 10_000.0 / text.chars().count().max(1) as f64;
+    counts.iter().map(|&n| n as f64 * per).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -32,6 +47,16 @@ mod tests {
     fn words_are_lowercased_letter_runs() {
         let w: Vec<String> = words("¿Quién sabe? ¡Él, 3 veces!").collect();
         assert_eq!(w, ["quién", "sabe", "él", "veces"]);
+    }
+
+    #[test]
+    fn word_rates_count_whole_words_per_ten_thousand_characters() {
+        // 40 characters: "rey" twice (not inside "reyes"), "Reina" once, "mujer" never.
+        let text = "El rey y la Reina; los reyes, el rey....";
+        assert_eq!(text.chars().count(), 40);
+        let asked = ["rey", "reina", "mujer"].map(String::from);
+        assert_eq!(word_rates(text, &asked), [500.0, 250.0, 0.0]);
+        assert_eq!(word_rates("", &asked), [0.0, 0.0, 0.0]);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! batch size. Batches are drawn from the trainer's own generator, so one seed decides the run.
 
 use burn::prelude::*;
+use iagen_core::flops::TRAINING_PASSES;
 use iagen_core::image_data::ImageSet;
 use iagen_core::live::{LiveTraining, Losses};
 
@@ -33,6 +34,11 @@ impl DiffusionTraining {
 
     pub fn images(&self) -> &ImageSet {
         &self.images
+    }
+
+    /// Operations of one training step: the U-Net on a batch, forward and backward.
+    pub fn step_flops(&self) -> f64 {
+        TRAINING_PASSES * self.model().flops(self.batch)
     }
 }
 

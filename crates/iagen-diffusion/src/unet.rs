@@ -11,6 +11,7 @@ use burn::nn::{
 };
 use burn::prelude::*;
 use burn::tensor::activation::{silu, softmax};
+use iagen_core::flops;
 
 use crate::config::DiffusionConfig;
 
@@ -52,6 +53,18 @@ impl ResBlock {
         }
     }
 
+    /// Operations on `batch` maps of `side` × `side` (`iagen_core::flops`).
+    fn flops(&self, batch: usize, side: usize) -> f64 {
+        let at = [side, side];
+        flops::conv(&self.conv_1, batch, at)
+            + flops::linear(&self.emb, batch)
+            + flops::conv(&self.conv_2, batch, at)
+            + self
+                .skip
+                .as_ref()
+                .map_or(0.0, |skip| flops::conv(skip, batch, at))
+    }
+
     /// `x`: `[B, C_in, H, W]`, `emb`: `[B, E]` → `[B, C_out, H, W]`.
     fn forward(&self, x: Tensor<4>, emb: Tensor<2>) -> Tensor<4> {
         let h = self.conv_1.forward(silu(self.norm_1.forward(x.clone()))); // [B, C_out, H, W]
@@ -86,6 +99,16 @@ impl MidAttention {
                 .with_initializer(Initializer::Zeros)
                 .init(device),
         }
+    }
+
+    /// Operations on `batch` maps of `positions` values per channel: the projections, then
+    /// every position's scores against every other and the weighted sum of the values.
+    fn flops(&self, batch: usize, positions: usize) -> f64 {
+        let channels = self.out.weight.dims()[0];
+        let rows = batch * positions;
+        flops::linear(&self.qkv, rows)
+            + flops::linear(&self.out, rows)
+            + 4.0 * (rows * positions * channels) as f64
     }
 
     /// `[B, C, H, W]` → `[B, C, H, W]`.
@@ -213,6 +236,27 @@ impl UNet {
         let h = self.upsample.forward(h); // [B, 2C, 28, 28]
         let h = self.up_1.forward(Tensor::cat(vec![h, skip_1], 1), emb); // [B, C, 28, 28]
         self.conv_out.forward(silu(self.norm_out.forward(h))) // [B, 1, 28, 28]
+    }
+
+    /// Operations of a pass over `batch` images (`iagen_core::flops`), layer by layer as
+    /// `forward` runs them.
+    pub fn flops(&self, batch: usize) -> f64 {
+        let b = batch;
+        flops::linear(&self.time_1, b)
+            + flops::linear(&self.time_2, b)
+            + flops::conv(&self.conv_in, b, [28, 28])
+            + self.down_1.flops(b, 28)
+            + flops::conv(&self.pool_1, b, [14, 14])
+            + self.down_2.flops(b, 14)
+            + flops::conv(&self.pool_2, b, [7, 7])
+            + self.mid.flops(b, 7)
+            + self
+                .mid_attention
+                .as_ref()
+                .map_or(0.0, |attention| attention.flops(b, 49))
+            + self.up_2.flops(b, 14)
+            + self.up_1.flops(b, 28)
+            + flops::conv(&self.conv_out, b, [28, 28])
     }
 
     /// This U-Net with self-attention at 7×7 added (a no-op until trained), e.g. to go on

@@ -264,3 +264,42 @@ fn the_weight_average_trails_the_weights() {
         "the average never moved"
     );
 }
+
+#[test]
+fn the_operations_of_a_pass_match_a_hand_count() {
+    let device = Device::flex();
+    // 8 channels (16 at 14×14 and 7×7), a 32-wide embedding, 3×3 kernels: multiplies and adds
+    // of each layer for one image, in the order the pass runs them.
+    let layers: [usize; 21] = [
+        8 * 32 + 32 * 32,                           // the time embedding
+        8 * 9 * 784,                                // in: 1 → 8 at 28×28
+        8 * 8 * 9 * 784 + 32 * 8 + 8 * 8 * 9 * 784, // down 1: two 8 → 8 convolutions, the embedding
+        8 * 8 * 9 * 196,                            // pool to 14×14
+        16 * 8 * 9 * 196,                           // down 2: 8 → 16
+        32 * 16,
+        16 * 16 * 9 * 196,
+        16 * 8 * 196,     // its 1×1 skip
+        16 * 16 * 9 * 49, // pool to 7×7
+        16 * 16 * 9 * 49, // middle
+        32 * 16,
+        16 * 16 * 9 * 49,
+        16 * 32 * 9 * 196, // up 2: 32 (16 upsampled, 16 skipped) → 16 at 14×14
+        32 * 16,
+        16 * 16 * 9 * 196,
+        16 * 32 * 196,
+        8 * 24 * 9 * 784, // up 1: 24 → 8 at 28×28
+        32 * 8,
+        8 * 8 * 9 * 784,
+        8 * 24 * 784,
+        8 * 9 * 784, // out: 8 → 1
+    ];
+    let unet = config().init(&device);
+    let expected = 2.0 * layers.iter().sum::<usize>() as f64;
+    assert_eq!(unet.flops(1), expected);
+    assert_eq!(unet.flops(4), 4.0 * expected);
+    // Attention at 7×7 over 16 channels: the projections 16 → 48 and 16 → 16 at 49 positions,
+    // 49 scores per position and the weighted sum, each 16 products.
+    let attention = 2.0 * (49 * 16 * 48 + 49 * 16 * 16 + 2 * 49 * 49 * 16) as f64;
+    let with_attention = config().with_attention(Some(true)).init(&device);
+    assert_eq!(with_attention.flops(1), expected + attention);
+}

@@ -8,6 +8,7 @@ use burn::nn::conv::{Conv2d, ConvTranspose2d};
 use burn::nn::{BatchNorm, BatchNormConfig, Embedding, EmbeddingConfig, Linear, LinearConfig};
 use burn::prelude::*;
 use burn::tensor::activation::{leaky_relu, relu, tanh};
+use iagen_core::flops;
 use iagen_core::layers::{doubling_conv, halving_conv};
 
 #[derive(Config, Debug, PartialEq)]
@@ -94,6 +95,14 @@ impl ImageGenerator {
         tanh(self.up2.forward(h))
     }
 
+    /// Operations of a forward pass on `batch` images (`iagen_core::flops`): the projection to
+    /// 7×7, then up to 14×14 and 28×28.
+    pub fn flops(&self, batch: usize) -> f64 {
+        flops::linear(&self.project, batch)
+            + flops::conv_transpose(&self.up1, batch, [7, 7])
+            + flops::conv_transpose(&self.up2, batch, [14, 14])
+    }
+
     pub fn noise_dims(&self) -> usize {
         self.project.weight.val().dims()[0] - CLASS_DIMS
     }
@@ -105,6 +114,14 @@ impl ImageGenerator {
 }
 
 impl ImageDiscriminator {
+    /// Operations of a forward pass on `batch` images (`iagen_core::flops`): down to 14×14 and
+    /// 7×7, then the score.
+    pub fn flops(&self, batch: usize) -> f64 {
+        flops::conv(&self.down1, batch, [14, 14])
+            + flops::conv(&self.down2, batch, [7, 7])
+            + flops::linear(&self.out, batch)
+    }
+
     /// A raw score `[B, 1]` per image `[B, 1, 28, 28]` and class `[B]`: higher is "real".
     pub fn forward(&self, x: Tensor<4>, labels: Tensor<1, Int>) -> Tensor<2> {
         let b = x.dims()[0];

@@ -9,6 +9,7 @@ use iagen_core::image_data::ImageSet;
 use iagen_core::live::{LiveTraining, Losses};
 use iagen_core::rng::Rng;
 
+use crate::cost::round_flops;
 use crate::dcgan::{ImageDiscriminator, ImageGan, ImageGanConfig, ImageGenerator};
 use crate::loss::GanLoss;
 
@@ -97,6 +98,11 @@ impl ImageGanTraining {
                 self.maybe_drop(c)
             })
             .collect()
+    }
+
+    /// Operations of one round: one discriminator step and one generator step (`cost.rs`).
+    pub fn round_flops(&self) -> f64 {
+        round_flops(self.g.flops(self.batch), self.d.flops(self.batch), 1)
     }
 
     pub fn step_d(&mut self) -> Tensor<1> {

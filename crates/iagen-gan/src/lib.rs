@@ -7,6 +7,7 @@
 //! class-conditional DCGAN (`dcgan`, `image_train`, `image_weights`).
 
 mod config;
+mod cost;
 mod dcgan;
 mod image_train;
 mod image_weights;
@@ -18,6 +19,7 @@ mod toy;
 mod train;
 
 pub use config::{GanConfig, Optimiser};
+pub use cost::round_flops;
 pub use dcgan::{ImageDiscriminator, ImageGan, ImageGanConfig, ImageGenerator};
 pub use image_train::{ImageGanTraining, LABEL_DROP, generate_images, interpolate_images};
 pub use image_weights::{ImageGanManifest, load_image_gan, save_image_gan};

@@ -3,6 +3,7 @@
 
 use burn::nn::{Linear, LinearConfig};
 use burn::prelude::*;
+use iagen_core::flops;
 
 use crate::config::GanConfig;
 use burn::tensor::activation::leaky_relu;
@@ -23,6 +24,15 @@ impl Mlp {
             hidden,
             out: LinearConfig::new(last, output).init(device),
         }
+    }
+
+    /// Operations of a forward pass on `rows` points (`iagen_core::flops`).
+    pub fn flops(&self, rows: usize) -> f64 {
+        self.hidden
+            .iter()
+            .chain([&self.out])
+            .map(|layer| flops::linear(layer, rows))
+            .sum()
     }
 
     pub fn forward(&self, x: Tensor<2>) -> Tensor<2> {

@@ -8,6 +8,7 @@ use burn::prelude::*;
 use iagen_core::rng::Rng;
 
 use crate::config::GanConfig;
+use crate::cost::round_flops;
 use crate::model::{Mlp, Networks};
 use crate::toy::Target;
 
@@ -108,6 +109,16 @@ impl GanTrainer {
         let grads = GradientsParams::from_grads(loss.backward(), &self.g);
         self.g = self.g_optim.step(self.g_lr, self.g.clone(), grads);
         loss.detach()
+    }
+
+    /// Operations of one round (`cost.rs`).
+    pub fn round_flops(&self) -> f64 {
+        let batch = self.config.batch;
+        round_flops(
+            self.g.flops(batch),
+            self.d.flops(batch),
+            self.config.d_steps.max(1),
+        )
     }
 
     /// One round: `d_steps` discriminator steps, then one generator step.

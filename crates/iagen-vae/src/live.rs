@@ -2,6 +2,7 @@
 //! for validation) and batch size.
 
 use burn::prelude::*;
+use iagen_core::flops::TRAINING_PASSES;
 use iagen_core::image_data::ImageSet;
 use iagen_core::live::{LiveTraining, Losses, add_losses};
 
@@ -36,6 +37,11 @@ impl VaeTraining {
 
     pub fn held_out(&self) -> &ImageSet {
         &self.held
+    }
+
+    /// Operations of one training step: encode and decode a batch, forward and backward.
+    pub fn step_flops(&self) -> f64 {
+        TRAINING_PASSES * self.model().flops(self.batch)
     }
 }
 

@@ -5,6 +5,7 @@ use burn::nn::conv::{Conv2d, ConvTranspose2d};
 use burn::nn::{Linear, LinearConfig};
 use burn::prelude::*;
 use burn::tensor::activation::{relu, sigmoid};
+use iagen_core::flops;
 use iagen_core::layers::{doubling_conv, halving_conv};
 use iagen_core::rng::Rng;
 
@@ -124,6 +125,29 @@ impl Vae {
     /// sample differentiable in μ and σ.
     pub fn reparameterise(mean: Tensor<2>, log_var: Tensor<2>, eps: Tensor<2>) -> Tensor<2> {
         mean + (log_var * 0.5).exp() * eps
+    }
+
+    /// Operations of encoding and decoding `batch` images (`iagen_core::flops`): the
+    /// convolutions halve 28×28 to 14×14 and 7×7, their transposes double it back.
+    pub fn flops(&self, batch: usize) -> f64 {
+        let down = self.enc_conv.iter().enumerate();
+        let up = self.dec_conv.iter().enumerate();
+        let convs = down
+            .map(|(k, layer)| flops::conv(layer, batch, [28 >> (k + 1); 2]))
+            .chain(up.map(|(k, layer)| flops::conv_transpose(layer, batch, [7 << k; 2])));
+        let layers = [
+            &self.enc_hidden,
+            &self.enc_mean,
+            &self.enc_log_var,
+            &self.dec_hidden,
+            &self.dec_out,
+        ];
+        let linears = layers
+            .into_iter()
+            .chain(&self.enc_deeper)
+            .chain(&self.dec_deeper)
+            .map(|layer| flops::linear(layer, batch));
+        convs.chain(linears).sum()
     }
 
     pub fn latent(&self) -> usize {

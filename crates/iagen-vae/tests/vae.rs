@@ -153,3 +153,28 @@ fn a_convolutional_vae_reads_and_draws_28_by_28_images_and_learns() {
         .unwrap();
     assert_eq!(old.conv, None);
 }
+
+#[test]
+fn the_operations_of_a_pass_match_a_hand_count() {
+    let device = Device::flex();
+    // MLPs of two layers of 4 around a latent of 2, on 3 images: 784 → 4 → 4 → (2, 2), then
+    // 2 → 4 → 4 → 784; a multiply and an add per weight and image.
+    let mlp = VaeConfig::new()
+        .with_hidden(4)
+        .with_depth(2)
+        .with_latent(2)
+        .init(&device);
+    let weights = 784 * 4 + 4 * 4 + 2 * 4 * 2 + 2 * 4 + 4 * 4 + 4 * 784;
+    assert_eq!(mlp.flops(3), 2.0 * 3.0 * weights as f64);
+    // With convolutions of 2 and 4 channels (4×4 kernels): 1 → 2 channels at 14×14, 2 → 4 at
+    // 7×7, and their transposes from 7×7 and 14×14; the MLPs then see 4 · 49 values.
+    let conv = VaeConfig::new()
+        .with_hidden(4)
+        .with_depth(1)
+        .with_latent(2)
+        .with_conv(Some(2))
+        .init(&device);
+    let convs = 196 * 2 * 16 + 49 * 4 * 2 * 16 + 49 * 4 * 2 * 16 + 196 * 2 * 16;
+    let linears = 196 * 4 + 2 * 4 * 2 + 2 * 4 + 4 * 196;
+    assert_eq!(conv.flops(1), 2.0 * (convs + linears) as f64);
+}

@@ -134,6 +134,11 @@ impl Family for Diffusion {
         load_diffusion(&core.family.config, bytes, &device()?).map_err(js_err)
     }
 
+    fn step_flops(core: &Core<Self>) -> Option<f64> {
+        let training = core.training().ok()?;
+        Some(training.step_flops())
+    }
+
     fn info(core: &Core<Self>) -> JsValue {
         let config = &core.family.config;
         let schedule = config.noise_schedule();

@@ -148,6 +148,11 @@ impl Family for Gan2d {
         burnpack::load_bytes(shape, bytes).map_err(js_err)
     }
 
+    fn step_flops(core: &Core<Self>) -> Option<f64> {
+        let training = core.training().ok()?;
+        Some(training.trainer.round_flops())
+    }
+
     fn info(core: &Core<Self>) -> JsValue {
         let networks = core.model();
         let (g, d) = (networks.g.num_params(), networks.d.num_params());

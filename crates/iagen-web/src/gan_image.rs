@@ -143,6 +143,11 @@ impl Family for GanImage {
         load_image_gan(&core.family.config, bytes, &device()?).map_err(js_err)
     }
 
+    fn step_flops(core: &Core<Self>) -> Option<f64> {
+        let training = core.training().ok()?;
+        Some(training.round_flops())
+    }
+
     fn info(core: &Core<Self>) -> JsValue {
         let model = core.model();
         let (g, d) = (model.g.num_params(), model.d.num_params());

@@ -1,5 +1,7 @@
-//! ¿Copia o inventa? for a text model: its training text, indexed once, and the verbs that
-//! find the runs of a generated text copied from it and show where they come from —
+//! What a text model's training text says about its writing: ¿Copia o inventa? (the text,
+//! indexed once, and the verbs that find the runs of a generated text copied from it and show
+//! where they come from) and the bias experiment (`word_rates`: `{words, text}` → how often
+//! each word occurs per 10 000 characters of the training text and of `text`). The verbs:
 //! `has_corpus`, `set_corpus` (a text file's bytes: shipped weights get the file named in their
 //! manifest), `index_corpus` (builds the suffix array; resolves to the corpus's length),
 //! `copies` (`{text, min}` → the runs of at least `min` characters, the share of characters
@@ -9,6 +11,7 @@
 
 use iagen_core::copy_finder::{CorpusIndex, Passage};
 use iagen_core::text_data::training_head;
+use iagen_core::text_stats::word_rates;
 use iagen_gpt::VAL_FRACTION;
 use js_sys::Promise;
 use serde::{Deserialize, Serialize};
@@ -40,6 +43,18 @@ struct CopiesArgs {
 struct PassageArgs {
     at: usize,
     len: usize,
+}
+
+#[derive(Deserialize)]
+struct WordRatesArgs {
+    words: Vec<String>,
+    text: String,
+}
+
+#[derive(Serialize)]
+struct WordRatesOut {
+    training: Vec<f64>,
+    generated: Vec<f64>,
 }
 
 #[derive(Serialize)]
@@ -77,6 +92,15 @@ impl Corpus {
             text: Some(head.to_string()),
             held_out: text[head.len()..].to_string(),
             index: None,
+        }
+    }
+
+    /// The training text, indexed or not.
+    fn text(&self) -> Result<&str, JsError> {
+        match (&self.text, &self.index) {
+            (Some(text), _) => Ok(text),
+            (None, Some(index)) => Ok(index.text()),
+            (None, None) => Err(js_err("set the corpus first")),
         }
     }
 
@@ -130,6 +154,13 @@ impl Corpus {
                         share: coincidence.share,
                         longest: coincidence.longest,
                     },
+                }))
+            })(),
+            "word_rates" => (|| {
+                let args: WordRatesArgs = read::args(args)?;
+                done(serde_wasm(&WordRatesOut {
+                    training: word_rates(self.text()?, &args.words),
+                    generated: word_rates(&args.text, &args.words),
                 }))
             })(),
             "passage" => (|| {

@@ -148,6 +148,11 @@ impl Family for VaeFamily {
         load_vae(&core.family.config, bytes, &device()?).map_err(js_err)
     }
 
+    fn step_flops(core: &Core<Self>) -> Option<f64> {
+        let training = core.training().ok()?;
+        Some(training.step_flops())
+    }
+
     fn info(core: &Core<Self>) -> JsValue {
         let config = &core.family.config;
         serde_wasm(&Info {

@@ -48,6 +48,12 @@ pub static COPYMIN: IntField = IntField {
     max: 200,
     default: 12,
 };
+/// The bias experiment's words, separated by commas.
+pub static BWORDS: TextField = TextField {
+    key: "bwords",
+    max_chars: 200,
+    default: "mujer, hombre, rey, reina",
+};
 pub static PROMPT: TextField = TextField {
     key: "prompt",
     max_chars: 200,
@@ -97,4 +103,5 @@ pub static TABLE: &[Field] = &[
     Field::Int(&LEN),
     Field::Int(&COPIES),
     Field::Int(&COPYMIN),
+    Field::Text(&BWORDS),
 ];

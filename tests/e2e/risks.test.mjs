@@ -1,5 +1,6 @@
-// ¿Copia o inventa? in the GPT view, on the CPU path: a model trained on a few proverbs copies
-// them and the page marks it; the shipped Shakespeare model writes mostly its own text.
+// The GPT view's risk experiments, on the CPU path. ¿Copia o inventa?: a model trained on a few
+// proverbs copies them and the page marks it; the shipped Shakespeare model copies no more than
+// new text does. Sesgo: the words a model favours are those its data favours.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyLink, generate, launch, openPage, shot, startServer, train } from './harness.mjs';
@@ -72,5 +73,31 @@ test('the shipped Shakespeare model copies no more than new Shakespeare text doe
   assert.ok(longest < 40, `longest copy ${longest}`);
   assert.match(await page.textContent('#copies-status'), /among 4[,.]\d{3}[,.]\d{3} training characters/);
   await shot(page, 'cpu-copies-shakespeare');
+  assert.deepEqual(page.errors, []);
+});
+
+test('Sesgo: the sayings say «hombre» five times as often as «mujer», and so does the default model trained on them', async () => {
+  const page = await openPage(browser, `${server.url}?backend=cpu#v=2&seed=1`);
+  await page.waitForFunction(() => !document.getElementById('compare-words').disabled);
+  assert.equal(await page.inputValue('#bwords'), 'mujer, hombre, rey, reina');
+  await page.click('#compare-words');
+  await page.waitForFunction(() => Number(document.body.dataset.biasCompared || 0) > 0, null, { timeout: 120_000 });
+  const { training, generated } = JSON.parse(await page.$eval('#word-rates', (e) => e.dataset.rates));
+  // 80 «mujer» and 402 «hombre» in the 781 143 training characters, per 10 000 characters.
+  assert.ok(Math.abs(training[0] - 1.02) < 0.01 && Math.abs(training[1] - 5.15) < 0.01, `training ${training}`);
+  assert.ok(generated[1] > 2 * generated[0], `generated ${generated}`);
+  assert.equal(await page.locator('#word-rates .bar').count(), 8);
+  assert.match(
+    await page.textContent('#bias-status'),
+    /^Veces por cada 10\.000 caracteres, en el texto de entrenamiento y en 10\.000 caracteres generados/,
+  );
+  await shot(page, 'cpu-bias-words');
+  // Other words, kept in the link.
+  await page.fill('#bwords', 'amor, dinero');
+  await page.dispatchEvent('#bwords', 'change');
+  await page.click('#compare-words');
+  await page.waitForFunction(() => Number(document.body.dataset.biasCompared || 0) > 1, null, { timeout: 120_000 });
+  assert.equal(await page.locator('#word-rates .bar').count(), 4);
+  assert.match(await copyLink(page), /bwords=amor/);
   assert.deepEqual(page.errors, []);
 });

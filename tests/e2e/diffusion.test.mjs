@@ -41,8 +41,15 @@ describe('CPU path', () => {
     await stepOnce(page);
     const first = await grid(page);
     assert.deepEqual([first.t, first.position], [998, 1]);
-    assert.match(await page.textContent('#step-speed'), /^Último paso: \d+ ms para 4 muestras\.$/);
+    assert.match(
+      await page.textContent('#step-speed'),
+      /^Último paso: \d+ ms para 4 muestras\. Coste de la trayectoria hasta aquí: [\d,]+·10\S+ operaciones \(FLOP\), [\d,]+·10\S+ por imagen\.$/,
+    );
+    const oneStep = Number(await page.$eval('#step-speed', (e) => e.dataset.flops));
+    assert.ok(oneStep > 0);
     await stepOnce(page);
+    // Every step runs the same U-Net over the same four samples.
+    assert.equal(Number(await page.$eval('#step-speed', (e) => e.dataset.flops)), 2 * oneStep);
     const second = await grid(page);
     assert.deepEqual([second.t, second.position], [997, 2]);
     assert.notEqual(second.checksum, first.checksum, 'the images changed');

@@ -1,5 +1,6 @@
 import { html, jobQueue, drawLossChart, drawImages, seedControl, bindSpecControls, sleep, checksum } from './common.js';
 import { TRAINING_BUTTONS, trainingPanel } from './training_panel.js';
+import { scientific } from './cost_meter.js';
 
 // The diffusion view: denoise a grid of samples step by step (and scrub back), see x_t, the
 // predicted x̂_0 and ε̂ of one sample, the noise schedule, the forward process on real
@@ -343,9 +344,12 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
   }
   // What one step costs (the U-Net on every sample, twice with guidance, the update, reading
   // back and drawing): the figure `just bench` reads.
+  // And what the trajectory so far cost in operations (counted from the U-Net's shapes).
   function showStepTime(ms) {
-    $('step-speed').dataset.ms = String(ms);
-    $('step-speed').textContent = t('diff.step.time', { ms: Math.round(ms), n: state.count });
+    const flops = state.traj.reduce((sum, step) => sum + step.flops, 0);
+    Object.assign($('step-speed').dataset, { ms: String(ms), flops: String(flops) });
+    const cost = t('cost.images', { total: scientific(flops, lang()), perImage: scientific(flops / state.count, lang()) });
+    $('step-speed').textContent = `${t('diff.step.time', { ms: Math.round(ms), n: state.count })} ${cost}`;
   }
   async function judge() {
     const last = state.traj.at(-1).next;

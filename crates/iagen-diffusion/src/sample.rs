@@ -110,13 +110,24 @@ impl Denoiser {
         self.x.clone()
     }
 
+    /// Whether a step runs the U-Net twice per sample (with and without its class).
+    fn guided(&self, model: &UNet) -> bool {
+        let null = model.null_class() as i64;
+        self.guidance != 1.0 && self.labels.iter().any(|&l| l != null)
+    }
+
+    /// Operations of one step's U-Net pass over every sample (`UNet::flops`).
+    pub fn step_flops(&self, model: &UNet) -> f64 {
+        let passes = if self.guided(model) { 2 } else { 1 };
+        model.flops(passes * self.labels.len())
+    }
+
     /// ε̂ with guidance: one batched call on [conditional; unconditional] inputs.
     fn predict_noise(&self, model: &UNet, t: usize) -> Tensor<4> {
         let device = self.x.device();
         let n = self.labels.len();
         let null = model.null_class() as i64;
-        let conditional = self.labels.iter().any(|&l| l != null);
-        if !conditional || self.guidance == 1.0 {
+        if !self.guided(model) {
             let labels = Tensor::<1, Int>::from_ints(self.labels.as_slice(), &device);
             return model.forward(self.x.clone(), &vec![t; n], labels);
         }

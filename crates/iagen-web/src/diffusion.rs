@@ -225,7 +225,7 @@ fn start(core: &Shared<Diffusion>, args: StartArgs) -> Result<(), JsError> {
     Ok(())
 }
 
-/// One reverse step. `null` when done, else `{t, after, index, total, xt, eps, x0, next}`
+/// One reverse step. `null` when done, else `{t, after, index, total, flops, xt, eps, x0, next}`
 /// (the image arrays are Float32Arrays of N×784 values in about [-1, 1]).
 async fn step(core: &Shared<Diffusion>) -> Result<JsValue, JsError> {
     let (step, progress, after) = {
@@ -236,10 +236,15 @@ async fn step(core: &Shared<Diffusion>) -> Result<JsValue, JsError> {
             .denoiser
             .as_mut()
             .ok_or_else(|| js_err("call start first"))?;
+        let flops = denoiser.step_flops(&model);
         let step = denoiser.step(&model);
-        (step, denoiser.progress(), denoiser.current_t())
+        (
+            step.map(|s| (s, flops)),
+            denoiser.progress(),
+            denoiser.current_t(),
+        )
     };
-    let Some(step) = step else {
+    let Some((step, flops)) = step else {
         return Ok(JsValue::NULL);
     };
     let out: JsValue = Object::new().into();
@@ -257,6 +262,7 @@ async fn step(core: &Shared<Diffusion>) -> Result<JsValue, JsError> {
     read::set_number(&out, "after", after)?;
     read::set_number(&out, "index", progress.0 as f64)?;
     read::set_number(&out, "total", progress.1 as f64)?;
+    read::set_number(&out, "flops", flops)?;
     Ok(out)
 }
 

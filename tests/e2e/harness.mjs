@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 
 export const SHOTS = 'target/e2e';
@@ -50,6 +51,24 @@ export async function launch({ gpu }) {
     headless: true,
     args: [...BASE_FLAGS, ...(gpu ? WEBGPU_FLAGS : ['--disable-features=WebGPU'])],
   });
+}
+
+/**
+ * For a test file (or a `describe`): our server and a browser (`gpu`: WebGPU on SwiftShader,
+ * else the CPU path), started before its tests and closed after them, as `{server, browser}`
+ * once they run.
+ */
+export function serveAndBrowse({ gpu = false } = {}) {
+  const env = {};
+  before(async () => {
+    env.server = await startServer();
+    env.browser = await launch({ gpu });
+  });
+  after(async () => {
+    await env.browser.close();
+    env.server.stop();
+  });
+  return env;
 }
 
 /** Open the page and wait until the view is mounted (wasm loaded, backend chosen).

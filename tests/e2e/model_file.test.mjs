@@ -1,24 +1,15 @@
 // Nothing lost: a model trained in the page saved as a file and opened again after a reload
 // writes the same text; a file that is not one, a damaged one, one too large or one of another
 // family is explained and leaves the current model working.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generate, launch, openPage, shot, startServer, train } from './harness.mjs';
+import { generate, launch, openPage, serveAndBrowse, shot, train } from './harness.mjs';
 
-let server;
-let browser;
+const env = serveAndBrowse();
 const dir = mkdtempSync(join(tmpdir(), 'iagen-files-'));
-before(async () => {
-  server = await startServer();
-  browser = await launch({ gpu: false });
-});
-after(async () => {
-  await browser.close();
-  server.stop();
-});
 
 /** Pick `path` with "Open model…" and wait for the status line to answer. */
 async function open(page, path) {
@@ -36,7 +27,7 @@ async function open(page, path) {
 const nano = `${'?backend=cpu'}#v=2&data=refranes&size=nano&ctx=32&batch=8&steps=15&tseed=3`;
 
 test('a trained GPT saved as a file and opened after a reload writes the same text', async () => {
-  const page = await openPage(browser, `${server.url}${nano}`);
+  const page = await openPage(env.browser, `${env.server.url}${nano}`);
   await train(page);
   const text = await generate(page, { prompt: 'A quien', len: 60, seed: 4 });
   const download = page.waitForEvent('download');
@@ -47,7 +38,7 @@ test('a trained GPT saved as a file and opened after a reload writes the same te
   assert.match(await page.textContent('#file-status'), /Guardado como «iagen-gpt-15\.iagen»/);
 
   // A fresh page on the default model (other settings): the file brings its own back.
-  const again = await openPage(browser, `${server.url}?backend=cpu`);
+  const again = await openPage(env.browser, `${env.server.url}?backend=cpu`);
   await again.waitForFunction(() => !document.getElementById('generate').disabled);
   assert.match(await open(again, file), /Modelo abierto de «iagen-gpt-15\.iagen»: 15 pasos entrenados/);
   assert.equal(await again.inputValue('#size'), 'nano');
@@ -74,7 +65,7 @@ test('a trained GPT saved as a file and opened after a reload writes the same te
 test('on WebGPU too: a 2-D GAN saved and opened again draws the same points', async () => {
   const gpu = await launch({ gpu: true });
   const hash = '#v=2&view=gan&steps=5&tseed=9';
-  const page = await openPage(gpu, `${server.url}?backend=webgpu${hash}`);
+  const page = await openPage(gpu, `${env.server.url}?backend=webgpu${hash}`);
   assert.equal(await page.getAttribute('body', 'data-backend'), 'webgpu');
   await train(page);
   await page.waitForFunction(() => document.getElementById('plane').dataset.step === '5');
@@ -84,7 +75,7 @@ test('on WebGPU too: a 2-D GAN saved and opened again draws the same points', as
   const file = join(dir, (await download).suggestedFilename());
   await (await download).saveAs(file);
   assert.match(file, /iagen-gan2d-5\.iagen$/);
-  const again = await openPage(gpu, `${server.url}?backend=webgpu#v=2&view=gan`);
+  const again = await openPage(gpu, `${env.server.url}?backend=webgpu#v=2&view=gan`);
   await again.waitForFunction(() => Number(document.body.dataset.snapshots || 0) > 0);
   assert.match(await open(again, file), /5 pasos entrenados/);
   await again.waitForFunction((p) => document.getElementById('plane').dataset.checksum === p, points, { timeout: 60_000 });

@@ -1,20 +1,11 @@
 // The GPT view's risk experiments, on the CPU path. ¿Copia o inventa?: a model trained on a few
 // proverbs copies them and the page marks it; the shipped Shakespeare model copies no more than
 // new text does. Sesgo: the words a model favours are those its data favours.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyLink, generate, launch, openPage, shot, startServer, train } from './harness.mjs';
+import { copyLink, generate, openPage, shot, serveAndBrowse, train } from './harness.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch({ gpu: false });
-});
-after(async () => {
-  await browser.close();
-  server.stop();
-});
+const env = serveAndBrowse();
 
 const copied = (page) =>
   page.$eval('#copies-status', (s) => ({
@@ -25,7 +16,7 @@ const copied = (page) =>
   }));
 
 test('a model trained on 30 proverbs recites them: the copies are marked, counted and traced to the corpus', async () => {
-  const page = await openPage(browser, `${server.url}?backend=cpu#v=2&data=refranes&lines=30&steps=400&lr=0.01&len=200&seed=3`);
+  const page = await openPage(env.browser, `${env.server.url}?backend=cpu#v=2&data=refranes&lines=30&steps=400&lr=0.01&len=200&seed=3`);
   assert.equal(await page.inputValue('#lines'), '30');
   await train(page);
   await page.click('#find-copies');
@@ -63,7 +54,7 @@ test('a model trained on 30 proverbs recites them: the copies are marked, counte
 });
 
 test('the shipped Shakespeare model copies no more than new Shakespeare text does by coincidence', async () => {
-  const page = await openPage(browser, `${server.url}?backend=cpu#v=2&data=shakespeare&copies=1&len=300&seed=1&lang=en`);
+  const page = await openPage(env.browser, `${env.server.url}?backend=cpu#v=2&data=shakespeare&copies=1&len=300&seed=1&lang=en`);
   await page.waitForFunction(() => !document.getElementById('generate').disabled, null, { timeout: 120_000 });
   await generate(page);
   // Runs of 12 characters are two or three words, common in 4.5 million characters of English:
@@ -77,7 +68,7 @@ test('the shipped Shakespeare model copies no more than new Shakespeare text doe
 });
 
 test('Sesgo: the sayings say «hombre» five times as often as «mujer», and so does the default model trained on them', async () => {
-  const page = await openPage(browser, `${server.url}?backend=cpu#v=2&seed=1`);
+  const page = await openPage(env.browser, `${env.server.url}?backend=cpu#v=2&seed=1`);
   await page.waitForFunction(() => !document.getElementById('compare-words').disabled);
   assert.equal(await page.inputValue('#bwords'), 'mujer, hombre, rey, reina');
   await page.click('#compare-words');

@@ -1,24 +1,15 @@
 // The page shell, whatever the family: the navigation comes from web/families.js, a tab
 // opens its family's view and keeps the experiment in the link.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { FAMILIES } from '../../web/families.js';
-import { generate, launch, openPage, setControl, shot, startServer, waitReady } from './harness.mjs';
+import { generate, openPage, setControl, shot, serveAndBrowse, waitReady } from './harness.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch({ gpu: false });
-});
-after(async () => {
-  await browser.close();
-  server.stop();
-});
+const env = serveAndBrowse();
 
 test('one tab per registered family, named in Spanish, and a tab opens its view', async () => {
-  const page = await openPage(browser, `${server.url}?backend=cpu#v=1&seed=5`);
+  const page = await openPage(env.browser, `${env.server.url}?backend=cpu#v=1&seed=5`);
   const tabs = await page.$$eval('#views button', (buttons) =>
     buttons.map((b) => [b.dataset.view, b.textContent, b.getAttribute('aria-pressed')]),
   );
@@ -58,13 +49,13 @@ test('the page works where the browser denies storage (a locked-down course site
         },
       });
     });
-  const page = await openPage(browser, `${server.url}?backend=cpu#v=2&data=refranes`, { prepare });
+  const page = await openPage(env.browser, `${env.server.url}?backend=cpu#v=2&data=refranes`, { prepare });
   await page.waitForFunction(() => !document.getElementById('generate').disabled);
   assert.equal(await page.isHidden('#error'), true);
 });
 
 test('every view runs under the strict Content-Security-Policy the server sends', async () => {
-  const response = await fetch(server.url);
+  const response = await fetch(env.server.url);
   const policy = response.headers.get('content-security-policy');
   assert.match(policy, /default-src 'self'/);
   assert.match(policy, /script-src 'self' 'wasm-unsafe-eval'(;|$)/, 'no inline or eval-ed scripts');
@@ -75,7 +66,7 @@ test('every view runs under the strict Content-Security-Policy the server sends'
       document.addEventListener('securitypolicyviolation', (e) => window.violations.push(`${e.violatedDirective} ${e.blockedURI}`));
     });
   for (const { id } of FAMILIES) {
-    const page = await openPage(browser, `${server.url}?backend=cpu#v=2&view=${id}`, { prepare });
+    const page = await openPage(env.browser, `${env.server.url}?backend=cpu#v=2&view=${id}`, { prepare });
     // Each view's first drawing (a model, or a fresh run) has had time to load and render.
     await page.waitForTimeout(3000);
     assert.deepEqual(await page.evaluate(() => window.violations), [], `view ${id}`);
@@ -86,10 +77,10 @@ test('every view runs under the strict Content-Security-Policy the server sends'
 
 /** A page whose `path` answers 404; returns the text of the error box once it shows. */
 async function errorWhenMissing(path) {
-  const context = await browser.newContext({ locale: 'es-ES' });
+  const context = await env.browser.newContext({ locale: 'es-ES' });
   const page = await context.newPage();
   await page.route(`**/${path}`, (route) => route.fulfill({ status: 404, body: 'not found' }));
-  await page.goto(`${server.url}?backend=cpu`);
+  await page.goto(`${env.server.url}?backend=cpu`);
   await page.waitForSelector('#error:not([hidden])', { timeout: 30_000 });
   const text = await page.textContent('#error');
   await shot(page, `cpu-missing-${path.replace(/\W/g, '-')}`);
@@ -106,10 +97,10 @@ test('a missing worker, wasm or language file ends in a message, not a page that
 
 /** A page at `hash` on the CPU (with `prepare(page)` before it loads), once its error box shows. */
 async function pageWithError(hash, prepare) {
-  const context = await browser.newContext({ locale: 'es-ES' });
+  const context = await env.browser.newContext({ locale: 'es-ES' });
   const page = await context.newPage();
   await prepare?.(page);
-  await page.goto(`${server.url}?backend=cpu#${hash}`);
+  await page.goto(`${env.server.url}?backend=cpu#${hash}`);
   await page.waitForSelector('#error:not([hidden])', { timeout: 240_000 });
   return page;
 }
@@ -118,7 +109,7 @@ test('a link whose run would not fit in the browser memory gets a smaller batch,
   // A small GPT with a context of 256 and batches of 128 needs over 4 GiB: it used to trap the
   // engine. The codec lowers the batch to the largest that fits, with the same rule that refuses
   // such a run when it starts.
-  const page = await openPage(browser, `${server.url}?backend=cpu#v=2&size=small&ctx=256&batch=128&steps=1&trained=1`);
+  const page = await openPage(env.browser, `${env.server.url}?backend=cpu#v=2&size=small&ctx=256&batch=128&steps=1&trained=1`);
   const notices = await page.textContent('#notice-list');
   assert.match(notices, /«batch=128» no cabe en la memoria del navegador con este tamaño de modelo y este contexto; usamos (\d+)/);
   const used = Number(/usamos (\d+)/.exec(notices)[1]);
@@ -156,7 +147,7 @@ test('markup in a translation is shown as text, never run', async () => {
   es['view.gpt'] = '<b>Mini GPT</b>';
   const prepare = (page) =>
     page.route('**/i18n/es.json', (route) => route.fulfill({ contentType: 'application/json', body: JSON.stringify(es) }));
-  const page = await openPage(browser, `${server.url}?backend=cpu`, { prepare });
+  const page = await openPage(env.browser, `${env.server.url}?backend=cpu`, { prepare });
   await page.waitForFunction(() => document.querySelector('#output .placeholder'));
   assert.equal(await page.textContent('#output .placeholder'), es['gen.output.empty']);
   assert.equal(await page.textContent('#views button[data-view="gpt"]'), '<b>Mini GPT</b>');

@@ -17,8 +17,10 @@ export const WORD_BIAS = `
     <p class="help" data-i18n="bias.help"></p>
   </section>`;
 
-// Long enough that a word used once in a few hundred characters shows up several times.
+// Long enough that a word used once in a few hundred characters shows up several times;
+// written in pieces (each from its own seed) so the page can say how far it is.
 const SAMPLE_CHARS = 10000;
+const PIECE_CHARS = 2000;
 
 /** Wires the panel; `corpusFile()` names the training text for shipped weights. */
 export function wordBias({ $, call, t, jobs, exclusive, showError, corpusFile }) {
@@ -34,10 +36,13 @@ export function wordBias({ $, call, t, jobs, exclusive, showError, corpusFile })
       draw(t('bias.none'));
       return;
     }
-    draw(t('bias.writing', { n: SAMPLE_CHARS.toLocaleString() }));
     await corpusReady(call, corpusFile);
-    const args = { prompt: '', len: SAMPLE_CHARS, seed: Number(jobs.values.seed), temp: Number(jobs.values.temp) };
-    const text = await call('verb', { name: 'sample', args });
+    let text = '';
+    for (let piece = 0; piece * PIECE_CHARS < SAMPLE_CHARS; piece++) {
+      draw(t('bias.writing', { done: (piece * PIECE_CHARS).toLocaleString(), n: SAMPLE_CHARS.toLocaleString() }));
+      const seed = (Number(jobs.values.seed) + piece) >>> 0;
+      text += await call('verb', { name: 'sample', args: { prompt: '', len: PIECE_CHARS, seed, temp: Number(jobs.values.temp) } });
+    }
     shown = { words, ...(await call('verb', { name: 'word_rates', args: { words, text } })) };
     draw();
     document.body.dataset.biasCompared = String((document.body.dataset.biasCompared | 0) + 1);

@@ -43,6 +43,13 @@ function suite(backend) {
       assert.match(await page.textContent('#gi-model'), /GAN preentrenada en dígitos/);
       const unconditional = await data(page, 'grid', 'checksum');
       const strip = await data(page, 'interp-strip', 'checksum');
+      // The generator per image: the projection 48 → 3 136, then 64 → 32 channels from 7×7 and
+      // 32 → 1 from 14×14 with 4×4 kernels: 2 · (48 · 3136 + 64 · 32 · 16 · 49 + 32 · 16 · 196).
+      assert.equal(await data(page, 'grid-cost', 'flops'), String(64 * 3713024));
+      assert.equal(
+        await page.textContent('#grid-cost'),
+        'Generar estas 64 imágenes: 2,4·10⁸ operaciones (FLOP), 3,7·10⁶ por imagen (una pasada del generador).',
+      );
       // The meter and D(x) read the shipped model at once.
       const shares = JSON.parse(await data(page, 'meter', 'shares'));
       assert.equal(shares.length, 10);

@@ -56,6 +56,12 @@ function suite(backend) {
       assert.match(await page.textContent('#vae-model'), /preentrenado en «Dígitos \(MNIST\)»/);
       assert.equal(await data(page, 'map', 'points'), '1000', 'every held-out image of the map is a point');
       assert.ok(Number(await page.$eval('#grid', (c) => c.width)) > 400, 'the grid of decoded images is drawn');
+      // The decoder of 2 → 512 → 512 → 784: 2 · (2 · 512 + 512 · 512 + 512 · 784) per image.
+      assert.equal(await data(page, 'prior-cost', 'flops'), String(100 * 1329152));
+      assert.equal(
+        await page.textContent('#prior-cost'),
+        'Decodificar estas 100 muestras: 1,3·10⁸ operaciones (FLOP), 1,3·10⁶ por imagen (una pasada del decodificador).',
+      );
       const a = await hoverMap(page, 0.2, 0.2);
       const b = await hoverMap(page, 0.8, 0.8);
       assert.notEqual(a, b, 'a different point decodes to a different image');

@@ -36,6 +36,11 @@ export function trainingCost(t, lang, { stepFlops, steps, seconds, backend }) {
   });
 }
 
+/** An image family's line `key`: `flops` for `n` images, in all and per image. */
+export function imagesCost(t, lang, key, { flops, n }) {
+  return t(key, { n, total: scientific(flops, lang), perImage: scientific(flops / Math.max(n, 1), lang) });
+}
+
 /** A generation's line: `flops` for `chars` characters (the prompt's pass included). */
 export function generationCost(t, lang, { flops, chars }) {
   const perChar = flops / Math.max(chars, 1);

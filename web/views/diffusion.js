@@ -1,6 +1,6 @@
 import { html, jobQueue, drawLossChart, drawImages, seedControl, bindSpecControls, sleep, checksum } from './common.js';
 import { TRAINING_BUTTONS, trainingPanel } from './training_panel.js';
-import { scientific } from './cost_meter.js';
+import { imagesCost } from './cost_meter.js';
 
 // The diffusion view: denoise a grid of samples step by step (and scrub back), see x_t, the
 // predicted x̂_0 and ε̂ of one sample, the noise schedule, the forward process on real
@@ -348,7 +348,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
   function showStepTime(ms) {
     const flops = state.traj.reduce((sum, step) => sum + step.flops, 0);
     Object.assign($('step-speed').dataset, { ms: String(ms), flops: String(flops) });
-    const cost = t('cost.images', { total: scientific(flops, lang()), perImage: scientific(flops / state.count, lang()) });
+    const cost = imagesCost(t, lang(), 'cost.images', { flops, n: state.count });
     $('step-speed').textContent = `${t('diff.step.time', { ms: Math.round(ms), n: state.count })} ${cost}`;
   }
   async function judge() {

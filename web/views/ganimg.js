@@ -1,5 +1,6 @@
 import { html, jobQueue, drawLossChart, drawImages, seedControl, bindSpecControls, checksum } from './common.js';
 import { TRAINING_BUTTONS, trainingPanel } from './training_panel.js';
+import { imagesCost } from './cost_meter.js';
 
 // The image GAN view: a class-conditional DCGAN on digits — a seeded grid (for a typed word or
 // without a class), the straight line between two of its samples, and live training (the
@@ -35,6 +36,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, lang, 
     </div>
     <p class="message" id="gi-message"></p>
     <canvas id="grid" class="pixelated clickable"></canvas>
+    <p class="status" id="grid-cost"></p>
     <p class="help" data-i18n="gi.grid.help"></p>
     <h3 data-i18n="gi.interp.title"></h3>
     <div class="controls">
@@ -168,6 +170,9 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, lang, 
     if (asked === null) return;
     state.asked = asked;
     const images = await call('verb', { name: 'generate', args: { seed: Number(v().seed), n: GRID, class: asked } });
+    const flops = await call('verb', { name: 'generate_flops', args: { n: GRID } });
+    $('grid-cost').textContent = imagesCost(t, lang(), 'cost.gan', { flops, n: GRID });
+    $('grid-cost').dataset.flops = String(flops);
     state.grid = images;
     drawGrid();
     $('grid').dataset.checksum = checksum(images);

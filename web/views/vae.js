@@ -1,6 +1,7 @@
 import { html, jobQueue, drawLossChart, drawImages, seedControl, bindSpecControls, checksum } from './common.js';
 import { drawingPad } from './drawing_pad.js';
 import { TRAINING_BUTTONS, trainingPanel } from './training_panel.js';
+import { imagesCost } from './cost_meter.js';
 
 // The VAE view: the latent map (held-out images encoded, beside images decoded over the same
 // plane; the pointer decodes where it is), an input drawn or picked and its reconstruction, the
@@ -91,6 +92,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     </div>
     <div class="map-pair">
       <canvas id="prior"></canvas>
+      <p class="status" id="prior-cost"></p>
       <div><p class="help" data-i18n="vae.shares"></p><canvas id="shares" width="470" height="160"></canvas></div>
     </div>
   </section>
@@ -481,6 +483,8 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     if (!ready()) return;
     const out = await call('verb', { name: 'prior', args: { n: PRIOR_SAMPLES, seed: Number(v().seed) } });
     drawImages($('prior'), out.images, PRIOR_SAMPLES, 10, 1);
+    $('prior-cost').textContent = imagesCost(t, lang(), 'cost.vae', { flops: out.flops, n: PRIOR_SAMPLES });
+    $('prior-cost').dataset.flops = String(out.flops);
     $('prior').dataset.checksum = checksum(out.images);
     $('prior').dataset.seed = String(v().seed);
     const classes = Array.from(await call('verb', { name: 'classify', args: { pixels: Array.from(out.images), n: PRIOR_SAMPLES } }));

@@ -127,27 +127,31 @@ impl Vae {
         mean + (log_var * 0.5).exp() * eps
     }
 
-    /// Operations of encoding and decoding `batch` images (`iagen_core::flops`): the
-    /// convolutions halve 28×28 to 14×14 and 7×7, their transposes double it back.
+    /// Operations of encoding and decoding `batch` images (`iagen_core::flops`).
     pub fn flops(&self, batch: usize) -> f64 {
-        let down = self.enc_conv.iter().enumerate();
-        let up = self.dec_conv.iter().enumerate();
-        let convs = down
-            .map(|(k, layer)| flops::conv(layer, batch, [28 >> (k + 1); 2]))
-            .chain(up.map(|(k, layer)| flops::conv_transpose(layer, batch, [7 << k; 2])));
-        let layers = [
-            &self.enc_hidden,
-            &self.enc_mean,
-            &self.enc_log_var,
-            &self.dec_hidden,
-            &self.dec_out,
-        ];
-        let linears = layers
-            .into_iter()
-            .chain(&self.enc_deeper)
-            .chain(&self.dec_deeper)
-            .map(|layer| flops::linear(layer, batch));
-        convs.chain(linears).sum()
+        self.encode_flops(batch) + self.decode_flops(batch)
+    }
+
+    /// Operations of encoding `batch` images: the convolutions halve 28×28 to 14×14 and 7×7.
+    pub fn encode_flops(&self, batch: usize) -> f64 {
+        let convs = self.enc_conv.iter().enumerate();
+        let convs = convs.map(|(k, layer)| flops::conv(layer, batch, [28 >> (k + 1); 2]));
+        let layers = [&self.enc_hidden, &self.enc_mean, &self.enc_log_var];
+        let linears = layers.into_iter().chain(&self.enc_deeper);
+        convs
+            .chain(linears.map(|layer| flops::linear(layer, batch)))
+            .sum()
+    }
+
+    /// Operations of decoding `batch` codes: the transposed convolutions double 7×7 back up.
+    pub fn decode_flops(&self, batch: usize) -> f64 {
+        let convs = self.dec_conv.iter().enumerate();
+        let convs = convs.map(|(k, layer)| flops::conv_transpose(layer, batch, [7 << k; 2]));
+        let layers = [&self.dec_hidden, &self.dec_out];
+        let linears = layers.into_iter().chain(&self.dec_deeper);
+        convs
+            .chain(linears.map(|layer| flops::linear(layer, batch)))
+            .sum()
     }
 
     pub fn latent(&self) -> usize {

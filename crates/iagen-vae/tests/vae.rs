@@ -166,6 +166,8 @@ fn the_operations_of_a_pass_match_a_hand_count() {
         .init(&device);
     let weights = 784 * 4 + 4 * 4 + 2 * 4 * 2 + 2 * 4 + 4 * 4 + 4 * 784;
     assert_eq!(mlp.flops(3), 2.0 * 3.0 * weights as f64);
+    let decoder = 2 * 4 + 4 * 4 + 4 * 784;
+    assert_eq!(mlp.decode_flops(3), 2.0 * 3.0 * decoder as f64);
     // With convolutions of 2 and 4 channels (4×4 kernels): 1 → 2 channels at 14×14, 2 → 4 at
     // 7×7, and their transposes from 7×7 and 14×14; the MLPs then see 4 · 49 values.
     let conv = VaeConfig::new()

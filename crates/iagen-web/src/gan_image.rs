@@ -1,6 +1,7 @@
 //! The image GAN in the page (family `ganimg`): the shipped class-conditional DCGAN, or a run
 //! trained live (fresh, or fine-tuned from the shipped networks), and its verbs — `generate`
-//! (a seeded grid, for a class or none), `interpolate` (between two samples of a grid),
+//! (a seeded grid, for a class or none), `generate_flops` (what `n` images cost the generator,
+//! for the cost line), `interpolate` (between two samples of a grid),
 //! `watch` (what training redraws: a small grid, the judge's classes of generated images for
 //! the mode-collapse meter, and D(x) on a real and a generated batch), `resume` (the shipped
 //! networks, to fine-tune), `class_names`, `class_of_word`, and `set_images`/`set_judge`.
@@ -55,6 +56,11 @@ struct Info {
     g_params: usize,
     d_params: usize,
     steps: usize,
+}
+
+#[derive(Deserialize)]
+struct CountArgs {
+    n: usize,
 }
 
 #[derive(Deserialize)]
@@ -178,6 +184,11 @@ impl Family for GanImage {
                     &device()?,
                 );
                 read::promise(async move { read::float_array(images).await })
+            }
+            "generate_flops" => {
+                let args: CountArgs = read::args(&args)?;
+                let flops = core.borrow().model().g.flops(args.n);
+                Promise::resolve(&JsValue::from_f64(flops))
             }
             "interpolate" => {
                 let args: InterpolateArgs = read::args(&args)?;

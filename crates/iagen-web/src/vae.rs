@@ -1,6 +1,6 @@
 //! The VAE family in the page: an encoder and decoder, shipped or trained live, and its verbs —
 //! `overview` (held-out images encoded for the latent map, and the grid of images decoded over
-//! the plane), `encode`, `decode`, `normals` (seeded ε), `prior` (samples from N(0, I)),
+//! the plane), `encode`, `decode`, `normals` (seeded ε), `prior` (samples from N(0, I), with what decoding them cost),
 //! `held_image`, `class_names`, `classify`, and `set_images`/`set_judge` (files the page fetches when first
 //! needed).
 
@@ -298,14 +298,15 @@ async fn decode(core: &Shared<VaeFamily>, args: CodesArgs) -> Result<JsValue, Js
 /// `n` samples from the prior N(0, I) with `seed` (as `iagen-cli sample vae`): `{z, images}`.
 async fn prior(core: &Shared<VaeFamily>, args: SeededArgs) -> Result<JsValue, JsError> {
     let n = image_count(args.n, MAX_IMAGES)?;
-    let (z, images) = {
+    let (z, images, flops) = {
         let model: Vae = core.borrow().model();
         let (z, probs) = prior_samples(&model, args.seed as u64, n, &device()?);
-        (z, signed(probs))
+        (z, signed(probs), model.decode_flops(n))
     };
     let out: JsValue = Object::new().into();
     read::set_floats(&out, "z", &read::floats(z).await?)?;
     read::set_floats(&out, "images", &read::floats(images).await?)?;
+    read::set_number(&out, "flops", flops)?;
     Ok(out)
 }
 

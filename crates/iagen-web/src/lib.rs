@@ -1,7 +1,8 @@
-//! The wasm shell, hosted by `web/worker.js`: it picks the device (WebGPU first, the CPU
-//! `flex` backend otherwise), exposes the share-link codec and one JS class, `Session`, that
-//! holds a model of any family (see `family.rs` for the contract, `session.rs` for the
-//! registry). It reads tensors asynchronously and hands plain arrays and JSON to the page.
+//! The wasm shell, hosted by `web/worker.js`: it picks each session's device (`backend.rs`:
+//! WebGPU where the family's work pays on it, the CPU `flex` backend otherwise), exposes the
+//! share-link codec and one JS class, `Session`, that holds a model of any family (see
+//! `family.rs` for the contract, `session.rs` for the registry). It reads tensors
+//! asynchronously and hands plain arrays and JSON to the page.
 
 mod backend;
 mod diffusion;

@@ -170,14 +170,18 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, lang, 
     if (asked === null) return;
     state.asked = asked;
     const images = await call('verb', { name: 'generate', args: { seed: Number(v().seed), n: GRID, class: asked } });
-    const flops = await call('verb', { name: 'generate_flops', args: { n: GRID } });
-    $('grid-cost').textContent = imagesCost(t, lang(), 'cost.gan', { flops, n: GRID });
-    $('grid-cost').dataset.flops = String(flops);
+    state.gridFlops = await call('verb', { name: 'generate_flops', args: { n: GRID } });
+    drawGridCost();
     state.grid = images;
     drawGrid();
     $('grid').dataset.checksum = checksum(images);
     $('grid').dataset.seed = String(v().seed);
     await showInterpolation();
+  }
+  function drawGridCost() {
+    if (state.gridFlops === undefined) return;
+    $('grid-cost').textContent = imagesCost(t, lang(), 'cost.gan', { flops: state.gridFlops, n: GRID });
+    $('grid-cost').dataset.flops = String(state.gridFlops);
   }
   function drawGrid() {
     if (!state.grid) return;
@@ -421,6 +425,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, lang, 
   return {
     async translate() {
       panel.drawCost();
+      drawGridCost();
       describeModel();
       drawLoss();
       showWalk();

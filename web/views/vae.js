@@ -483,14 +483,19 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     if (!ready()) return;
     const out = await call('verb', { name: 'prior', args: { n: PRIOR_SAMPLES, seed: Number(v().seed) } });
     drawImages($('prior'), out.images, PRIOR_SAMPLES, 10, 1);
-    $('prior-cost').textContent = imagesCost(t, lang(), 'cost.vae', { flops: out.flops, n: PRIOR_SAMPLES });
-    $('prior-cost').dataset.flops = String(out.flops);
+    state.priorFlops = out.flops;
+    drawPriorCost();
     $('prior').dataset.checksum = checksum(out.images);
     $('prior').dataset.seed = String(v().seed);
     const classes = Array.from(await call('verb', { name: 'classify', args: { pixels: Array.from(out.images), n: PRIOR_SAMPLES } }));
     const shares = Array(10).fill(0);
     for (const c of classes) shares[c] += 1;
     drawShares(shares);
+  }
+  function drawPriorCost() {
+    if (state.priorFlops === undefined) return;
+    $('prior-cost').textContent = imagesCost(t, lang(), 'cost.vae', { flops: state.priorFlops, n: PRIOR_SAMPLES });
+    $('prior-cost').dataset.flops = String(state.priorFlops);
   }
   function drawShares(shares) {
     const canvas = $('shares');
@@ -642,6 +647,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
   return {
     async translate() {
       panel.drawCost();
+      drawPriorCost();
       describeModel();
       drawLoss();
       $('mix-label').textContent = t('vae.mix', { a: Number($('mix').value).toFixed(2) });

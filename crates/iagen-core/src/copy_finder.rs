@@ -10,6 +10,8 @@ use suffix::SuffixTable;
 /// A training text, indexed.
 pub struct CorpusIndex {
     table: SuffixTable<'static, 'static>,
+    /// Its length in characters, counted once (every passage shown names it).
+    chars: usize,
 }
 
 /// A run of the generated text found verbatim in the corpus.
@@ -47,8 +49,10 @@ pub struct Passage {
 
 impl CorpusIndex {
     pub fn new(corpus: String) -> Self {
+        let chars = corpus.chars().count();
         Self {
             table: SuffixTable::new(corpus),
+            chars,
         }
     }
 
@@ -59,7 +63,7 @@ impl CorpusIndex {
 
     /// The corpus's length in characters.
     pub fn chars(&self) -> usize {
-        self.table.text().chars().count()
+        self.chars
     }
 
     /// For each character of `generated`, the longest run starting there that occurs in the

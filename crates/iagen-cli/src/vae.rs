@@ -81,7 +81,8 @@ pub fn train(args: &TrainVaeArgs) -> Result<(), String> {
             .with_beta(args.beta)
             .with_seed(args.seed),
     };
-    let mut training = VaeTraining::new(&config, &set, args.batch, args.lr, &device);
+    let (train, held) = set.split_held_out();
+    let mut training = VaeTraining::new(&config, train, held, args.batch, args.lr, &device);
     let first = match resumed {
         Some((manifest, model)) => {
             training.resume(model, manifest.steps);
@@ -284,7 +285,8 @@ pub fn bench(args: &BenchVaeArgs) -> Result<(), String> {
     let (manifest, model) = load_vae_files(&args.model, &device)?;
     let set = ImageSetArgs::named(&manifest.data).read()?.1;
     let fresh = VaeConfig::new().with_latent(manifest.config.latent);
-    let mut training = VaeTraining::new(&fresh, &set, args.batch, 3e-3, &device);
+    let (train, held) = set.split_held_out();
+    let mut training = VaeTraining::new(&fresh, train, held, args.batch, 3e-3, &device);
     // Reading the losses back waits for queued work.
     let steps = measure(args.steps, || {
         scalar(training.step()[0].1.clone());

@@ -32,10 +32,6 @@ impl DiffusionTraining {
         }
     }
 
-    pub fn images(&self) -> &ImageSet {
-        &self.images
-    }
-
     /// Operations of one training step: the U-Net on a batch, forward and backward.
     pub fn step_flops(&self) -> f64 {
         TRAINING_PASSES * self.model().flops(self.batch)

@@ -18,15 +18,15 @@ pub struct VaeTraining {
 }
 
 impl VaeTraining {
-    /// A fresh model from `config` to train on the first nine tenths of `images`.
+    /// A fresh model from `config` to train on `train`, validated on `held`.
     pub fn new(
         config: &VaeConfig,
-        images: &ImageSet,
+        train: ImageSet,
+        held: ImageSet,
         batch: usize,
         lr: f64,
         device: &Device,
     ) -> Self {
-        let (train, held) = images.split_held_out();
         Self {
             trainer: VaeTrainer::new(config, lr, device),
             train,

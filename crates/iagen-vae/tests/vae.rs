@@ -81,9 +81,10 @@ fn reparameterised_samples_have_the_encoders_mean_and_variance() {
 fn training_lowers_reconstruction_and_a_seed_reproduces_the_run() {
     let _turn = seed_turn();
     let device = Device::flex();
-    let images = digits();
+    let (train, held) = digits().split_held_out();
     let run = || {
-        let mut training = VaeTraining::new(&config(), &images, 32, 3e-3, &device);
+        let mut training =
+            VaeTraining::new(&config(), train.clone(), held.clone(), 32, 3e-3, &device);
         let before = training.validate(2);
         let mut last = Vec::new();
         for _ in 0..60 {
@@ -131,8 +132,8 @@ fn a_convolutional_vae_reads_and_draws_28_by_28_images_and_learns() {
     let _turn = seed_turn();
     let device = Device::flex();
     let config = config().with_conv(Some(4));
-    let images = digits();
-    let mut training = VaeTraining::new(&config, &images, 32, 3e-3, &device);
+    let (train, held) = digits().split_held_out();
+    let mut training = VaeTraining::new(&config, train.clone(), held, 32, 3e-3, &device);
     let before = floats(training.validate(2)[0].1.clone())[0];
     for _ in 0..40 {
         training.step();
@@ -143,7 +144,7 @@ fn a_convolutional_vae_reads_and_draws_28_by_28_images_and_learns() {
         "held-out reconstruction {before} -> {after} nats per image"
     );
     let model = training.model();
-    let batch = images.batch(&[0, 1, 2]);
+    let batch = train.batch(&[0, 1, 2]);
     let (mean, _) = model.encode(image_rows(&batch.pixels, 3, &device));
     assert_eq!(mean.dims(), [3, 2]);
     let decoded = model.decode(mean);

@@ -1,12 +1,11 @@
 //! The diffusion family in the page: a U-Net, shipped or trained live, and its verbs —
 //! `start`/`step` (the step-through denoiser), `noised` (the forward process on a real
 //! image), `classify` (the judge that names what an image looks like), `class_of_word`,
-//! `preview` (a few quick samples for the training panel), and `set_images`/`set_judge`
-//! (files the page fetches when they are first needed).
+//! `preview` (a few quick samples for the training panel), `set_judge` (a file the page
+//! fetches when first needed), and the verbs of its real images (`image_reference.rs`).
 
 use burn::prelude::*;
 use iagen_core::classes::{CLASSES, ImageData};
-use iagen_core::image_data::ImageSet;
 use iagen_core::rng::Rng;
 use iagen_diffusion::{
     Denoiser, DiffusionConfig, DiffusionManifest, DiffusionSize, DiffusionTraining, Sampler,
@@ -18,8 +17,9 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
 use crate::backend::{device, js_err, serde_wasm};
-use crate::family::{Core, Family, ModelOf, Shared, Stage};
-use crate::images::{self, WordArgs, image_data, image_set, judge_images};
+use crate::family::{Core, Family, ModelOf, Shared};
+use crate::image_reference::{ImageReference, MixOptions, mixed_split};
+use crate::images::{self, WordArgs, image_data, judge_images};
 use crate::read;
 
 pub struct Diffusion {
@@ -27,9 +27,9 @@ pub struct Diffusion {
     config: DiffusionConfig,
     denoiser: Option<Denoiser>,
     judge: Option<Judge>,
-    /// Real training images for the forward process of a shipped model (a training run
-    /// uses its own).
-    real: Option<ImageSet>,
+    /// The training and held-out images: the forward process noises training images, and
+    /// generated ones are compared with them.
+    images: ImageReference,
 }
 
 #[derive(Deserialize)]
@@ -41,6 +41,8 @@ pub struct Options {
     batch: usize,
     lr: f64,
     seed: u32,
+    #[serde(default)]
+    mix: MixOptions,
 }
 
 #[derive(Deserialize)]
@@ -74,22 +76,14 @@ struct Info {
 }
 
 impl Diffusion {
-    fn new(data: ImageData, config: DiffusionConfig) -> Self {
+    fn new(data: ImageData, config: DiffusionConfig, images: ImageReference) -> Self {
         Self {
             data,
             config,
             denoiser: None,
             judge: None,
-            real: None,
+            images,
         }
-    }
-}
-
-/// The real training images the forward process noises, once loaded.
-fn real_images(core: &Core<Diffusion>) -> Option<&ImageSet> {
-    match &core.stage {
-        Stage::Training(training) => Some(training.images()),
-        Stage::Pretrained(_) => core.family.real.as_ref(),
     }
 }
 
@@ -106,11 +100,16 @@ impl Family for Diffusion {
     ) -> Result<(Self, ModelOf<Self>), JsError> {
         let manifest: DiffusionManifest = serde_json::from_str(manifest_json).map_err(js_err)?;
         let model = load_diffusion(&manifest.config, weights, device).map_err(js_err)?;
-        let family = Diffusion::new(image_data(&manifest.data)?, manifest.config);
+        let family = Diffusion::new(
+            image_data(&manifest.data)?,
+            manifest.config,
+            ImageReference::default(),
+        );
         Ok((family, model))
     }
 
-    /// `data`: the image records of data set `options.data` (the held-out part is not used).
+    /// `data`: the image records of data set `options.data`; the run trains on the part of
+    /// its training head that `options.mix` keeps.
     fn untrained(
         options: Options,
         data: Vec<u8>,
@@ -121,9 +120,14 @@ impl Family for Diffusion {
             .with_schedule(options.sched)
             .with_timesteps(options.tmax)
             .with_seed(options.seed as u64);
-        let (train, _) = image_set(&data)?.split_held_out();
-        let training = DiffusionTraining::new(&config, train, options.batch, options.lr, device);
-        Ok((Diffusion::new(image_data(&options.data)?, config), training))
+        let (train, held) = mixed_split(&data, &options.mix)?;
+        let training =
+            DiffusionTraining::new(&config, train.clone(), options.batch, options.lr, device);
+        let images = ImageReference::of_run(train, held);
+        Ok((
+            Diffusion::new(image_data(&options.data)?, config, images),
+            training,
+        ))
     }
 
     fn weights(model: &ModelOf<Self>) -> Result<Vec<u8>, String> {
@@ -161,6 +165,15 @@ impl Family for Diffusion {
         args: JsValue,
         bytes: Option<Vec<u8>>,
     ) -> Result<Promise, JsError> {
+        let mut bytes = bytes;
+        if let Some(done) = core
+            .borrow_mut()
+            .family
+            .images
+            .verb(name, &args, &mut bytes)
+        {
+            return done;
+        }
         let bytes = || bytes.ok_or_else(|| js_err(format!("{name} needs a file")));
         Ok(match name {
             "start" => {
@@ -181,14 +194,6 @@ impl Family for Diffusion {
             "class_of_word" => {
                 let args: WordArgs = read::args(&args)?;
                 Promise::resolve(&images::class_of_word(core.borrow().family.data, &args))
-            }
-            "has_images" => {
-                Promise::resolve(&JsValue::from_bool(real_images(&core.borrow()).is_some()))
-            }
-            "set_images" => {
-                let images = image_set(&bytes()?)?.split_held_out().0;
-                core.borrow_mut().family.real = Some(images);
-                Promise::resolve(&JsValue::UNDEFINED)
             }
             "set_judge" => {
                 core.borrow_mut().family.judge = Some(images::judge_from(&args, bytes()?)?);
@@ -295,7 +300,11 @@ async fn preview(core: &Shared<Diffusion>) -> Result<JsValue, JsError> {
 async fn noised(core: &Shared<Diffusion>, args: NoisedArgs) -> Result<JsValue, JsError> {
     let (x0, xt, label, count) = {
         let core = core.borrow();
-        let real = real_images(&core).ok_or_else(|| js_err("no images loaded"))?;
+        let real = core
+            .family
+            .images
+            .training()
+            .ok_or_else(|| js_err("no images loaded"))?;
         let index = args.index % real.len();
         let batch = real.batch(&[index]);
         let device = device()?;

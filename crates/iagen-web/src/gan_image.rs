@@ -4,13 +4,14 @@
 //! for the cost line), `interpolate` (between two samples of a grid),
 //! `watch` (what training redraws: a small grid, the judge's classes of generated images for
 //! the mode-collapse meter, and D(x) on a real and a generated batch), `resume` (the shipped
-//! networks, to fine-tune), `class_names`, `class_of_word`, and `set_images`/`set_judge`.
+//! networks, to fine-tune), `discriminate` (D's probability "real" for given images),
+//! `class_names`, `class_of_word`, `set_judge`, and the verbs of its real images
+//! (`image_reference.rs`).
 
 use burn::prelude::*;
 use burn::tensor::activation::sigmoid;
 use iagen_core::burnpack::Precision;
 use iagen_core::classes::{CLASSES, ImageData};
-use iagen_core::image_data::ImageSet;
 use iagen_core::live::LiveTraining;
 use iagen_core::rng::Rng;
 use iagen_diffusion::image_tensor;
@@ -25,7 +26,8 @@ use wasm_bindgen::prelude::*;
 
 use crate::backend::{device, js_err, serde_wasm};
 use crate::family::{Core, Family, ModelOf, Shared};
-use crate::images::{self, LangArgs, WordArgs, image_count, image_data, image_set};
+use crate::image_reference::{ImageReference, MixOptions, mixed_split};
+use crate::images::{self, LangArgs, WordArgs, image_count, image_data};
 use crate::read;
 
 /// Largest batch one verb generates (a hostile call cannot ask for a gigabyte).
@@ -37,8 +39,9 @@ pub struct GanImage {
     data: ImageData,
     config: ImageGanConfig,
     judge: Option<Judge>,
-    /// Held-out real images: D(x)'s real batch.
-    real: Option<ImageSet>,
+    /// The training and held-out images (D(x)'s real batch is held out; generated images are
+    /// compared with both).
+    images: ImageReference,
 }
 
 #[derive(Deserialize)]
@@ -47,6 +50,8 @@ pub struct Options {
     batch: usize,
     lr: f64,
     seed: u32,
+    #[serde(default)]
+    mix: MixOptions,
 }
 
 #[derive(Serialize)]
@@ -84,6 +89,14 @@ struct InterpolateArgs {
 }
 
 #[derive(Deserialize)]
+struct DiscriminateArgs {
+    /// n×784 values in [-1, 1].
+    pixels: Vec<f32>,
+    /// The class D is told each image shows (D is conditioned on it).
+    labels: Vec<i64>,
+}
+
+#[derive(Deserialize)]
 struct WatchArgs {
     seed: u32,
     /// Images in the small grid training redraws.
@@ -116,27 +129,27 @@ impl Family for GanImage {
             data: image_data(&manifest.data)?,
             config: manifest.config,
             judge: None,
-            real: None,
+            images: ImageReference::default(),
         };
         Ok((family, model))
     }
 
     /// `data`: the image records of data set `options.data` (it trains on the first nine
-    /// tenths, as the shipped model did).
+    /// tenths, as the shipped model did, or the part of them `options.mix` keeps).
     fn untrained(
         options: Options,
         data: Vec<u8>,
         device: &Device,
     ) -> Result<(Self, ImageGanTraining), JsError> {
         let config = ImageGanConfig::new().with_seed(options.seed as u64);
-        let (train, held) = image_set(&data)?.split_held_out();
+        let (train, held) = mixed_split(&data, &options.mix)?;
         let batch = options.batch.clamp(2, 256);
-        let training = ImageGanTraining::new(&config, train, batch, options.lr, device);
+        let training = ImageGanTraining::new(&config, train.clone(), batch, options.lr, device);
         let family = GanImage {
             data: image_data(&options.data)?,
             config,
             judge: None,
-            real: Some(held),
+            images: ImageReference::of_run(train, held),
         };
         Ok((family, training))
     }
@@ -172,6 +185,15 @@ impl Family for GanImage {
         args: JsValue,
         bytes: Option<Vec<u8>>,
     ) -> Result<Promise, JsError> {
+        let mut bytes = bytes;
+        if let Some(done) = core
+            .borrow_mut()
+            .family
+            .images
+            .verb(name, &args, &mut bytes)
+        {
+            return done;
+        }
         let bytes = || bytes.ok_or_else(|| js_err(format!("{name} needs a file")));
         Ok(match name {
             "generate" => {
@@ -206,6 +228,23 @@ impl Family for GanImage {
                 );
                 read::promise(async move { read::float_array(images).await })
             }
+            "discriminate" => {
+                let args: DiscriminateArgs = read::args(&args)?;
+                let n = image_count(args.labels.len(), MAX_IMAGES)?;
+                if args.pixels.len() != n * 784
+                    || args
+                        .labels
+                        .iter()
+                        .any(|&l| !(0..CLASSES as i64).contains(&l))
+                {
+                    return Err(js_err("discriminate: n×784 pixels and a class per image"));
+                }
+                let device = device()?;
+                let x = image_tensor(&args.pixels, n, &device);
+                let labels = Tensor::<1, Int>::from_ints(args.labels.as_slice(), &device);
+                let scores = sigmoid(core.borrow().model().d.forward(x, labels));
+                read::promise(async move { read::float_array(scores).await })
+            }
             "watch" => {
                 let args = read::args(&args)?;
                 read::promise(async move { watch(&core, args).await })
@@ -224,10 +263,6 @@ impl Family for GanImage {
             "class_of_word" => {
                 let args: WordArgs = read::args(&args)?;
                 Promise::resolve(&images::class_of_word(core.borrow().family.data, &args))
-            }
-            "set_images" => {
-                core.borrow_mut().family.real = Some(image_set(&bytes()?)?.split_held_out().1);
-                Promise::resolve(&JsValue::UNDEFINED)
             }
             "set_judge" => {
                 core.borrow_mut().family.judge = Some(images::judge_from(&args, bytes()?)?);
@@ -262,7 +297,7 @@ async fn watch(core: &Shared<GanImage>, args: WatchArgs) -> Result<JsValue, JsEr
             }
             None => None,
         };
-        let scores = match &core.family.real {
+        let scores = match core.family.images.held() {
             Some(real) => {
                 let n = image_count(args.scored, MAX_IMAGES)?.min(real.len());
                 let mut rng = Rng::new(seed + 2);

@@ -10,6 +10,7 @@ mod family;
 mod gan;
 mod gan_image;
 mod gpt;
+mod image_reference;
 mod images;
 mod model_file;
 mod read;

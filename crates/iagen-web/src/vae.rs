@@ -1,8 +1,8 @@
 //! The VAE family in the page: an encoder and decoder, shipped or trained live, and its verbs —
 //! `overview` (held-out images encoded for the latent map, and the grid of images decoded over
 //! the plane), `encode`, `decode`, `normals` (seeded ε), `prior` (samples from N(0, I), with what decoding them cost),
-//! `held_image`, `class_names`, `classify`, and `set_images`/`set_judge` (files the page fetches when first
-//! needed).
+//! `held_image`, `class_names`, `classify`, `set_judge` (a file the page fetches when first
+//! needed), and the verbs of its real images (`image_reference.rs`).
 
 use burn::prelude::*;
 use iagen_core::burnpack::Precision;
@@ -18,8 +18,9 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
 use crate::backend::{device, js_err, serde_wasm};
-use crate::family::{Core, Family, ModelOf, Shared, Stage};
-use crate::images::{self, LangArgs, image_count, image_data, image_set, judge_images};
+use crate::family::{Core, Family, ModelOf, Shared};
+use crate::image_reference::{ImageReference, MixOptions, mixed_split};
+use crate::images::{self, LangArgs, image_count, image_data, judge_images};
 use crate::read;
 
 /// Largest batch one verb encodes or decodes (a hostile call cannot ask for a gigabyte).
@@ -29,8 +30,9 @@ pub struct VaeFamily {
     data: ImageData,
     config: VaeConfig,
     judge: Option<Judge>,
-    /// Held-out images of a shipped model's data set (a training run holds its own).
-    held: Option<ImageSet>,
+    /// The training and held-out images (the map encodes held-out ones; generated images
+    /// are compared with both).
+    images: ImageReference,
 }
 
 #[derive(Deserialize)]
@@ -41,6 +43,8 @@ pub struct Options {
     batch: usize,
     lr: f64,
     seed: u32,
+    #[serde(default)]
+    mix: MixOptions,
 }
 
 #[derive(Serialize)]
@@ -88,22 +92,19 @@ struct IndexArgs {
 }
 
 impl VaeFamily {
-    fn new(data: ImageData, config: VaeConfig) -> Self {
+    fn new(data: ImageData, config: VaeConfig, images: ImageReference) -> Self {
         Self {
             data,
             config,
             judge: None,
-            held: None,
+            images,
         }
     }
 }
 
 /// The held-out images the map shows, once loaded.
 fn held_images(core: &Core<VaeFamily>) -> Option<&ImageSet> {
-    match &core.stage {
-        Stage::Training(training) => Some(training.held_out()),
-        Stage::Pretrained(_) => core.family.held.as_ref(),
-    }
+    core.family.images.held()
 }
 
 impl Family for VaeFamily {
@@ -120,12 +121,17 @@ impl Family for VaeFamily {
         let manifest: VaeManifest = serde_json::from_str(manifest_json).map_err(js_err)?;
         let model = load_vae(&manifest.config, weights, device).map_err(js_err)?;
         Ok((
-            VaeFamily::new(image_data(&manifest.data)?, manifest.config),
+            VaeFamily::new(
+                image_data(&manifest.data)?,
+                manifest.config,
+                ImageReference::default(),
+            ),
             model,
         ))
     }
 
-    /// `data`: the image records of data set `options.data`.
+    /// `data`: the image records of data set `options.data`; the run trains on the part of
+    /// its training head that `options.mix` keeps.
     fn untrained(
         options: Options,
         data: Vec<u8>,
@@ -135,9 +141,20 @@ impl Family for VaeFamily {
             .with_latent(options.latent)
             .with_beta(options.beta)
             .with_seed(options.seed as u64);
-        let images = image_set(&data)?;
-        let training = VaeTraining::new(&config, &images, options.batch, options.lr, device);
-        Ok((VaeFamily::new(image_data(&options.data)?, config), training))
+        let (train, held) = mixed_split(&data, &options.mix)?;
+        let training = VaeTraining::new(
+            &config,
+            train.clone(),
+            held.clone(),
+            options.batch,
+            options.lr,
+            device,
+        );
+        let images = ImageReference::of_run(train, held);
+        Ok((
+            VaeFamily::new(image_data(&options.data)?, config, images),
+            training,
+        ))
     }
 
     fn weights(model: &ModelOf<Self>) -> Result<Vec<u8>, String> {
@@ -170,6 +187,15 @@ impl Family for VaeFamily {
         args: JsValue,
         bytes: Option<Vec<u8>>,
     ) -> Result<Promise, JsError> {
+        let mut bytes = bytes;
+        if let Some(done) = core
+            .borrow_mut()
+            .family
+            .images
+            .verb(name, &args, &mut bytes)
+        {
+            return done;
+        }
         let bytes = || bytes.ok_or_else(|| js_err(format!("{name} needs a file")));
         Ok(match name {
             "overview" => {
@@ -202,14 +228,6 @@ impl Family for VaeFamily {
                 let labels =
                     judge_images(core.borrow().family.judge.as_ref(), &read::args(&args)?)?;
                 read::promise(images::classes(labels))
-            }
-            "has_images" => {
-                Promise::resolve(&JsValue::from_bool(held_images(&core.borrow()).is_some()))
-            }
-            "set_images" => {
-                let held = image_set(&bytes()?)?.split_held_out().1;
-                core.borrow_mut().family.held = Some(held);
-                Promise::resolve(&JsValue::UNDEFINED)
             }
             "set_judge" => {
                 core.borrow_mut().family.judge = Some(images::judge_from(&args, bytes()?)?);

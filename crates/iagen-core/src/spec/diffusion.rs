@@ -1,6 +1,8 @@
 //! The diffusion view's link fields.
 
 use super::field::{ChoiceField, Field, FloatField, IntField, TextField};
+use super::gpt::COPIES;
+use super::image_mix::{LIMIT, SKEW, SKEWPCT};
 use super::training::{BATCH, LR, SEED, STEPS, TRAINED, TSEED};
 
 pub static IDATA: ChoiceField = ChoiceField {
@@ -68,6 +70,10 @@ pub static TABLE: &[Field] = &[
     Field::Int(&STEPS),
     Field::Int(&TRAINED),
     Field::Int(&TSEED),
+    Field::Int(&LIMIT),
+    Field::Int(&SKEW),
+    Field::Int(&SKEWPCT),
+    Field::Int(&COPIES),
     Field::Int(&SEED),
     Field::Choice(&SCHED),
     Field::Int(&TMAX),

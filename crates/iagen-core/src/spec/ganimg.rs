@@ -4,6 +4,8 @@
 
 use super::diffusion::CLASS;
 use super::field::{ChoiceField, Field, FloatField, IntField};
+use super::gpt::COPIES;
+use super::image_mix::{LIMIT, SKEW, SKEWPCT};
 use super::training::{SEED, TRAINED, TSEED};
 
 /// Samples in the grid: the interpolation's ends are numbered in it.
@@ -60,4 +62,8 @@ pub static TABLE: &[Field] = &[
     Field::Int(&STEPS),
     Field::Int(&TRAINED),
     Field::Int(&TSEED),
+    Field::Int(&LIMIT),
+    Field::Int(&SKEW),
+    Field::Int(&SKEWPCT),
+    Field::Int(&COPIES),
 ];

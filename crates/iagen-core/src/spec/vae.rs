@@ -2,6 +2,8 @@
 
 use super::diffusion::IDATA;
 use super::field::{Field, FloatField, IntField};
+use super::gpt::COPIES;
+use super::image_mix::{LIMIT, SKEW, SKEWPCT};
 use super::training::{BATCH, LR, SEED, STEPS, TRAINED, TSEED};
 
 /// Size of the latent space (2: the map; above 2 the map shows the first two dimensions).
@@ -43,6 +45,10 @@ pub static TABLE: &[Field] = &[
     Field::Int(&STEPS),
     Field::Int(&TRAINED),
     Field::Int(&TSEED),
+    Field::Int(&LIMIT),
+    Field::Int(&SKEW),
+    Field::Int(&SKEWPCT),
+    Field::Int(&COPIES),
     Field::Int(&SEED),
     Field::Int(&PICK),
     Field::Int(&TO),

@@ -1,0 +1,242 @@
+//! The real images an image family's outputs are compared with: the images its model trained
+//! on and the held-out ones it never saw. A live run has them from the start (its own training
+//! images, after the data mix the student chose); shipped weights get the data set's file with
+//! `set_images`. The verbs every image family shares through it:
+//!
+//! - `has_images`, `set_images` (a data set's records: the training head and held-out tail);
+//! - `nearest` (`{pixels, n, k}` → for each image its `k` nearest training images by pixel
+//!   distance: `{index, distance, labels, pixels}`, row after row): ¿Copia o inventa?;
+//! - `copy_distances` (`{pixels, n}` → `{generated, held}`: the distance from each image to
+//!   its nearest training image, and the same for the first `n` held-out images, which show
+//!   how close a new real image comes without copying);
+//! - `training_shares` (each class's share of the training images: Sesgo);
+//! - `real_sample` (`{n, seed}` → `{pixels, labels}`, held-out images drawn with a seed, for
+//!   the real-or-generated quiz).
+
+use iagen_core::classes::CLASSES;
+use iagen_core::image_data::{ImageSet, PIXELS, to_signed};
+use iagen_core::image_mix::{ImageMix, Skew, class_shares};
+use iagen_core::nearest::{PixelIndex, unit_from_signed};
+use iagen_core::rng::Rng;
+use js_sys::{Float32Array, Object, Promise};
+use serde::Deserialize;
+use wasm_bindgen::prelude::*;
+
+use crate::backend::js_err;
+use crate::images::{image_count, image_set};
+use crate::read;
+
+/// Images one `nearest` call searches for (each against every training image).
+const MAX_QUERIES: usize = 64;
+/// Images one `copy_distances` call measures, generated and held-out each.
+const MAX_MEASURED: usize = 200;
+/// Neighbours shown per image, at most.
+const MAX_NEIGHBOURS: usize = 5;
+
+#[derive(Default)]
+pub struct ImageReference {
+    sets: Option<Sets>,
+    /// The training images' index, built on the first search.
+    index: Option<PixelIndex>,
+}
+
+struct Sets {
+    training: ImageSet,
+    held: ImageSet,
+}
+
+/// The page's choice of training images (link keys `limit`, `skew`, `skewpct`); absent keys
+/// mean every training image.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct MixOptions {
+    limit: usize,
+    /// A class, or −1 for none.
+    skew: i32,
+    skewpct: u32,
+}
+
+impl MixOptions {
+    fn mix(&self) -> ImageMix {
+        let skew = usize::try_from(self.skew)
+            .ok()
+            .filter(|&class| class < CLASSES)
+            .map(|class| Skew {
+                class,
+                percent: self.skewpct.min(100),
+            });
+        ImageMix {
+            skew,
+            limit: self.limit,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct NearestArgs {
+    /// n×784 values in [-1, 1].
+    pixels: Vec<f32>,
+    n: usize,
+    k: usize,
+}
+
+#[derive(Deserialize)]
+struct DistancesArgs {
+    pixels: Vec<f32>,
+    n: usize,
+}
+
+#[derive(Deserialize)]
+struct SampleArgs {
+    n: usize,
+    seed: u32,
+}
+
+impl ImageReference {
+    /// A live run's: it trains on `training` (already mixed); `held` it never sees.
+    pub fn of_run(training: ImageSet, held: ImageSet) -> Self {
+        Self {
+            sets: Some(Sets { training, held }),
+            index: None,
+        }
+    }
+
+    pub fn training(&self) -> Option<&ImageSet> {
+        self.sets.as_ref().map(|s| &s.training)
+    }
+
+    pub fn held(&self) -> Option<&ImageSet> {
+        self.sets.as_ref().map(|s| &s.held)
+    }
+
+    fn sets(&self) -> Result<&Sets, JsError> {
+        self.sets.as_ref().ok_or_else(|| js_err("no images loaded"))
+    }
+
+    fn index(&mut self) -> Result<&PixelIndex, JsError> {
+        if self.index.is_none() {
+            self.index = Some(PixelIndex::new(&self.sets()?.training));
+        }
+        Ok(self.index.as_ref().expect("just built"))
+    }
+
+    /// Runs verb `name` if it is one of these; `None` otherwise.
+    pub fn verb(
+        &mut self,
+        name: &str,
+        args: &JsValue,
+        bytes: &mut Option<Vec<u8>>,
+    ) -> Option<Result<Promise, JsError>> {
+        Some(match name {
+            "has_images" => Ok(Promise::resolve(&JsValue::from_bool(self.sets.is_some()))),
+            "set_images" => self.set_images(bytes.take()),
+            "nearest" => self.nearest(args),
+            "copy_distances" => self.copy_distances(args),
+            "training_shares" => self.sets().map(|sets| {
+                let shares = class_shares(sets.training.labels.iter().map(|&l| l as usize));
+                Promise::resolve(&JsValue::from(Float32Array::from(shares.as_slice())))
+            }),
+            "real_sample" => self.real_sample(args),
+            _ => return None,
+        })
+    }
+
+    /// Shipped weights trained on the data set's training head: the file's images, split.
+    /// A live run keeps its own.
+    fn set_images(&mut self, bytes: Option<Vec<u8>>) -> Result<Promise, JsError> {
+        if self.sets.is_none() {
+            let bytes = bytes.ok_or_else(|| js_err("set_images needs the image file"))?;
+            let (training, held) = mixed_split(&bytes, &MixOptions::default())?;
+            *self = Self::of_run(training, held);
+        }
+        Ok(Promise::resolve(&JsValue::UNDEFINED))
+    }
+
+    fn nearest(&mut self, args: &JsValue) -> Result<Promise, JsError> {
+        let args: NearestArgs = read::args(args)?;
+        let n = image_count(args.n, MAX_QUERIES)?;
+        let k = args.k.clamp(1, MAX_NEIGHBOURS);
+        let queries = unit_images(&args.pixels, n)?;
+        let found: Vec<_> = {
+            let index = self.index()?;
+            queries
+                .chunks_exact(PIXELS)
+                .map(|q| index.nearest(q, k))
+                .collect()
+        };
+        let training = &self.sets()?.training;
+        let out: JsValue = Object::new().into();
+        let all = found.iter().flatten();
+        let indices: Vec<i32> = all.clone().map(|nb| nb.index as i32).collect();
+        read::set_ints(&out, "index", &indices)?;
+        read::set_floats(
+            &out,
+            "distance",
+            &all.clone().map(|nb| nb.distance).collect::<Vec<_>>(),
+        )?;
+        let labels: Vec<i32> = all
+            .clone()
+            .map(|nb| training.labels[nb.index] as i32)
+            .collect();
+        read::set_ints(&out, "labels", &labels)?;
+        let pixels: Vec<f32> = all
+            .flat_map(|nb| training.image(nb.index).iter().map(|&p| to_signed(p)))
+            .collect();
+        read::set_floats(&out, "pixels", &pixels)?;
+        Ok(Promise::resolve(&out))
+    }
+
+    fn copy_distances(&mut self, args: &JsValue) -> Result<Promise, JsError> {
+        let args: DistancesArgs = read::args(args)?;
+        let n = image_count(args.n, MAX_MEASURED)?;
+        let generated = unit_images(&args.pixels, n)?;
+        let held = self.sets()?.held.clone();
+        let held_n = n.min(held.len());
+        let held: Vec<f32> = held.pixels[..held_n * PIXELS]
+            .iter()
+            .map(|&p| p as f32 / 255.0)
+            .collect();
+        let index = self.index()?;
+        let nearest = |images: &[f32]| -> Vec<f32> {
+            images
+                .chunks_exact(PIXELS)
+                .map(|q| index.nearest(q, 1)[0].distance)
+                .collect()
+        };
+        let out: JsValue = Object::new().into();
+        read::set_floats(&out, "generated", &nearest(&generated))?;
+        read::set_floats(&out, "held", &nearest(&held))?;
+        Ok(Promise::resolve(&out))
+    }
+
+    fn real_sample(&self, args: &JsValue) -> Result<Promise, JsError> {
+        let args: SampleArgs = read::args(args)?;
+        let held = &self.sets()?.held;
+        let n = image_count(args.n, MAX_QUERIES)?.min(held.len());
+        let mut rng = Rng::new(args.seed as u64);
+        let batch = held.random_batch(&mut rng, n);
+        let out: JsValue = Object::new().into();
+        read::set_floats(&out, "pixels", &batch.pixels)?;
+        let labels: Vec<i32> = batch.labels.iter().map(|&l| l as i32).collect();
+        read::set_ints(&out, "labels", &labels)?;
+        Ok(Promise::resolve(&out))
+    }
+}
+
+/// A data set's records split into (its training images after `mix`, its held-out images).
+pub fn mixed_split(records: &[u8], mix: &MixOptions) -> Result<(ImageSet, ImageSet), JsError> {
+    let (head, held) = image_set(records)?.split_held_out();
+    let training = mix.mix().apply(&head);
+    if training.is_empty() {
+        return Err(js_err("this data mix leaves no training images"));
+    }
+    Ok((training, held))
+}
+
+/// `n` images of the page's [-1, 1] pixels in [0, 1], or an error if the count is wrong.
+fn unit_images(pixels: &[f32], n: usize) -> Result<Vec<f32>, JsError> {
+    if pixels.len() != n * PIXELS {
+        return Err(js_err("pixels must hold n×784 values"));
+    }
+    Ok(pixels.iter().map(|&v| unit_from_signed(v)).collect())
+}

@@ -1,6 +1,8 @@
 import { html, jobQueue, drawLossChart, drawImages, seedControl, bindSpecControls, sleep, checksum } from './common.js';
 import { TRAINING_BUTTONS, trainingPanel } from './training_panel.js';
 import { imagesCost } from './cost_meter.js';
+import { IMAGE_COPIES, imageCopies } from './image_copies.js';
+import { MIX_CONTROLS, MIX_KEYS, mixOptions, nameSkewClasses } from './image_mix.js';
 
 // The diffusion view: denoise a grid of samples step by step (and scrub back), see x_t, the
 // predicted x̂_0 and ε̂ of one sample, the noise schedule, the forward process on real
@@ -82,12 +84,15 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
       <label><span data-i18n="train.steps"></span><input id="steps" type="number" min="1" max="100000" step="50"></label>
       ${seedControl('tseed', 'tdice', 'train.seed')}
     </div>
+    <div class="controls">${MIX_CONTROLS}</div>
+    <p class="help" data-i18n="mix.help"></p>
     ${TRAINING_BUTTONS}
     <h3><span data-i18n="diff.loss"></span></h3>
     <canvas id="loss-chart" class="wide" width="760" height="200"></canvas>
     <h3 id="preview-title"></h3>
     <canvas id="preview"></canvas>
   </section>
+  ${IMAGE_COPIES}
   <p class="risks"><strong data-i18n="risks.title"></strong> — <span data-i18n="diff.risks"></span></p>`);
 
   const $ = (id) => root.querySelector(`#${id}`);
@@ -109,7 +114,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
   };
 
   // ---- controls <-> spec ---------------------------------------------------------------
-  const training = ['size', 'sched', 'tmax', 'lr', 'batch', 'steps', 'tseed'];
+  const training = ['size', 'sched', 'tmax', 'lr', 'batch', 'steps', 'tseed', ...MIX_KEYS];
   const save = bindSpecControls($, jobs, {
     settings: ['class', 'guide', 'sampler', 'dsteps', 'count', 'seed'],
     training,
@@ -158,10 +163,17 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     resetTrajectory();
   }
   const discardTrained = () => panel.discard();
-  /** The judge for this data set, into the worker's session. */
+  /** The judge for this data set, into the worker's session, and the class names. */
   async function loadJudge() {
     const name = `assets/models/judge-${v().idata}`;
     await call('verb', { name: 'set_judge', texts: { manifest: `${name}.json` }, file: `${name}.bpk` });
+    await nameClasses();
+  }
+  /** The data set's class names in the page's language (digits by their numeral, clothes by name). */
+  async function nameClasses() {
+    const result = await call('verb', { name: 'class_of_word', args: { word: '0', lang: lang() } });
+    state.classNames = result.accepted.map((a) => a.replace(/ \(.*\)$/, ''));
+    nameSkewClasses($, state.classNames);
   }
 
   // ---- the schedule chart --------------------------------------------------------------
@@ -227,6 +239,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     state.pos = 0;
     state.verdict = null;
     state.started = false;
+    copies.modelChanged(Boolean(state.model));
     drawDenoising();
   }
   function drawDenoising() {
@@ -319,8 +332,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
       $('diff-message').textContent = t('diff.word.unknown', { word, accepted: result.accepted.join(', ') });
       return false;
     }
-    // Digits are named by their numeral, clothes by their name.
-    state.classNames = result.accepted.map((a) => a.replace(/ \(.*\)$/, ''));
+    await nameClasses();
     state.labels = Array.from({ length: count }, (_, i) => (word ? result.class : i % 10));
     state.count = count;
     state.selected = Math.min(state.selected, count - 1);
@@ -356,7 +368,20 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     state.verdict = Array.from(await call('verb', { name: 'classify', args: { pixels: Array.from(last), n: state.count } }));
     document.body.dataset.judged = JSON.stringify({ asked: state.labels, seen: state.verdict });
     drawVerdict();
+    await copies.afterGeneration();
   }
+  const copies = imageCopies({
+    $,
+    call,
+    t,
+    lang,
+    jobs,
+    exclusive,
+    showError,
+    // The clean samples, once the trajectory has reached them.
+    shown: () => (state.traj.length && state.traj.at(-1).after < 0 ? { pixels: state.traj.at(-1).next, n: state.count } : null),
+    imagesFile: () => `assets/data/${v().idata}.bin`,
+  });
   /** A grid to denoise: the current one, or a new one when none is started or it is clean. */
   async function ensureStarted() {
     const finished = state.traj.length && state.traj.at(-1).after < 0;
@@ -446,6 +471,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
       batch: Number(values.batch),
       lr: Number(values.lr),
       seed: Number(values.tseed),
+      mix: mixOptions(values),
     };
     return { options, data: `assets/data/${values.idata}.bin` };
   };
@@ -492,6 +518,8 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
 
   return {
     translate() {
+      if (state.model) exclusive(nameClasses).then(drawVerdict, () => {});
+      copies.translate();
       panel.drawCost();
       $('preview-title').textContent = t('diff.preview', { n: previewEvery() });
       $('play').textContent = t(state.playing ? 'diff.pause' : 'diff.play');

@@ -1,6 +1,8 @@
 import { html, jobQueue, drawLossChart, drawImages, seedControl, bindSpecControls, checksum } from './common.js';
 import { TRAINING_BUTTONS, trainingPanel } from './training_panel.js';
 import { imagesCost } from './cost_meter.js';
+import { IMAGE_COPIES, imageCopies } from './image_copies.js';
+import { MIX_CONTROLS, MIX_KEYS, mixOptions, nameSkewClasses, trainingShares, drawTrainingMarks } from './image_mix.js';
 
 // The image GAN view: a class-conditional DCGAN on digits — a seeded grid (for a typed word or
 // without a class), the straight line between two of its samples, and live training (the
@@ -62,6 +64,8 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, lang, 
       <label><span data-i18n="gan.steps"></span>${number('steps', 1, 20000, 10)}</label>
       ${seedControl('tseed', 'tdice', 'train.seed')}
     </div>
+    <div class="controls">${MIX_CONTROLS}</div>
+    <p class="help" data-i18n="mix.help"></p>
     ${TRAINING_BUTTONS}
     <h3 data-i18n="gan.loss.title"></h3>
     <canvas id="loss-chart" class="wide" width="760" height="170"></canvas>
@@ -84,6 +88,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, lang, 
     <p class="status" id="dx-means"></p>
     <p class="help" data-i18n="gi.dx.help"></p>
   </section>
+  ${IMAGE_COPIES}
   <p class="risks"><strong data-i18n="risks.title"></strong> — <span data-i18n="gi.risks"></span></p>`);
 
   const $ = (id) => root.querySelector(`#${id}`);
@@ -102,7 +107,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, lang, 
   };
 
   // ---- controls <-> spec ---------------------------------------------------------------
-  const training = ['gstart', 'lr', 'batch', 'steps', 'tseed'];
+  const training = ['gstart', 'lr', 'batch', 'steps', 'tseed', ...MIX_KEYS];
   const save = bindSpecControls($, jobs, {
     settings: ['seed', 'class'],
     training,
@@ -149,6 +154,8 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, lang, 
     await call('verb', { name: 'set_judge', texts: { manifest: `${judge}.json` }, file: `${judge}.bpk` });
     if (pretrained) await call('verb', { name: 'set_images', file: `assets/data/${DATA}.bin` });
     state.classNames = await call('verb', { name: 'class_names', args: { lang: lang() } });
+    nameSkewClasses($, state.classNames);
+    state.trainingShares = await trainingShares(call);
   }
 
   // ---- the grid ------------------------------------------------------------------------
@@ -177,6 +184,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, lang, 
     $('grid').dataset.checksum = checksum(images);
     $('grid').dataset.seed = String(v().seed);
     await showInterpolation();
+    await copies.afterGeneration();
   }
   function drawGridCost() {
     if (state.gridFlops === undefined) return;
@@ -241,6 +249,17 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, lang, 
   $('walk').addEventListener('input', showWalk);
 
   $('generate').onclick = () => exclusive(showGrid).catch(showError);
+  const copies = imageCopies({
+    $,
+    call,
+    t,
+    lang,
+    jobs,
+    exclusive,
+    showError,
+    shown: () => (state.grid ? { pixels: state.grid, n: GRID } : null),
+    imagesFile: () => `assets/data/${DATA}.bin`,
+  });
   $('class').addEventListener('keydown', (e) => {
     if (e.key === 'Enter')
       save({ class: $('class').value })
@@ -289,7 +308,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, lang, 
     canvas.dataset.step = String(state.entropies.at(-1)?.step ?? '');
     if (!shares) return;
     const bar = width / 10;
-    const top = Math.max(0.3, ...shares);
+    const top = Math.max(0.3, ...shares, ...(state.trainingShares ?? []));
     const base = height - 20;
     // The 2 % floor and the fair share (10 %), as lines across the bars.
     const yOf = (p) => base - (p / top) * (base - 16);
@@ -314,6 +333,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, lang, 
       ctx.stroke();
     }
     ctx.setLineDash([]);
+    drawTrainingMarks(canvas, state.trainingShares, { bar, yOf });
     $('entropy').textContent = t('gi.entropy', { h: state.entropy.toFixed(2), max: Math.log2(10).toFixed(2) });
     $('entropy').dataset.entropy = String(state.entropy);
     const low = shares.map((p, c) => [p, c]).filter(([p]) => p < FLOOR);
@@ -364,6 +384,8 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, lang, 
 
   /** Everything the model draws, after it loads or changes. */
   async function refreshAll() {
+    state.grid = null;
+    copies.modelChanged(ready());
     if (!ready()) return;
     await showGrid();
     await showWatch();
@@ -388,7 +410,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, lang, 
   const glimpseEvery = () => Math.max(5, Math.round(Number(v().steps) / 20));
   const session = () => {
     const values = v();
-    const options = { data: DATA, batch: Number(values.batch), lr: Number(values.lr), seed: Number(values.tseed) };
+    const options = { data: DATA, batch: Number(values.batch), lr: Number(values.lr), seed: Number(values.tseed), mix: mixOptions(values) };
     return { options, data: `assets/data/${DATA}.bin` };
   };
   function lockControls(running) {
@@ -426,11 +448,13 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, lang, 
     async translate() {
       panel.drawCost();
       drawGridCost();
+      copies.translate();
       describeModel();
       drawLoss();
       showWalk();
       if (ready()) {
         state.classNames = await call('verb', { name: 'class_names', args: { lang: lang() } }).catch(() => state.classNames);
+        nameSkewClasses($, state.classNames);
         drawMeter();
         drawDx();
       }

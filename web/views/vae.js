@@ -1,6 +1,8 @@
 import { html, jobQueue, drawLossChart, drawImages, seedControl, bindSpecControls, checksum } from './common.js';
 import { drawingPad } from './drawing_pad.js';
 import { TRAINING_BUTTONS, trainingPanel } from './training_panel.js';
+import { IMAGE_COPIES, imageCopies } from './image_copies.js';
+import { MIX_CONTROLS, MIX_KEYS, mixOptions, nameSkewClasses, trainingShares, drawTrainingMarks } from './image_mix.js';
 import { imagesCost } from './cost_meter.js';
 
 // The VAE view: the latent map (held-out images encoded, beside images decoded over the same
@@ -15,6 +17,8 @@ const GLIMPSE_POINTS = 500; // while training: fewer, to keep the steps coming
 const EPS_DRAWS = 8;
 const FRAMES = 10;
 const PRIOR_SAMPLES = 100;
+const JUDGED = 200; // prior samples the judge classifies for the class shares
+const SKEW_PRESET = { class: 1, percent: 70 };
 // Digits with latent 2 still use both dimensions at β = 4; by 30 a few hundred steps collapse.
 const COLLAPSE_BETA = 30;
 const CLASS_COLOURS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
@@ -93,7 +97,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     <div class="map-pair">
       <canvas id="prior"></canvas>
       <p class="status" id="prior-cost"></p>
-      <div><p class="help" data-i18n="vae.shares"></p><canvas id="shares" width="470" height="160"></canvas></div>
+      <div><p class="help" data-i18n="vae.shares"></p><canvas id="shares" width="470" height="160"></canvas><p class="status" id="shares-status"></p></div>
     </div>
   </section>
   <section class="card" id="vae-train">
@@ -106,15 +110,22 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
       <label><span data-i18n="train.steps"></span><input id="steps" type="number" min="1" max="100000" step="50"></label>
       ${seedControl('tseed', 'tdice', 'train.seed')}
     </div>
+    <div class="controls">${MIX_CONTROLS}</div>
+    <p class="help" data-i18n="mix.help"></p>
     ${TRAINING_BUTTONS}
-    <div class="controls"><button id="collapse" class="secondary" data-i18n="vae.collapse"></button></div>
+    <div class="controls">
+      <button id="collapse" class="secondary" data-i18n="vae.collapse"></button>
+      <button id="skew-preset" class="secondary" data-i18n="vae.skew.preset"></button>
+    </div>
     <p class="help" id="collapse-help" hidden data-i18n="vae.collapse.help"></p>
+    <p class="help" id="skew-help" hidden data-i18n="vae.skew.help"></p>
     <h3 data-i18n="vae.loss"></h3>
     <canvas id="loss-chart" class="wide" width="760" height="200"></canvas>
     <h3 data-i18n="vae.kl.bars"></h3>
     <p class="help" data-i18n="vae.kl.help"></p>
     <canvas id="kl-bars" width="520" height="150"></canvas>
   </section>
+  ${IMAGE_COPIES}
   <p class="risks"><strong data-i18n="risks.title"></strong> — <span data-i18n="vae.risks"></span></p>`);
 
   const $ = (id) => root.querySelector(`#${id}`);
@@ -137,7 +148,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
   const ready = () => state.model && state.model.kind !== 'none';
 
   // ---- controls <-> spec ---------------------------------------------------------------
-  const training = ['latent', 'beta', 'lr', 'batch', 'steps', 'tseed'];
+  const training = ['latent', 'beta', 'lr', 'batch', 'steps', 'tseed', ...MIX_KEYS];
   const save = bindSpecControls($, jobs, {
     settings: ['seed'],
     training,
@@ -206,6 +217,8 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     await call('verb', { name: 'set_judge', texts: { manifest: `${judge}.json` }, file: `${judge}.bpk` });
     if (!(await call('verb', { name: 'has_images' }))) await call('verb', { name: 'set_images', file: `assets/data/${v().idata}.bin` });
     state.classNames = await call('verb', { name: 'class_names', args: { lang: lang() } });
+    nameSkewClasses($, state.classNames);
+    state.trainingShares = await trainingShares(call);
   }
   function clearDrawings() {
     for (const id of ['grid', 'hover', 'in-image', 'in-recon', 'eps-strip', 'interp-strip', 'mix-image', 'prior'])
@@ -483,14 +496,18 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     if (!ready()) return;
     const out = await call('verb', { name: 'prior', args: { n: PRIOR_SAMPLES, seed: Number(v().seed) } });
     drawImages($('prior'), out.images, PRIOR_SAMPLES, 10, 1);
+    state.prior = out.images;
     state.priorFlops = out.flops;
     drawPriorCost();
     $('prior').dataset.checksum = checksum(out.images);
     $('prior').dataset.seed = String(v().seed);
-    const classes = Array.from(await call('verb', { name: 'classify', args: { pixels: Array.from(out.images), n: PRIOR_SAMPLES } }));
+    // The judge's shares need more samples than the grid shows: 200 from the same seed.
+    const judged = await call('verb', { name: 'prior', args: { n: JUDGED, seed: Number(v().seed) } });
+    const classes = Array.from(await call('verb', { name: 'classify', args: { pixels: Array.from(judged.images), n: JUDGED } }));
     const shares = Array(10).fill(0);
     for (const c of classes) shares[c] += 1;
     drawShares(shares);
+    await copies.afterGeneration();
   }
   function drawPriorCost() {
     if (state.priorFlops === undefined) return;
@@ -503,24 +520,58 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     const { width, height } = canvas;
     ctx.clearRect(0, 0, width, height);
     canvas.dataset.shares = shares ? JSON.stringify(shares) : '';
+    state.shares = shares;
+    drawSkew();
     if (!shares) return;
     const total = shares.reduce((a, b) => a + b, 0) || 1;
     const bar = width / 10;
+    // Bars reach the top at 40 %, or at the largest share when one is larger.
+    const top = Math.max(0.4, ...shares.map((count) => count / total), ...(state.trainingShares ?? []));
+    const yOf = (p) => height - 20 - (p / top) * (height - 34);
     ctx.font = '10px sans-serif';
     ctx.textAlign = 'center';
     shares.forEach((count, c) => {
-      const h = (count / total) * (height - 34) * 2.5;
       ctx.fillStyle = CLASS_COLOURS[c];
-      ctx.fillRect(c * bar + 3, height - 20 - Math.min(h, height - 34), bar - 6, Math.min(h, height - 34));
+      ctx.fillRect(c * bar + 3, yOf(count / total), bar - 6, height - 20 - yOf(count / total));
       ctx.fillStyle = '#1d2330';
       ctx.fillText(`${Math.round((100 * count) / total)}%`, c * bar + bar / 2, 10);
       ctx.fillText(String(state.classNames[c] ?? c).slice(0, 8), c * bar + bar / 2, height - 6);
     });
+    drawTrainingMarks(canvas, state.trainingShares, { bar, yOf });
+  }
+  /** Sesgo: the skewed class's share of the training images beside its share of the samples. */
+  function drawSkew() {
+    const box = $('shares-status');
+    const c = Number(v().skew);
+    if (!state.shares || !state.trainingShares || c < 0) {
+      box.textContent = '';
+      return;
+    }
+    const total = state.shares.reduce((a, b) => a + b, 0) || 1;
+    box.textContent = t('mix.result', {
+      name: state.classNames[c] ?? String(c),
+      training: Math.round(100 * state.trainingShares[c]),
+      generated: Math.round((100 * state.shares[c]) / total),
+      n: total,
+    });
   }
   $('sample').onclick = () => exclusive(showPrior).catch(showError);
+  const copies = imageCopies({
+    $,
+    call,
+    t,
+    lang,
+    jobs,
+    exclusive,
+    showError,
+    shown: () => (state.prior ? { pixels: state.prior, n: PRIOR_SAMPLES } : null),
+    imagesFile: () => `assets/data/${v().idata}.bin`,
+  });
 
   /** Everything the model draws, after it loads or changes. */
   async function refreshAll() {
+    state.prior = null;
+    copies.modelChanged(ready());
     if (!ready()) return;
     await showOverview();
     await showPicked();
@@ -590,11 +641,12 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
       batch: Number(values.batch),
       lr: Number(values.lr),
       seed: Number(values.tseed),
+      mix: mixOptions(values),
     };
     return { options, data: `assets/data/${values.idata}.bin` };
   };
   function lockControls(running) {
-    for (const f of ['idata', 'tdice', 'collapse', ...training.filter((f) => f !== 'steps')]) $(f).disabled = running;
+    for (const f of ['idata', 'tdice', 'collapse', 'skew-preset', ...training.filter((f) => f !== 'steps')]) $(f).disabled = running;
   }
   const panel = trainingPanel({
     $,
@@ -638,6 +690,14 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     $('train').click();
   };
 
+  // Sesgo on demand: a fresh run on digits where ones are 70 % of the training images.
+  $('skew-preset').onclick = async () => {
+    $('skew-help').hidden = false;
+    await save({ idata: 'mnist', skew: SKEW_PRESET.class, skewpct: SKEW_PRESET.percent, limit: 0 });
+    panel.discard();
+    $('train').click();
+  };
+
   // ---- first view ----------------------------------------------------------------------
   drawMap();
   drawKlBars();
@@ -648,13 +708,16 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     async translate() {
       panel.drawCost();
       drawPriorCost();
+      copies.translate();
       describeModel();
       drawLoss();
       $('mix-label').textContent = t('vae.mix', { a: Number($('mix').value).toFixed(2) });
       if (ready()) {
         state.classNames = await call('verb', { name: 'class_names', args: { lang: lang() } }).catch(() => state.classNames);
+        nameSkewClasses($, state.classNames);
         drawLegend();
         drawVerdict();
+        drawShares(state.shares);
         drawEquation();
       }
     },

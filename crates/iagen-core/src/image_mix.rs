@@ -26,6 +26,19 @@ impl ImageMix {
         limit: 0,
     };
 
+    /// The mix a link's keys name: at most `limit` images (0: all), and class `skew` made
+    /// `percent` % of them, where `skew` is a class (−1, or anything else, skews none).
+    pub fn from_keys(limit: usize, skew: i64, percent: u32) -> Self {
+        let skew = usize::try_from(skew)
+            .ok()
+            .filter(|&class| class < CLASSES)
+            .map(|class| Skew {
+                class,
+                percent: percent.min(100),
+            });
+        Self { skew, limit }
+    }
+
     /// The training images this mix keeps of `set`.
     pub fn apply(&self, set: &ImageSet) -> ImageSet {
         let mut keep: Vec<usize> = match self.skew {
@@ -159,6 +172,22 @@ mod tests {
         .apply(&set);
         assert_eq!(few.labels, set.labels[..100].to_vec());
         assert_eq!(few.pixels, set.pixels[..100 * PIXELS].to_vec());
+    }
+
+    #[test]
+    fn link_keys_name_a_mix_and_minus_one_skews_nothing() {
+        assert_eq!(ImageMix::from_keys(0, -1, 0), ImageMix::ALL);
+        assert_eq!(ImageMix::from_keys(0, 10, 50).skew, None);
+        assert_eq!(
+            ImageMix::from_keys(100, 1, 150),
+            ImageMix {
+                skew: Some(Skew {
+                    class: 1,
+                    percent: 100
+                }),
+                limit: 100
+            }
+        );
     }
 
     #[test]

@@ -13,9 +13,8 @@
 //! - `real_sample` (`{n, seed}` → `{pixels, labels}`, held-out images drawn with a seed, for
 //!   the real-or-generated quiz).
 
-use iagen_core::classes::CLASSES;
 use iagen_core::image_data::{ImageSet, PIXELS, to_signed};
-use iagen_core::image_mix::{ImageMix, Skew, class_shares};
+use iagen_core::image_mix::{ImageMix, class_shares};
 use iagen_core::nearest::{PixelIndex, unit_from_signed};
 use iagen_core::rng::Rng;
 use js_sys::{Float32Array, Object, Promise};
@@ -47,28 +46,29 @@ struct Sets {
 
 /// The page's choice of training images (link keys `limit`, `skew`, `skewpct`); absent keys
 /// mean every training image.
-#[derive(Deserialize, Default)]
+#[derive(Deserialize)]
 #[serde(default)]
 pub struct MixOptions {
     limit: usize,
     /// A class, or −1 for none.
-    skew: i32,
+    skew: i64,
     skewpct: u32,
+}
+
+impl Default for MixOptions {
+    /// Every training image, no class skewed.
+    fn default() -> Self {
+        Self {
+            limit: 0,
+            skew: -1,
+            skewpct: 0,
+        }
+    }
 }
 
 impl MixOptions {
     fn mix(&self) -> ImageMix {
-        let skew = usize::try_from(self.skew)
-            .ok()
-            .filter(|&class| class < CLASSES)
-            .map(|class| Skew {
-                class,
-                percent: self.skewpct.min(100),
-            });
-        ImageMix {
-            skew,
-            limit: self.limit,
-        }
+        ImageMix::from_keys(self.limit, self.skew, self.skewpct)
     }
 }
 

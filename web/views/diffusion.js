@@ -2,6 +2,7 @@ import { html, jobQueue, drawLossChart, drawImages, seedControl, bindSpecControl
 import { TRAINING_BUTTONS, trainingPanel } from './training_panel.js';
 import { imagesCost } from './cost_meter.js';
 import { IMAGE_COPIES, imageCopies } from './image_copies.js';
+import { IMAGE_QUIZ, imageQuiz } from './image_quiz.js';
 import { MIX_CONTROLS, MIX_KEYS, mixOptions, nameSkewClasses } from './image_mix.js';
 
 // The diffusion view: denoise a grid of samples step by step (and scrub back), see x_t, the
@@ -93,6 +94,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     <canvas id="preview"></canvas>
   </section>
   ${IMAGE_COPIES}
+  ${IMAGE_QUIZ}
   <p class="risks"><strong data-i18n="risks.title"></strong> — <span data-i18n="diff.risks"></span></p>`);
 
   const $ = (id) => root.querySelector(`#${id}`);
@@ -161,6 +163,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     state.model = { kind: 'pretrained', info, manifest: info.manifest };
     describeModel();
     resetTrajectory();
+    quiz.modelChanged(true);
   }
   const discardTrained = () => panel.discard();
   /** The judge for this data set, into the worker's session, and the class names. */
@@ -382,6 +385,24 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     shown: () => (state.traj.length && state.traj.at(-1).after < 0 ? { pixels: state.traj.at(-1).next, n: state.count } : null),
     imagesFile: () => `assets/data/${v().idata}.bin`,
   });
+  const quiz = imageQuiz({
+    $,
+    call,
+    t,
+    lang,
+    jobs,
+    exclusive,
+    showError,
+    // At the grid's settings: the word's class, or the classes in turn.
+    generate: async (n, seed) => {
+      const word = v().class.trim();
+      const asked = word ? (await call('verb', { name: 'class_of_word', args: { word, lang: lang() } })).class : null;
+      const labels = Array.from({ length: n }, (_, i) => asked ?? (seed + i) % 10);
+      const args = { labels, sampler: v().sampler, k: Number(v().dsteps), guidance: Number(v().guide), seed };
+      return call('verb', { name: 'sample', args });
+    },
+    imagesFile: () => `assets/data/${v().idata}.bin`,
+  });
   /** A grid to denoise: the current one, or a new one when none is started or it is clean. */
   async function ensureStarted() {
     const finished = state.traj.length && state.traj.at(-1).after < 0;
@@ -502,6 +523,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     modelChanged: () => {
       resetTrajectory();
       describeModel();
+      quiz.modelChanged(true);
     },
     lossText: ({ loss }) => t('diff.loss.value', { loss: loss.toFixed(4) }),
     forget: loadPretrained,
@@ -520,6 +542,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     translate() {
       if (state.model) exclusive(nameClasses).then(drawVerdict, () => {});
       copies.translate();
+      quiz.translate();
       panel.drawCost();
       $('preview-title').textContent = t('diff.preview', { n: previewEvery() });
       $('play').textContent = t(state.playing ? 'diff.pause' : 'diff.play');

@@ -2,6 +2,7 @@ import { html, jobQueue, drawLossChart, drawImages, seedControl, bindSpecControl
 import { TRAINING_BUTTONS, trainingPanel } from './training_panel.js';
 import { imagesCost } from './cost_meter.js';
 import { IMAGE_COPIES, imageCopies } from './image_copies.js';
+import { IMAGE_QUIZ, imageQuiz } from './image_quiz.js';
 import { MIX_CONTROLS, MIX_KEYS, mixOptions, nameSkewClasses, trainingShares, drawTrainingMarks } from './image_mix.js';
 
 // The image GAN view: a class-conditional DCGAN on digits — a seeded grid (for a typed word or
@@ -89,6 +90,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, lang, 
     <p class="help" data-i18n="gi.dx.help"></p>
   </section>
   ${IMAGE_COPIES}
+  ${IMAGE_QUIZ}
   <p class="risks"><strong data-i18n="risks.title"></strong> — <span data-i18n="gi.risks"></span></p>`);
 
   const $ = (id) => root.querySelector(`#${id}`);
@@ -260,6 +262,20 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, lang, 
     shown: () => (state.grid ? { pixels: state.grid, n: GRID } : null),
     imagesFile: () => `assets/data/${DATA}.bin`,
   });
+  const quiz = imageQuiz({
+    $,
+    call,
+    t,
+    lang,
+    jobs,
+    exclusive,
+    showError,
+    // The grid's class (none when the word box is empty), as the grid draws it.
+    generate: (n, seed) => call('verb', { name: 'generate', args: { seed, n, class: state.asked ?? -1 } }),
+    // D is told the class the judge sees in each image.
+    discriminate: (pixels, classes) => call('verb', { name: 'discriminate', args: { pixels, labels: classes } }),
+    imagesFile: () => `assets/data/${DATA}.bin`,
+  });
   $('class').addEventListener('keydown', (e) => {
     if (e.key === 'Enter')
       save({ class: $('class').value })
@@ -386,6 +402,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, lang, 
   async function refreshAll() {
     state.grid = null;
     copies.modelChanged(ready());
+    quiz.modelChanged(ready());
     if (!ready()) return;
     await showGrid();
     await showWatch();
@@ -449,6 +466,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, lang, 
       panel.drawCost();
       drawGridCost();
       copies.translate();
+      quiz.translate();
       describeModel();
       drawLoss();
       showWalk();

@@ -2,6 +2,7 @@ import { html, jobQueue, drawLossChart, drawImages, seedControl, bindSpecControl
 import { drawingPad } from './drawing_pad.js';
 import { TRAINING_BUTTONS, trainingPanel } from './training_panel.js';
 import { IMAGE_COPIES, imageCopies } from './image_copies.js';
+import { IMAGE_QUIZ, imageQuiz } from './image_quiz.js';
 import { MIX_CONTROLS, MIX_KEYS, mixOptions, nameSkewClasses, trainingShares, drawTrainingMarks } from './image_mix.js';
 import { imagesCost } from './cost_meter.js';
 
@@ -126,6 +127,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     <canvas id="kl-bars" width="520" height="150"></canvas>
   </section>
   ${IMAGE_COPIES}
+  ${IMAGE_QUIZ}
   <p class="risks"><strong data-i18n="risks.title"></strong> — <span data-i18n="vae.risks"></span></p>`);
 
   const $ = (id) => root.querySelector(`#${id}`);
@@ -567,11 +569,23 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     shown: () => (state.prior ? { pixels: state.prior, n: PRIOR_SAMPLES } : null),
     imagesFile: () => `assets/data/${v().idata}.bin`,
   });
+  const quiz = imageQuiz({
+    $,
+    call,
+    t,
+    lang,
+    jobs,
+    exclusive,
+    showError,
+    generate: async (n, seed) => (await call('verb', { name: 'prior', args: { n, seed } })).images,
+    imagesFile: () => `assets/data/${v().idata}.bin`,
+  });
 
   /** Everything the model draws, after it loads or changes. */
   async function refreshAll() {
     state.prior = null;
     copies.modelChanged(ready());
+    quiz.modelChanged(ready());
     if (!ready()) return;
     await showOverview();
     await showPicked();
@@ -709,6 +723,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
       panel.drawCost();
       drawPriorCost();
       copies.translate();
+      quiz.translate();
       describeModel();
       drawLoss();
       $('mix-label').textContent = t('vae.mix', { a: Number($('mix').value).toFixed(2) });

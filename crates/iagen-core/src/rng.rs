@@ -45,6 +45,13 @@ impl Rng {
         (0..n).map(|_| self.normal()).collect()
     }
 
+    /// `items` in an order drawn uniformly (Fisher–Yates).
+    pub fn shuffle<T>(&mut self, items: &mut [T]) {
+        for i in (1..items.len()).rev() {
+            items.swap(i, self.below(i + 1));
+        }
+    }
+
     /// A new independent generator, for handing to a sub-task without sharing state.
     pub fn fork(&mut self) -> Rng {
         Rng::new(self.next_u64())
@@ -54,6 +61,25 @@ impl Rng {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shuffle_permutes_and_reaches_every_position() {
+        let mut rng = Rng::new(11);
+        let mut first_seen = [0usize; 5];
+        for _ in 0..2000 {
+            let mut items = [0, 1, 2, 3, 4];
+            rng.shuffle(&mut items);
+            let mut sorted = items;
+            sorted.sort_unstable();
+            assert_eq!(sorted, [0, 1, 2, 3, 4]);
+            first_seen[items[0]] += 1;
+        }
+        // Each item comes first about a fifth of the time.
+        assert!(
+            first_seen.iter().all(|&n| (300..500).contains(&n)),
+            "{first_seen:?}"
+        );
+    }
 
     #[test]
     fn same_seed_same_stream_and_different_seed_differs() {

@@ -62,6 +62,12 @@ impl Judge {
         log_softmax(self.out.forward(h), 1) // [B, classes]
     }
 
+    /// How sure the judge is of each image's most likely class: its probability, `[B]`.
+    pub fn confidence(&self, images: Tensor<4>) -> Tensor<1> {
+        let [b, _, _, _] = images.dims();
+        self.forward(images).max_dim(1).exp().reshape([b])
+    }
+
     /// The most likely class of each image, `[B]`.
     pub fn classify(&self, images: Tensor<4>) -> Tensor<1, Int> {
         let [b, _, _, _] = images.dims();

@@ -48,6 +48,24 @@ fn learns_to_classify_and_round_trips() {
         40,
         "before: {before}/40"
     );
+    // Sure of the bars it learnt, less sure of noise that shows none of them.
+    let images = |batch: &ImageBatch| {
+        Tensor::<1>::from_floats(batch.pixels.as_slice(), &device).reshape([batch.len, 1, 28, 28])
+    };
+    let mean = |t: Tensor<1>| t.mean().into_scalar::<f32>();
+    let sure = mean(judge.confidence(images(&held_out)));
+    let mut rng = iagen_core::rng::Rng::new(5);
+    let noise = ImageBatch {
+        len: 40,
+        pixels: rng.normals(40 * 784),
+        labels: vec![0; 40],
+    };
+    let unsure = mean(judge.confidence(images(&noise)));
+    assert!(sure > 0.9 && sure <= 1.0, "confidence on bars {sure}");
+    assert!(
+        unsure < sure && unsure >= 0.25,
+        "confidence on noise {unsure}"
+    );
     let loaded = load_judge(
         &config.clone().with_seed(1),
         save_judge(&judge).unwrap(),

@@ -1,8 +1,8 @@
 //! The diffusion family in the page: a U-Net, shipped or trained live, and its verbs —
 //! `start`/`step` (the step-through denoiser), `noised` (the forward process on a real
-//! image), `classify` (the judge that names what an image looks like), `class_of_word`,
-//! `preview` (a few quick samples for the training panel), `set_judge` (a file the page
-//! fetches when first needed), and the verbs of its real images (`image_reference.rs`).
+//! image), `class_of_word`, `preview` (a few quick samples for the training panel), `sample`
+//! (`start`'s arguments, denoised to the end in one call), and the verbs every image family
+//! shares (its real images and its judge: `images::shared_verb`).
 
 use burn::prelude::*;
 use iagen_core::classes::{CLASSES, ImageData};
@@ -19,7 +19,7 @@ use wasm_bindgen::prelude::*;
 use crate::backend::{device, js_err, serde_wasm};
 use crate::family::{Core, Family, ModelOf, Shared};
 use crate::image_reference::{ImageReference, MixOptions, mixed_split};
-use crate::images::{self, WordArgs, image_data, judge_images};
+use crate::images::{self, WordArgs, image_data};
 use crate::read;
 
 pub struct Diffusion {
@@ -166,38 +166,38 @@ impl Family for Diffusion {
         bytes: Option<Vec<u8>>,
     ) -> Result<Promise, JsError> {
         let mut bytes = bytes;
-        if let Some(done) = core
-            .borrow_mut()
-            .family
-            .images
-            .verb(name, &args, &mut bytes)
-        {
+        let shared = {
+            let mut core = core.borrow_mut();
+            let family = &mut core.family;
+            images::shared_verb(
+                &mut family.images,
+                &mut family.judge,
+                name,
+                &args,
+                &mut bytes,
+            )
+        };
+        if let Some(done) = shared {
             return done;
         }
-        let bytes = || bytes.ok_or_else(|| js_err(format!("{name} needs a file")));
         Ok(match name {
             "start" => {
                 start(&core, read::args(&args)?)?;
                 Promise::resolve(&JsValue::UNDEFINED)
             }
             "step" => read::promise(async move { step(&core).await }),
-            "classify" => {
-                let labels =
-                    judge_images(core.borrow().family.judge.as_ref(), &read::args(&args)?)?;
-                read::promise(images::classes(labels))
-            }
             "noised" => {
                 let args = read::args(&args)?;
                 read::promise(async move { noised(&core, args).await })
             }
             "preview" => read::promise(async move { preview(&core).await }),
+            "sample" => {
+                let args = read::args(&args)?;
+                read::promise(async move { sample(&core, args).await })
+            }
             "class_of_word" => {
                 let args: WordArgs = read::args(&args)?;
                 Promise::resolve(&images::class_of_word(core.borrow().family.data, &args))
-            }
-            "set_judge" => {
-                core.borrow_mut().family.judge = Some(images::judge_from(&args, bytes()?)?);
-                Promise::resolve(&JsValue::UNDEFINED)
             }
             _ => return Err(js_err(format!("diffusion has no verb {name}"))),
         })
@@ -207,6 +207,13 @@ impl Family for Diffusion {
 /// Start denoising one sample per label from noise drawn with `seed`, with `k` steps of
 /// `sampler` (`ddim` or `ddpm`) and guidance scale `guidance`.
 fn start(core: &Shared<Diffusion>, args: StartArgs) -> Result<(), JsError> {
+    let denoiser = denoiser(&core.borrow(), args)?;
+    core.borrow_mut().family.denoiser = Some(denoiser);
+    Ok(())
+}
+
+/// A denoiser for `args` (see [`start`]) on the session's model as it is now.
+fn denoiser(core: &Core<Diffusion>, args: StartArgs) -> Result<Denoiser, JsError> {
     let sampler =
         Sampler::from_name(&args.sampler).ok_or_else(|| js_err("sampler: ddim or ddpm"))?;
     let labels: Vec<Option<usize>> = args
@@ -214,9 +221,8 @@ fn start(core: &Shared<Diffusion>, args: StartArgs) -> Result<(), JsError> {
         .iter()
         .map(|&l| usize::try_from(l).ok().filter(|&c| c < CLASSES))
         .collect();
-    let mut core = core.borrow_mut();
     let model = core.model();
-    let denoiser = Denoiser::new(
+    Ok(Denoiser::new(
         core.family.config.noise_schedule(),
         &labels,
         model.null_class(),
@@ -225,9 +231,7 @@ fn start(core: &Shared<Diffusion>, args: StartArgs) -> Result<(), JsError> {
         args.guidance,
         args.seed as u64,
         &device()?,
-    );
-    core.family.denoiser = Some(denoiser);
-    Ok(())
+    ))
 }
 
 /// One reverse step. `null` when done, else `{t, after, index, total, flops, xt, eps, x0, next}`
@@ -272,7 +276,7 @@ async fn step(core: &Shared<Diffusion>) -> Result<JsValue, JsError> {
 }
 
 /// Four quick samples (classes 0–3, DDIM, 10 steps, guidance 3) to watch a model learn:
-/// a Float32Array of 4×784 values. Only the clean samples are read back.
+/// a Float32Array of 4×784 values.
 async fn preview(core: &Shared<Diffusion>) -> Result<JsValue, JsError> {
     let args = StartArgs {
         labels: vec![0, 1, 2, 3],
@@ -281,11 +285,17 @@ async fn preview(core: &Shared<Diffusion>) -> Result<JsValue, JsError> {
         guidance: 3.0,
         seed: 1,
     };
-    start(core, args)?;
+    sample(core, args).await
+}
+
+/// Samples denoised to the end in one call (`start`'s arguments): a Float32Array of the clean
+/// images, N×784. Only the clean samples are read back; the step-through denoiser's
+/// trajectory is left as it was.
+async fn sample(core: &Shared<Diffusion>, args: StartArgs) -> Result<JsValue, JsError> {
     let clean = {
-        let mut core = core.borrow_mut();
+        let core = core.borrow();
+        let mut denoiser = denoiser(&core, args)?;
         let model = core.model();
-        let denoiser = core.family.denoiser.as_mut().expect("just started");
         let mut clean = None;
         while let Some(step) = denoiser.step(&model) {
             clean = Some(step.x_prev);

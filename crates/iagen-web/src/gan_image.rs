@@ -5,8 +5,8 @@
 //! `watch` (what training redraws: a small grid, the judge's classes of generated images for
 //! the mode-collapse meter, and D(x) on a real and a generated batch), `resume` (the shipped
 //! networks, to fine-tune), `discriminate` (D's probability "real" for given images),
-//! `class_names`, `class_of_word`, `set_judge`, and the verbs of its real images
-//! (`image_reference.rs`).
+//! `class_names`, `class_of_word`, and the verbs every image family shares (its real images
+//! and its judge: `images::shared_verb`).
 
 use burn::prelude::*;
 use burn::tensor::activation::sigmoid;
@@ -186,12 +186,18 @@ impl Family for GanImage {
         bytes: Option<Vec<u8>>,
     ) -> Result<Promise, JsError> {
         let mut bytes = bytes;
-        if let Some(done) = core
-            .borrow_mut()
-            .family
-            .images
-            .verb(name, &args, &mut bytes)
-        {
+        let shared = {
+            let mut core = core.borrow_mut();
+            let family = &mut core.family;
+            images::shared_verb(
+                &mut family.images,
+                &mut family.judge,
+                name,
+                &args,
+                &mut bytes,
+            )
+        };
+        if let Some(done) = shared {
             return done;
         }
         let bytes = || bytes.ok_or_else(|| js_err(format!("{name} needs a file")));
@@ -263,10 +269,6 @@ impl Family for GanImage {
             "class_of_word" => {
                 let args: WordArgs = read::args(&args)?;
                 Promise::resolve(&images::class_of_word(core.borrow().family.data, &args))
-            }
-            "set_judge" => {
-                core.borrow_mut().family.judge = Some(images::judge_from(&args, bytes()?)?);
-                Promise::resolve(&JsValue::UNDEFINED)
             }
             _ => return Err(js_err(format!("the image GAN has no verb {name}"))),
         })

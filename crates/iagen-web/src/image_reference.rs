@@ -10,8 +10,9 @@
 //!   its nearest training image, and the same for the first `n` held-out images, which show
 //!   how close a new real image comes without copying);
 //! - `training_shares` (each class's share of the training images: Sesgo);
-//! - `real_sample` (`{n, seed}` → `{pixels, labels}`, held-out images drawn with a seed, for
-//!   the real-or-generated quiz).
+//! - `quiz` (`{pixels, n, seed}`: `n` generated images → `{pixels, real}`: them and as many
+//!   held-out real images drawn with `seed`, in an order drawn with it; `real` says which is
+//!   which): ¿Real o generada?
 
 use iagen_core::image_data::{ImageSet, PIXELS, to_signed};
 use iagen_core::image_mix::{ImageMix, class_shares};
@@ -87,7 +88,9 @@ struct DistancesArgs {
 }
 
 #[derive(Deserialize)]
-struct SampleArgs {
+struct QuizArgs {
+    /// n×784 values in [-1, 1]: the generated images.
+    pixels: Vec<f32>,
     n: usize,
     seed: u32,
 }
@@ -136,7 +139,7 @@ impl ImageReference {
                 let shares = class_shares(sets.training.labels.iter().map(|&l| l as usize));
                 Promise::resolve(&JsValue::from(Float32Array::from(shares.as_slice())))
             }),
-            "real_sample" => self.real_sample(args),
+            "quiz" => self.quiz(args),
             _ => return None,
         })
     }
@@ -209,16 +212,28 @@ impl ImageReference {
         Ok(Promise::resolve(&out))
     }
 
-    fn real_sample(&self, args: &JsValue) -> Result<Promise, JsError> {
-        let args: SampleArgs = read::args(args)?;
+    fn quiz(&self, args: &JsValue) -> Result<Promise, JsError> {
+        let args: QuizArgs = read::args(args)?;
+        let n = image_count(args.n, MAX_QUERIES)?;
+        if args.pixels.len() != n * PIXELS {
+            return Err(js_err("pixels must hold n×784 values"));
+        }
         let held = &self.sets()?.held;
-        let n = image_count(args.n, MAX_QUERIES)?.min(held.len());
         let mut rng = Rng::new(args.seed as u64);
-        let batch = held.random_batch(&mut rng, n);
+        let real = held.random_batch(&mut rng, n.min(held.len()));
+        // (is it real, its pixels), in a drawn order.
+        let mut images: Vec<(bool, &[f32])> = args
+            .pixels
+            .chunks_exact(PIXELS)
+            .map(|p| (false, p))
+            .chain(real.pixels.chunks_exact(PIXELS).map(|p| (true, p)))
+            .collect();
+        rng.shuffle(&mut images);
         let out: JsValue = Object::new().into();
-        read::set_floats(&out, "pixels", &batch.pixels)?;
-        let labels: Vec<i32> = batch.labels.iter().map(|&l| l as i32).collect();
-        read::set_ints(&out, "labels", &labels)?;
+        let pixels: Vec<f32> = images.iter().flat_map(|(_, p)| p.iter().copied()).collect();
+        read::set_floats(&out, "pixels", &pixels)?;
+        let real: Vec<i32> = images.iter().map(|&(r, _)| r as i32).collect();
+        read::set_ints(&out, "real", &real)?;
         Ok(Promise::resolve(&out))
     }
 }

@@ -1,17 +1,18 @@
 //! What the image families (diffusion, the VAE, the image GAN) share in the page: the data set
-//! by name, image files, class names and the class a typed word names, and the judge — loaded from its files,
-//! and naming the class of images.
+//! by name, image files, class names and the class a typed word names, and the judge's verbs
+//! (loaded from its files, it names the class of images and says how sure it is).
 
 use burn::prelude::*;
 use iagen_core::classes::{CLASSES, ImageData};
 use iagen_core::image_data::ImageSet;
 use iagen_diffusion::image_tensor;
 use iagen_judge::{Judge, JudgeManifest, load_judge};
-use js_sys::Int32Array;
+use js_sys::{Int32Array, Object, Promise, Reflect};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::{JsError, JsValue};
 
 use crate::backend::{device, js_err, serde_wasm};
+use crate::image_reference::ImageReference;
 use crate::read;
 
 pub fn image_data(name: &str) -> Result<ImageData, JsError> {
@@ -38,28 +39,68 @@ struct JudgeArgs {
     manifest: String,
 }
 
-/// The `set_judge` verb: a judge from its manifest (in `args`) and its weights.
-pub fn judge_from(args: &JsValue, weights: Vec<u8>) -> Result<Judge, JsError> {
-    let args: JudgeArgs = read::args(args)?;
-    let manifest: JudgeManifest = serde_json::from_str(&args.manifest).map_err(js_err)?;
-    load_judge(&manifest.config, weights, &device()?).map_err(js_err)
-}
-
 #[derive(Deserialize)]
-pub struct ClassifyArgs {
+struct ClassifyArgs {
     /// n×784 values in [-1, 1].
     pixels: Vec<f32>,
     n: usize,
 }
 
-/// The `classify` verb's work: the judge's class for each image (read later with
-/// [`classes`], outside any borrow of the session).
-pub fn judge_images(judge: Option<&Judge>, args: &ClassifyArgs) -> Result<Tensor<1, Int>, JsError> {
-    let judge = judge.ok_or_else(|| js_err("no judge loaded"))?;
-    if args.pixels.len() != args.n * 784 {
-        return Err(js_err("classify: pixels must hold n×784 values"));
-    }
-    Ok(judge.classify(image_tensor(&args.pixels, args.n, &device()?)))
+/// The verbs of an image family's judge, if `name` is one: `set_judge` (its manifest in `args`
+/// and its weights), `classify` (`{pixels, n}` → each image's class, an Int32Array) and
+/// `judge_confidence` (the same → `{classes, confidence}`: how sure the judge is of each, the
+/// probability of its class). `None` for another verb.
+fn judge_verb(
+    judge: &mut Option<Judge>,
+    name: &str,
+    args: &JsValue,
+    bytes: &mut Option<Vec<u8>>,
+) -> Option<Result<Promise, JsError>> {
+    let images = |judge: &Option<Judge>| -> Result<(Judge, Tensor<4>), JsError> {
+        let judge = judge.clone().ok_or_else(|| js_err("no judge loaded"))?;
+        let args: ClassifyArgs = read::args(args)?;
+        if args.pixels.len() != args.n * 784 {
+            return Err(js_err(format!("{name}: pixels must hold n×784 values")));
+        }
+        Ok((judge, image_tensor(&args.pixels, args.n, &device()?)))
+    };
+    Some(match name {
+        "set_judge" => (|| {
+            let args: JudgeArgs = read::args(args)?;
+            let weights = bytes
+                .take()
+                .ok_or_else(|| js_err("set_judge needs a file"))?;
+            let manifest: JudgeManifest = serde_json::from_str(&args.manifest).map_err(js_err)?;
+            *judge = Some(load_judge(&manifest.config, weights, &device()?).map_err(js_err)?);
+            Ok(Promise::resolve(&JsValue::UNDEFINED))
+        })(),
+        "classify" => images(judge).map(|(judge, x)| read::promise(classes(judge.classify(x)))),
+        "judge_confidence" => images(judge).map(|(judge, x)| {
+            let (labels, sure) = (judge.classify(x.clone()), judge.confidence(x));
+            read::promise(async move {
+                let out: JsValue = Object::new().into();
+                Reflect::set(&out, &"classes".into(), &classes(labels).await?)
+                    .map_err(|_| js_err("cannot build result"))?;
+                read::set_floats(&out, "confidence", &read::floats(sure).await?)?;
+                Ok(out)
+            })
+        }),
+        _ => return None,
+    })
+}
+
+/// The verbs every image family shares, if `name` is one: its real images' (`ImageReference`)
+/// and its judge's.
+pub fn shared_verb(
+    images: &mut ImageReference,
+    judge: &mut Option<Judge>,
+    name: &str,
+    args: &JsValue,
+    bytes: &mut Option<Vec<u8>>,
+) -> Option<Result<Promise, JsError>> {
+    images
+        .verb(name, args, bytes)
+        .or_else(|| judge_verb(judge, name, args, bytes))
 }
 
 /// Classes read back as an Int32Array.

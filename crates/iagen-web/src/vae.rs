@@ -1,8 +1,8 @@
 //! The VAE family in the page: an encoder and decoder, shipped or trained live, and its verbs —
 //! `overview` (held-out images encoded for the latent map, and the grid of images decoded over
 //! the plane), `encode`, `decode`, `normals` (seeded ε), `prior` (samples from N(0, I), with what decoding them cost),
-//! `held_image`, `class_names`, `classify`, `set_judge` (a file the page fetches when first
-//! needed), and the verbs of its real images (`image_reference.rs`).
+//! `held_image`, `class_names`, and the verbs every image family shares (its real images and
+//! its judge: `images::shared_verb`).
 
 use burn::prelude::*;
 use iagen_core::burnpack::Precision;
@@ -20,7 +20,7 @@ use wasm_bindgen::prelude::*;
 use crate::backend::{device, js_err, serde_wasm};
 use crate::family::{Core, Family, ModelOf, Shared};
 use crate::image_reference::{ImageReference, MixOptions, mixed_split};
-use crate::images::{self, LangArgs, image_count, image_data, judge_images};
+use crate::images::{self, LangArgs, image_count, image_data};
 use crate::read;
 
 /// Largest batch one verb encodes or decodes (a hostile call cannot ask for a gigabyte).
@@ -188,15 +188,20 @@ impl Family for VaeFamily {
         bytes: Option<Vec<u8>>,
     ) -> Result<Promise, JsError> {
         let mut bytes = bytes;
-        if let Some(done) = core
-            .borrow_mut()
-            .family
-            .images
-            .verb(name, &args, &mut bytes)
-        {
+        let shared = {
+            let mut core = core.borrow_mut();
+            let family = &mut core.family;
+            images::shared_verb(
+                &mut family.images,
+                &mut family.judge,
+                name,
+                &args,
+                &mut bytes,
+            )
+        };
+        if let Some(done) = shared {
             return done;
         }
-        let bytes = || bytes.ok_or_else(|| js_err(format!("{name} needs a file")));
         Ok(match name {
             "overview" => {
                 let args = read::args(&args)?;
@@ -224,15 +229,6 @@ impl Family for VaeFamily {
                 Promise::resolve(&images::class_names(core.borrow().family.data, &args))
             }
             "held_image" => Promise::resolve(&held_image(&core, read::args(&args)?)?),
-            "classify" => {
-                let labels =
-                    judge_images(core.borrow().family.judge.as_ref(), &read::args(&args)?)?;
-                read::promise(images::classes(labels))
-            }
-            "set_judge" => {
-                core.borrow_mut().family.judge = Some(images::judge_from(&args, bytes()?)?);
-                Promise::resolve(&JsValue::UNDEFINED)
-            }
             _ => return Err(js_err(format!("vae has no verb {name}"))),
         })
     }

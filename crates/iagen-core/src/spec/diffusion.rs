@@ -2,7 +2,7 @@
 
 use super::field::{ChoiceField, Field, FloatField, IntField, TextField};
 use super::gpt::COPIES;
-use super::image_mix::{LIMIT, SKEW, SKEWPCT};
+use super::image_risks::{LIMIT, QSEED, SKEW, SKEWPCT};
 use super::training::{BATCH, LR, SEED, STEPS, TRAINED, TSEED};
 
 pub static IDATA: ChoiceField = ChoiceField {
@@ -74,6 +74,7 @@ pub static TABLE: &[Field] = &[
     Field::Int(&SKEW),
     Field::Int(&SKEWPCT),
     Field::Int(&COPIES),
+    Field::Int(&QSEED),
     Field::Int(&SEED),
     Field::Choice(&SCHED),
     Field::Int(&TMAX),

@@ -5,7 +5,7 @@
 use super::diffusion::CLASS;
 use super::field::{ChoiceField, Field, FloatField, IntField};
 use super::gpt::COPIES;
-use super::image_mix::{LIMIT, SKEW, SKEWPCT};
+use super::image_risks::{LIMIT, QSEED, SKEW, SKEWPCT};
 use super::training::{SEED, TRAINED, TSEED};
 
 /// Samples in the grid: the interpolation's ends are numbered in it.
@@ -66,4 +66,5 @@ pub static TABLE: &[Field] = &[
     Field::Int(&SKEW),
     Field::Int(&SKEWPCT),
     Field::Int(&COPIES),
+    Field::Int(&QSEED),
 ];

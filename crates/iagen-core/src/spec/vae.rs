@@ -3,7 +3,7 @@
 use super::diffusion::IDATA;
 use super::field::{Field, FloatField, IntField};
 use super::gpt::COPIES;
-use super::image_mix::{LIMIT, SKEW, SKEWPCT};
+use super::image_risks::{LIMIT, QSEED, SKEW, SKEWPCT};
 use super::training::{BATCH, LR, SEED, STEPS, TRAINED, TSEED};
 
 /// Size of the latent space (2: the map; above 2 the map shows the first two dimensions).
@@ -49,6 +49,7 @@ pub static TABLE: &[Field] = &[
     Field::Int(&SKEW),
     Field::Int(&SKEWPCT),
     Field::Int(&COPIES),
+    Field::Int(&QSEED),
     Field::Int(&SEED),
     Field::Int(&PICK),
     Field::Int(&TO),

@@ -1,6 +1,7 @@
-//! The keys of the image families' training data (`iagen_core::image_mix`): how many training
-//! images a run may use, and the class skewed on purpose with its share. The diffusion, VAE
-//! and image GAN tables hold them, with the same meaning.
+//! The keys of the image families' risk experiments: their training data
+//! (`iagen_core::image_mix`: how many training images a run may use, and the class skewed on
+//! purpose with its share) and the real-or-generated quiz's seed. The diffusion, VAE and image
+//! GAN tables hold them, with the same meaning.
 
 use super::field::IntField;
 
@@ -24,4 +25,11 @@ pub static SKEWPCT: IntField = IntField {
     min: 0,
     max: 100,
     default: 70,
+};
+/// Draws the quiz's real images, its generated ones and their order.
+pub static QSEED: IntField = IntField {
+    key: "qseed",
+    min: 0,
+    max: u32::MAX as i64,
+    default: 1,
 };

@@ -295,7 +295,7 @@ pub fn train_diffusion(args: &TrainDiffusionArgs) -> Result<(), String> {
     Ok(())
 }
 
-fn load_diffusion_files(
+pub fn load_diffusion_files(
     prefix: &str,
     device: &Device,
 ) -> Result<(DiffusionManifest, UNet), String> {
@@ -306,7 +306,7 @@ fn load_diffusion_files(
 
 /// Generate images for `labels` (with `s`'s sampler, steps and guidance, the noise from
 /// `seed`); bytes `n × 784`.
-fn generate(
+pub fn generate(
     model: &UNet,
     manifest: &DiffusionManifest,
     labels: &[Option<usize>],
@@ -346,7 +346,7 @@ pub struct SamplerArgs {
     #[arg(long, default_value_t = 3.0)]
     guidance: f64,
     #[arg(long, default_value_t = 42)]
-    seed: u64,
+    pub seed: u64,
 }
 
 fn parse_sampler(name: &str) -> Result<Sampler, String> {

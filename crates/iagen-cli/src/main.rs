@@ -2,6 +2,7 @@
 //! on the same model crates the page runs. `iagen-cli --help` (and `--help` after any command)
 //! lists every flag; PREFIX names PREFIX.bpk (weights) and PREFIX.json (manifest).
 
+mod copies;
 mod gan;
 mod gpt;
 mod host;
@@ -62,6 +63,8 @@ enum Eval {
     Diffusion(images::EvalDiffusionArgs),
     Vae(vae::EvalVaeArgs),
     Gan(gan::EvalGanArgs),
+    /// How near a diffusion model's samples come to its training images (¿Copia o inventa?)
+    Copies(copies::EvalCopiesArgs),
 }
 
 #[derive(Subcommand)]
@@ -88,6 +91,7 @@ fn main() {
         Command::Eval(Eval::Diffusion(a)) => images::eval_diffusion(&a),
         Command::Eval(Eval::Vae(a)) => vae::eval(&a),
         Command::Eval(Eval::Gan(a)) => gan::eval(&a),
+        Command::Eval(Eval::Copies(a)) => copies::eval_copies(&a),
         Command::Bench(Bench::Gpt(a)) => gpt::bench(&a),
         Command::Bench(Bench::Diffusion(a)) => images::bench_diffusion(&a),
         Command::Bench(Bench::Vae(a)) => vae::bench(&a),

@@ -1,0 +1,82 @@
+//! ¿Copia o inventa? for the diffusion models, measured: how far each generated image is from
+//! its nearest training image (pixel distance, `iagen_core::nearest`), against the same for as
+//! many held-out real images. A model that copied would sit well left of the held-out images.
+
+use std::time::Instant;
+
+use iagen_core::classes::CLASSES;
+use iagen_core::nearest::PixelIndex;
+
+use crate::host::DeviceArg;
+use crate::images::{ImageSetArgs, SamplerArgs, generate, load_diffusion_files};
+
+#[derive(clap::Args)]
+pub struct EvalCopiesArgs {
+    /// A diffusion model: PREFIX.bpk and PREFIX.json.
+    #[arg(long, value_name = "PREFIX")]
+    model: String,
+    /// Generated images (classes in turn), and as many held-out images.
+    #[arg(long, default_value_t = 200)]
+    n: usize,
+    #[command(flatten)]
+    sampling: SamplerArgs,
+    #[command(flatten)]
+    device: DeviceArg,
+}
+
+/// The `q` quantile of sorted `values`.
+fn quantile(values: &[f32], q: f32) -> f32 {
+    values[((values.len() - 1) as f32 * q).round() as usize]
+}
+
+pub fn eval_copies(args: &EvalCopiesArgs) -> Result<(), String> {
+    let device = args.device.get();
+    let (manifest, model) = load_diffusion_files(&args.model, &device)?;
+    let (_, set) = ImageSetArgs::named(&manifest.data).read()?;
+    let (training, held) = set.split_held_out();
+    let index = PixelIndex::new(&training);
+    let started = Instant::now();
+    let labels: Vec<Option<usize>> = (0..args.n).map(|i| Some(i % CLASSES)).collect();
+    let generated = generate(
+        &model,
+        &manifest,
+        &labels,
+        &args.sampling,
+        args.sampling.seed,
+        &device,
+    );
+    let nearest = |bytes: &[u8]| -> Vec<f32> {
+        let mut d: Vec<f32> = bytes
+            .chunks_exact(784)
+            .map(|image| {
+                let query: Vec<f32> = image.iter().map(|&p| p as f32 / 255.0).collect();
+                index.nearest(&query, 1)[0].distance
+            })
+            .collect();
+        d.sort_by(f32::total_cmp);
+        d
+    };
+    let generated = nearest(&generated);
+    let held = nearest(&held.pixels[..args.n.min(held.len()) * 784]);
+    let below = generated
+        .iter()
+        .filter(|&&d| d < quantile(&held, 0.05))
+        .count();
+    for (name, d) in [("generated", &generated), ("held-out", &held)] {
+        println!(
+            "{name:<10} {:>4} images: nearest training image at 10 % {:.2}, median {:.2}, 90 % {:.2}, min {:.2}",
+            d.len(),
+            quantile(d, 0.1),
+            quantile(d, 0.5),
+            quantile(d, 0.9),
+            d[0],
+        );
+    }
+    println!(
+        "{:.1} % of generated images are nearer than the nearest 5 % of held-out images; {} training images, {:.0} s",
+        100.0 * below as f32 / generated.len() as f32,
+        training.len(),
+        started.elapsed().as_secs_f32()
+    );
+    Ok(())
+}

@@ -512,6 +512,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     lockControls,
     drawLoss,
     family: 'diffusion',
+    costReference: 'sd',
     opened: loadJudge,
     chunk: { webgpu: 1, cpu: 2 },
     glimpse: () => ({ verb: 'preview', every: previewEvery() }),

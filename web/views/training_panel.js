@@ -68,7 +68,8 @@ const ASK_ABOVE_S = 30;
  * `modelChanged()`, `drawLoss()`, `lossText(losses)`, `forget()` (what a reset clears, then
  * the pretrained model again), `opened({restored})` (optional: what a new session needs before it
  * trains), `stopOther()` (optional: what a run interrupts), `errorText(err)` (optional) and
- * `lang()` (optional: the page's language, for the cost meter's numbers).
+ * `lang()` (optional: the page's language, for the cost meter's numbers) and `costReference`
+ * (optional: the large model the meter compares with, `sd` for images; GPT-3 otherwise).
  */
 export function trainingPanel(view) {
   const { $, t, call, jobs, state, listeners } = view;
@@ -109,6 +110,7 @@ export function trainingPanel(view) {
       steps: state.trained,
       seconds: cost.seconds + running,
       backend: document.body.dataset.backend,
+      reference: view.costReference,
     };
     $('train-cost').textContent = trainingCost(t, view.lang?.(), figures);
     Object.assign($('train-cost').dataset, { flops: String(figures.stepFlops * figures.steps), seconds: String(figures.seconds) });

@@ -674,6 +674,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     lockControls,
     drawLoss,
     family: 'vae',
+    costReference: 'sd',
     opened: prepare,
     chunk: { webgpu: 5, cpu: 10 },
     glimpse: () => ({ verb: 'overview', args: { n: GLIMPSE_POINTS, grid: GRID, span: SPAN }, every: glimpseEvery() }),

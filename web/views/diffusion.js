@@ -389,7 +389,6 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     $,
     call,
     t,
-    lang,
     jobs,
     exclusive,
     showError,
@@ -399,7 +398,9 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
       const asked = word ? (await call('verb', { name: 'class_of_word', args: { word, lang: lang() } })).class : null;
       const labels = Array.from({ length: n }, (_, i) => asked ?? (seed + i) % 10);
       const args = { labels, sampler: v().sampler, k: Number(v().dsteps), guidance: Number(v().guide), seed };
-      return call('verb', { name: 'sample', args });
+      return call('verb', { name: 'sample', args
+    classNames: () => state.classNames,
+  });
     },
     imagesFile: () => `assets/data/${v().idata}.bin`,
   });

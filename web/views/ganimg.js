@@ -266,7 +266,6 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, lang, 
     $,
     call,
     t,
-    lang,
     jobs,
     exclusive,
     showError,
@@ -275,6 +274,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, lang, 
     // D is told the class the judge sees in each image.
     discriminate: (pixels, classes) => call('verb', { name: 'discriminate', args: { pixels, labels: classes } }),
     imagesFile: () => `assets/data/${DATA}.bin`,
+    classNames: () => state.classNames,
   });
   $('class').addEventListener('keydown', (e) => {
     if (e.key === 'Enter')

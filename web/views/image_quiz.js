@@ -3,7 +3,7 @@
 // crates/iagen-web/src/image_reference.rs). The student marks each one; checking scores them
 // and sets beside their answers the judge's (an image it is very sure of counts as "real") and,
 // in the GAN view, the discriminator's (D(x) ≥ 0.5 is "real").
-import { drawImages, randomSeed } from './common.js';
+import { checksum, drawImages, randomSeed } from './common.js';
 
 export const IMAGE_QUIZ = `
   <section class="card" id="quiz">
@@ -25,10 +25,11 @@ const JUDGE_SURE = 0.9;
 /**
  * Wires the panel: `generate(n, seed)` resolves to `n` images (n×784 values) made by the view's
  * model at its settings; `discriminate(pixels, classes)`, where the family has one, to D's
- * probability "real" for each; `imagesFile()` names the data set's file.
+ * probability "real" for each; `imagesFile()` names the data set's file; `classNames()` the
+ * classes in the page's language.
  */
-export function imageQuiz({ $, call, t, lang, jobs, exclusive, showError, generate, discriminate, imagesFile }) {
-  let quiz = null; // {pixels, real, classes, confidence, d, answers, checked, names}
+export function imageQuiz({ $, call, t, jobs, exclusive, showError, generate, discriminate, imagesFile, classNames }) {
+  let quiz = null; // {pixels, real, classes, confidence, d, answers, checked}
   let started = false;
 
   async function build() {
@@ -42,7 +43,6 @@ export function imageQuiz({ $, call, t, lang, jobs, exclusive, showError, genera
     const pixels = Array.from(drawn.pixels);
     const judged = await call('verb', { name: 'judge_confidence', args: { pixels, n } });
     const d = discriminate ? await discriminate(pixels, Array.from(judged.classes)) : null;
-    const names = await call('verb', { name: 'class_of_word', args: { word: '0', lang: lang() } });
     quiz = {
       pixels: drawn.pixels,
       real: Array.from(drawn.real, Boolean),
@@ -51,7 +51,6 @@ export function imageQuiz({ $, call, t, lang, jobs, exclusive, showError, genera
       d: d && Array.from(d),
       answers: Array(n).fill(null),
       checked: false,
-      names: names.accepted.map((a) => a.replace(/ \(.*\)$/, '')),
     };
     draw();
     document.body.dataset.quizBuilt = String((document.body.dataset.quizBuilt | 0) + 1);
@@ -108,7 +107,7 @@ export function imageQuiz({ $, call, t, lang, jobs, exclusive, showError, genera
         const lines = [
           `${right ? '✓' : '✗'} ${t(real ? 'quiz.was.real' : 'quiz.was.generated')}`,
           t('quiz.judge', {
-            name: quiz.names[quiz.classes[i]] ?? quiz.classes[i],
+            name: classNames()?.[quiz.classes[i]] ?? quiz.classes[i],
             p: percent(quiz.confidence[i]),
             says: t(judgeSays[i] ? 'quiz.real' : 'quiz.generated'),
           }),
@@ -125,6 +124,7 @@ export function imageQuiz({ $, call, t, lang, jobs, exclusive, showError, genera
       return cell;
     });
     $('quiz-grid').replaceChildren(...cells);
+    $('quiz-grid').dataset.checksum = checksum(quiz.pixels);
   }
 
   $('quiz-new').onclick = () =>

@@ -573,12 +573,12 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     $,
     call,
     t,
-    lang,
     jobs,
     exclusive,
     showError,
     generate: async (n, seed) => (await call('verb', { name: 'prior', args: { n, seed } })).images,
     imagesFile: () => `assets/data/${v().idata}.bin`,
+    classNames: () => state.classNames,
   });
 
   /** Everything the model draws, after it loads or changes. */

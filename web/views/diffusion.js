@@ -398,11 +398,10 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
       const asked = word ? (await call('verb', { name: 'class_of_word', args: { word, lang: lang() } })).class : null;
       const labels = Array.from({ length: n }, (_, i) => asked ?? (seed + i) % 10);
       const args = { labels, sampler: v().sampler, k: Number(v().dsteps), guidance: Number(v().guide), seed };
-      return call('verb', { name: 'sample', args
-    classNames: () => state.classNames,
-  });
+      return call('verb', { name: 'sample', args });
     },
     imagesFile: () => `assets/data/${v().idata}.bin`,
+    classNames: () => state.classNames,
   });
   /** A grid to denoise: the current one, or a new one when none is started or it is clean. */
   async function ensureStarted() {

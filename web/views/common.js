@@ -143,6 +143,28 @@ export function drawLossChart(canvas, points, maxStep, series, right) {
   });
 }
 
+/** `values` in [0, top) counted into `bins` equal bins, as shares of all values. */
+export function histogram(values, bins, top = 1) {
+  const h = Array(bins).fill(0);
+  for (const x of values) h[Math.max(0, Math.min(bins - 1, Math.floor((x / top) * bins)))] += 1 / values.length;
+  return h;
+}
+
+/**
+ * Two histograms side by side in each bin (`pair`: [[shares, colour], [shares, colour]]), across
+ * `width` pixels, bars rising from `base` and `peak` reaching `height` pixels.
+ */
+export function drawHistogramPair(ctx, pair, { width, base, height, peak }) {
+  const bin = width / pair[0][0].length;
+  pair.forEach(([shares, colour], side) => {
+    ctx.fillStyle = colour;
+    shares.forEach((p, k) => {
+      const y = (p / peak) * height;
+      ctx.fillRect(k * bin + 2 + (side * (bin - 4)) / 2, base - y, (bin - 4) / 2, y);
+    });
+  });
+}
+
 /** Draw 28×28 images (values in [-1, 1], n×784) on `canvas`, `cols` per row, `scale`× each. */
 export function drawImages(canvas, pixels, n, cols, scale, selected = -1) {
   const rows = Math.ceil(n / cols);

@@ -373,25 +373,15 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     drawVerdict();
     await copies.afterGeneration();
   }
+  // What the risk cards need from this view.
+  const kit = { $, call, t, lang, jobs, exclusive, showError, imagesFile: () => `assets/data/${v().idata}.bin` };
   const copies = imageCopies({
-    $,
-    call,
-    t,
-    lang,
-    jobs,
-    exclusive,
-    showError,
+    ...kit,
     // The clean samples, once the trajectory has reached them.
     shown: () => (state.traj.length && state.traj.at(-1).after < 0 ? { pixels: state.traj.at(-1).next, n: state.count } : null),
-    imagesFile: () => `assets/data/${v().idata}.bin`,
   });
   const quiz = imageQuiz({
-    $,
-    call,
-    t,
-    jobs,
-    exclusive,
-    showError,
+    ...kit,
     // At the grid's settings: the word's class, or the classes in turn.
     generate: async (n, seed) => {
       const word = v().class.trim();
@@ -400,7 +390,6 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
       const args = { labels, sampler: v().sampler, k: Number(v().dsteps), guidance: Number(v().guide), seed };
       return call('verb', { name: 'sample', args });
     },
-    imagesFile: () => `assets/data/${v().idata}.bin`,
     classNames: () => state.classNames,
   });
   /** A grid to denoise: the current one, or a new one when none is started or it is clean. */

@@ -1,4 +1,14 @@
-import { html, jobQueue, drawLossChart, drawImages, seedControl, bindSpecControls, checksum } from './common.js';
+import {
+  html,
+  jobQueue,
+  drawLossChart,
+  drawImages,
+  drawHistogramPair,
+  histogram,
+  seedControl,
+  bindSpecControls,
+  checksum,
+} from './common.js';
 import { TRAINING_BUTTONS, trainingPanel } from './training_panel.js';
 import { imagesCost } from './cost_meter.js';
 import { IMAGE_COPIES, imageCopies } from './image_copies.js';
@@ -251,29 +261,18 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, lang, 
   $('walk').addEventListener('input', showWalk);
 
   $('generate').onclick = () => exclusive(showGrid).catch(showError);
+  // What the risk cards need from this view.
+  const kit = { $, call, t, lang, jobs, exclusive, showError, imagesFile: () => `assets/data/${DATA}.bin` };
   const copies = imageCopies({
-    $,
-    call,
-    t,
-    lang,
-    jobs,
-    exclusive,
-    showError,
+    ...kit,
     shown: () => (state.grid ? { pixels: state.grid, n: GRID } : null),
-    imagesFile: () => `assets/data/${DATA}.bin`,
   });
   const quiz = imageQuiz({
-    $,
-    call,
-    t,
-    jobs,
-    exclusive,
-    showError,
+    ...kit,
     // The grid's class (none when the word box is empty), as the grid draws it.
     generate: (n, seed) => call('verb', { name: 'generate', args: { seed, n, class: state.asked ?? -1 } }),
     // D is told the class the judge sees in each image.
     discriminate: (pixels, classes) => call('verb', { name: 'discriminate', args: { pixels, labels: classes } }),
-    imagesFile: () => `assets/data/${DATA}.bin`,
     classNames: () => state.classNames,
   });
   $('class').addEventListener('keydown', (e) => {
@@ -369,27 +368,20 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, lang, 
       $('dx-means').textContent = '';
       return;
     }
-    const histogram = (values) => {
-      const h = Array(BINS).fill(0);
-      for (const x of values) h[Math.min(BINS - 1, Math.floor(x * BINS))] += 1 / values.length;
-      return h;
-    };
-    const [real, fake] = [histogram(w.real), histogram(w.fake)];
+    const [real, fake] = [histogram(w.real, BINS), histogram(w.fake, BINS)];
     const top = Math.max(...real, ...fake, 0.2);
     const base = height - 20;
     const bin = width / BINS;
     ctx.font = '10px sans-serif';
     ctx.textAlign = 'center';
-    for (const [h, colour, offset] of [
-      [real, REAL, 0],
-      [fake, FAKE, 0.5],
-    ]) {
-      ctx.fillStyle = colour;
-      h.forEach((p, k) => {
-        const y = (p / top) * (base - 10);
-        ctx.fillRect(k * bin + 2 + offset * (bin - 4), base - y, (bin - 4) / 2, y);
-      });
-    }
+    drawHistogramPair(
+      ctx,
+      [
+        [real, REAL],
+        [fake, FAKE],
+      ],
+      { width, base, height: base - 10, peak: top },
+    );
     ctx.fillStyle = '#1d2330';
     for (let k = 0; k <= BINS; k += 2) ctx.fillText((k / BINS).toFixed(1), Math.min(width - 8, Math.max(8, k * bin)), height - 6);
     const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;

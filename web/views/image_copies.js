@@ -4,7 +4,7 @@
 // nearest training image against the same for held-out real images, which the model never saw:
 // a model that copies sits left of the held-out images. The link's `copies=1` runs the check
 // after every generation.
-import { drawImages } from './common.js';
+import { drawHistogramPair, drawImages, histogram } from './common.js';
 
 export const IMAGE_COPIES = `
   <section class="card" id="image-copies">
@@ -120,25 +120,18 @@ export function imageCopies({ $, call, t, lang, jobs, exclusive, showError, show
     if (!result) return;
     const { generated, held } = result.distances;
     const top = Math.max(...generated, ...held) * 1.05 || 1;
-    const histogram = (values) => {
-      const h = Array(BINS).fill(0);
-      for (const x of values) h[Math.min(BINS - 1, Math.floor((x / top) * BINS))] += 1 / values.length;
-      return h;
-    };
-    const [hg, hh] = [histogram(generated), histogram(held)];
+    const [hg, hh] = [histogram(generated, BINS, top), histogram(held, BINS, top)];
     const peak = Math.max(...hg, ...hh, 0.1);
     const base = height - 34;
     const bin = width / BINS;
-    for (const [h, colour, offset] of [
-      [hh, HELD, 0],
-      [hg, GENERATED, 0.5],
-    ]) {
-      ctx.fillStyle = colour;
-      h.forEach((p, k) => {
-        const y = (p / peak) * (base - 8);
-        ctx.fillRect(k * bin + 2 + offset * (bin - 4), base - y, (bin - 4) / 2, y);
-      });
-    }
+    drawHistogramPair(
+      ctx,
+      [
+        [hh, HELD],
+        [hg, GENERATED],
+      ],
+      { width, base, height: base - 8, peak },
+    );
     ctx.fillStyle = '#1d2330';
     ctx.font = '10px sans-serif';
     ctx.textAlign = 'center';

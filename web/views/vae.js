@@ -558,26 +558,15 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     });
   }
   $('sample').onclick = () => exclusive(showPrior).catch(showError);
+  // What the risk cards need from this view.
+  const kit = { $, call, t, lang, jobs, exclusive, showError, imagesFile: () => `assets/data/${v().idata}.bin` };
   const copies = imageCopies({
-    $,
-    call,
-    t,
-    lang,
-    jobs,
-    exclusive,
-    showError,
+    ...kit,
     shown: () => (state.prior ? { pixels: state.prior, n: PRIOR_SAMPLES } : null),
-    imagesFile: () => `assets/data/${v().idata}.bin`,
   });
   const quiz = imageQuiz({
-    $,
-    call,
-    t,
-    jobs,
-    exclusive,
-    showError,
+    ...kit,
     generate: async (n, seed) => (await call('verb', { name: 'prior', args: { n, seed } })).images,
-    imagesFile: () => `assets/data/${v().idata}.bin`,
     classNames: () => state.classNames,
   });
 

@@ -2,7 +2,7 @@
 //! `start`/`step` (the step-through denoiser), `noised` (the forward process on a real
 //! image), `class_of_word`, `preview` (a few quick samples for the training panel), `sample`
 //! (`start`'s arguments, denoised to the end in one call), and the verbs every image family
-//! shares (its real images and its judge: `images::shared_verb`).
+//! shares (its real images and its judge: `image_reference.rs`).
 
 use burn::prelude::*;
 use iagen_core::classes::{CLASSES, ImageData};
@@ -11,7 +11,6 @@ use iagen_diffusion::{
     Denoiser, DiffusionConfig, DiffusionManifest, DiffusionSize, DiffusionTraining, Sampler,
     image_tensor, load_diffusion, save_diffusion,
 };
-use iagen_judge::Judge;
 use js_sys::{Object, Promise};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
@@ -26,7 +25,6 @@ pub struct Diffusion {
     data: ImageData,
     config: DiffusionConfig,
     denoiser: Option<Denoiser>,
-    judge: Option<Judge>,
     /// The training and held-out images: the forward process noises training images, and
     /// generated ones are compared with them.
     images: ImageReference,
@@ -81,7 +79,6 @@ impl Diffusion {
             data,
             config,
             denoiser: None,
-            judge: None,
             images,
         }
     }
@@ -166,17 +163,11 @@ impl Family for Diffusion {
         bytes: Option<Vec<u8>>,
     ) -> Result<Promise, JsError> {
         let mut bytes = bytes;
-        let shared = {
-            let mut core = core.borrow_mut();
-            let family = &mut core.family;
-            images::shared_verb(
-                &mut family.images,
-                &mut family.judge,
-                name,
-                &args,
-                &mut bytes,
-            )
-        };
+        let shared = core
+            .borrow_mut()
+            .family
+            .images
+            .verb(name, &args, &mut bytes);
         if let Some(done) = shared {
             return done;
         }

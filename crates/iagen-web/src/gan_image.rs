@@ -6,7 +6,7 @@
 //! the mode-collapse meter, and D(x) on a real and a generated batch), `resume` (the shipped
 //! networks, to fine-tune), `discriminate` (D's probability "real" for given images),
 //! `class_names`, `class_of_word`, and the verbs every image family shares (its real images
-//! and its judge: `images::shared_verb`).
+//! and its judge: `image_reference.rs`).
 
 use burn::prelude::*;
 use burn::tensor::activation::sigmoid;
@@ -19,7 +19,6 @@ use iagen_gan::{
     ImageGan, ImageGanConfig, ImageGanManifest, ImageGanTraining, generate_images,
     interpolate_images, load_image_gan, save_image_gan,
 };
-use iagen_judge::Judge;
 use js_sys::{Object, Promise};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
@@ -38,7 +37,6 @@ const MAX_FRAMES: usize = 32;
 pub struct GanImage {
     data: ImageData,
     config: ImageGanConfig,
-    judge: Option<Judge>,
     /// The training and held-out images (D(x)'s real batch is held out; generated images are
     /// compared with both).
     images: ImageReference,
@@ -128,7 +126,6 @@ impl Family for GanImage {
         let family = GanImage {
             data: image_data(&manifest.data)?,
             config: manifest.config,
-            judge: None,
             images: ImageReference::default(),
         };
         Ok((family, model))
@@ -148,7 +145,6 @@ impl Family for GanImage {
         let family = GanImage {
             data: image_data(&options.data)?,
             config,
-            judge: None,
             images: ImageReference::of_run(train, held),
         };
         Ok((family, training))
@@ -186,17 +182,11 @@ impl Family for GanImage {
         bytes: Option<Vec<u8>>,
     ) -> Result<Promise, JsError> {
         let mut bytes = bytes;
-        let shared = {
-            let mut core = core.borrow_mut();
-            let family = &mut core.family;
-            images::shared_verb(
-                &mut family.images,
-                &mut family.judge,
-                name,
-                &args,
-                &mut bytes,
-            )
-        };
+        let shared = core
+            .borrow_mut()
+            .family
+            .images
+            .verb(name, &args, &mut bytes);
         if let Some(done) = shared {
             return done;
         }
@@ -292,7 +282,7 @@ async fn watch(core: &Shared<GanImage>, args: WatchArgs) -> Result<JsValue, JsEr
             seed,
             &device,
         );
-        let judged = match &core.family.judge {
+        let judged = match core.family.images.judge() {
             Some(judge) => {
                 let n = image_count(args.judged, MAX_IMAGES)?;
                 Some(judge.classify(generate_images(&g, &vec![None; n], seed + 1, &device)))

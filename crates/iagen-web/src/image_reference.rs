@@ -1,5 +1,5 @@
-//! The real images an image family's outputs are compared with: the images its model trained
-//! on and the held-out ones it never saw. A live run has them from the start (its own training
+//! What an image family's outputs are measured against: the images its model trained on, the
+//! held-out ones it never saw, and the judge (the classifier that names what an image shows). A live run has them from the start (its own training
 //! images, after the data mix the student chose); shipped weights get the data set's file with
 //! `set_images`. The verbs every image family shares through it:
 //!
@@ -12,18 +12,20 @@
 //! - `training_shares` (each class's share of the training images: Sesgo);
 //! - `quiz` (`{pixels, n, seed}`: `n` generated images → `{pixels, real}`: them and as many
 //!   held-out real images drawn with `seed`, in an order drawn with it; `real` says which is
-//!   which): ¿Real o generada?
+//!   which): ¿Real o generada?;
+//! - the judge's (`set_judge`, `classify`, `judge_confidence`: `images::judge_verb`).
 
 use iagen_core::image_data::{ImageSet, PIXELS, to_signed};
 use iagen_core::image_mix::{ImageMix, class_shares};
 use iagen_core::nearest::{PixelIndex, unit_from_signed};
 use iagen_core::rng::Rng;
+use iagen_judge::Judge;
 use js_sys::{Float32Array, Object, Promise};
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
 use crate::backend::js_err;
-use crate::images::{image_count, image_set};
+use crate::images::{image_count, image_set, judge_verb};
 use crate::read;
 
 /// Images one `nearest` call searches for (each against every training image).
@@ -38,6 +40,7 @@ pub struct ImageReference {
     sets: Option<Sets>,
     /// The training images' index, built on the first search.
     index: Option<PixelIndex>,
+    judge: Option<Judge>,
 }
 
 struct Sets {
@@ -101,7 +104,13 @@ impl ImageReference {
         Self {
             sets: Some(Sets { training, held }),
             index: None,
+            judge: None,
         }
+    }
+
+    /// The judge, once `set_judge` has loaded it.
+    pub fn judge(&self) -> Option<&Judge> {
+        self.judge.as_ref()
     }
 
     pub fn training(&self) -> Option<&ImageSet> {
@@ -123,7 +132,7 @@ impl ImageReference {
         Ok(self.index.as_ref().expect("just built"))
     }
 
-    /// Runs verb `name` if it is one of these; `None` otherwise.
+    /// Runs verb `name` if it is one of these (or the judge's); `None` otherwise.
     pub fn verb(
         &mut self,
         name: &str,
@@ -140,7 +149,7 @@ impl ImageReference {
                 Promise::resolve(&JsValue::from(Float32Array::from(shares.as_slice())))
             }),
             "quiz" => self.quiz(args),
-            _ => return None,
+            _ => return judge_verb(&mut self.judge, name, args, bytes),
         })
     }
 
@@ -150,7 +159,8 @@ impl ImageReference {
         if self.sets.is_none() {
             let bytes = bytes.ok_or_else(|| js_err("set_images needs the image file"))?;
             let (training, held) = mixed_split(&bytes, &MixOptions::default())?;
-            *self = Self::of_run(training, held);
+            self.sets = Some(Sets { training, held });
+            self.index = None;
         }
         Ok(Promise::resolve(&JsValue::UNDEFINED))
     }

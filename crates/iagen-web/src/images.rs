@@ -12,7 +12,6 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::{JsError, JsValue};
 
 use crate::backend::{device, js_err, serde_wasm};
-use crate::image_reference::ImageReference;
 use crate::read;
 
 pub fn image_data(name: &str) -> Result<ImageData, JsError> {
@@ -50,7 +49,7 @@ struct ClassifyArgs {
 /// and its weights), `classify` (`{pixels, n}` → each image's class, an Int32Array) and
 /// `judge_confidence` (the same → `{classes, confidence}`: how sure the judge is of each, the
 /// probability of its class). `None` for another verb.
-fn judge_verb(
+pub fn judge_verb(
     judge: &mut Option<Judge>,
     name: &str,
     args: &JsValue,
@@ -87,20 +86,6 @@ fn judge_verb(
         }),
         _ => return None,
     })
-}
-
-/// The verbs every image family shares, if `name` is one: its real images' (`ImageReference`)
-/// and its judge's.
-pub fn shared_verb(
-    images: &mut ImageReference,
-    judge: &mut Option<Judge>,
-    name: &str,
-    args: &JsValue,
-    bytes: &mut Option<Vec<u8>>,
-) -> Option<Result<Promise, JsError>> {
-    images
-        .verb(name, args, bytes)
-        .or_else(|| judge_verb(judge, name, args, bytes))
 }
 
 /// Classes read back as an Int32Array.

@@ -2,14 +2,13 @@
 //! `overview` (held-out images encoded for the latent map, and the grid of images decoded over
 //! the plane), `encode`, `decode`, `normals` (seeded ε), `prior` (samples from N(0, I), with what decoding them cost),
 //! `held_image`, `class_names`, and the verbs every image family shares (its real images and
-//! its judge: `images::shared_verb`).
+//! its judge: `image_reference.rs`).
 
 use burn::prelude::*;
 use iagen_core::burnpack::Precision;
 use iagen_core::classes::ImageData;
 use iagen_core::image_data::ImageSet;
 use iagen_core::rng::Rng;
-use iagen_judge::Judge;
 use iagen_vae::{
     Vae, VaeConfig, VaeManifest, VaeTraining, image_rows, load_vae, prior_samples, save_vae,
 };
@@ -29,7 +28,6 @@ const MAX_IMAGES: usize = 2000;
 pub struct VaeFamily {
     data: ImageData,
     config: VaeConfig,
-    judge: Option<Judge>,
     /// The training and held-out images (the map encodes held-out ones; generated images
     /// are compared with both).
     images: ImageReference,
@@ -96,7 +94,6 @@ impl VaeFamily {
         Self {
             data,
             config,
-            judge: None,
             images,
         }
     }
@@ -188,17 +185,11 @@ impl Family for VaeFamily {
         bytes: Option<Vec<u8>>,
     ) -> Result<Promise, JsError> {
         let mut bytes = bytes;
-        let shared = {
-            let mut core = core.borrow_mut();
-            let family = &mut core.family;
-            images::shared_verb(
-                &mut family.images,
-                &mut family.judge,
-                name,
-                &args,
-                &mut bytes,
-            )
-        };
+        let shared = core
+            .borrow_mut()
+            .family
+            .images
+            .verb(name, &args, &mut bytes);
         if let Some(done) = shared {
             return done;
         }

@@ -128,3 +128,32 @@ test('embedded in English, the VAE quiz and the copy check work', async () => {
   await shot(page, 'cpu-vae-risks-embed-en');
   assert.deepEqual(page.errors, []);
 });
+
+test('¿Copia o inventa?: a VAE trained on ten digits makes near copies of them, and the check says so by itself', async () => {
+  const page = await openPage(env.browser, `${env.server.url}?backend=cpu#v=2&view=vae`);
+  await waitRefreshedAt(page, 0);
+  await train(page, '#memorise-preset');
+  await waitRefreshedAt(page, 3000);
+  assert.ok(await page.isVisible('#memorise-preset-help'));
+  assert.match(page.url(), /limit=10/);
+  await waitCounter(page, 'imageCopies', 0);
+  const generated = Number(await data(page, 'distance-status', 'generated'));
+  const held = Number(await data(page, 'distance-status', 'held'));
+  // Nearer than new real images by far, and some samples all but equal to a training digit.
+  assert.ok(generated < held / 2, `median ${generated} against held-out ${held}`);
+  const nearest = JSON.parse(await data(page, 'neighbours', 'nearest'));
+  assert.ok(Math.min(...nearest) < 1.5, `nearest ${nearest}`);
+  // Only the ten training digits are neighbours.
+  const numbers = await page.$$eval('#neighbours figcaption', (cs) =>
+    cs
+      .map((c) => c.textContent.match(/n\.º (\d+)$/)?.[1])
+      .filter(Boolean)
+      .map(Number),
+  );
+  assert.ok(
+    numbers.every((n) => n < 10),
+    `neighbours ${numbers}`,
+  );
+  await page.locator('#image-copies').screenshot({ path: 'target/e2e/cpu-vae-memorised.png' });
+  assert.deepEqual(page.errors, []);
+});

@@ -136,7 +136,12 @@ test('¿Copia o inventa?: a VAE trained on ten digits makes near copies of them,
   await waitRefreshedAt(page, 3000);
   assert.ok(await page.isVisible('#memorise-preset-help'));
   assert.match(page.url(), /limit=10/);
+  // The preset turned the check on, and it ran on the trained model by itself.
   await waitCounter(page, 'imageCopies', 0);
+  // Checked again on request, once every redraw the run queued is done.
+  const checks = Number(await page.evaluate(() => document.body.dataset.imageCopies));
+  await page.click('#find-neighbours');
+  await waitCounter(page, 'imageCopies', checks);
   const generated = Number(await data(page, 'distance-status', 'generated'));
   const held = Number(await data(page, 'distance-status', 'held'));
   // Nearer than new real images by far, and some samples all but equal to a training digit.

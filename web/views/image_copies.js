@@ -70,6 +70,7 @@ export function imageCopies({ $, call, t, lang, jobs, exclusive, showError, show
     if (!result) {
       status.textContent = message || '';
       $('neighbours').replaceChildren();
+      $('distance-status').textContent = '';
       drawChart();
       return;
     }

@@ -87,7 +87,7 @@ for (const gpu of [false, true])
     assert.ok(frame, 'the view is framed');
     await frame.waitForFunction(() => Number(document.body.dataset.ganimgRefreshed || 0) > 0, null, { timeout: 300_000 });
     assert.equal(await frame.evaluate(() => document.body.dataset.backend), gpu ? 'webgpu' : 'cpu');
-    assert.match(await frame.textContent('#gi-model'), /GAN preentrenada en dígitos/);
+    assert.match(await frame.textContent('#gi-model'), /GAN preentrenada en Dígitos \(MNIST\)/);
     assert.ok(await frame.isHidden('#error'));
     assert.ok(await frame.evaluate(() => document.body.classList.contains('embed')));
     await shot(page, `${gpu ? 'webgpu' : 'cpu'}-dist-embedded`);

@@ -40,7 +40,7 @@ function suite(backend) {
 
     test('the shipped GAN draws a grid, a word asks for a digit, two clicks walk between samples', async () => {
       const page = await openGan(browser, '', backend);
-      assert.match(await page.textContent('#gi-model'), /GAN preentrenada en dígitos/);
+      assert.match(await page.textContent('#gi-model'), /GAN preentrenada en Dígitos \(MNIST\)/);
       const unconditional = await data(page, 'grid', 'checksum');
       const strip = await data(page, 'interp-strip', 'checksum');
       // The generator per image: the projection 48 → 3 136, then 64 → 32 channels from 7×7 and
@@ -155,10 +155,31 @@ describe('links', () => {
     assert.equal(await page.inputValue('#gstart'), 'shipped');
   });
 
+  test('clothes: the data menu opens the shipped clothes GAN, which draws what a word asks for', async () => {
+    const page = await openPage(browser, view(''));
+    await waitCounter(page, 'ganimgRefreshed', 0);
+    const digits = await data(page, 'grid', 'checksum');
+    await page.selectOption('#idata', 'fashion');
+    await waitCounter(page, 'ganimgRefreshed', 1);
+    assert.match(await page.textContent('#gi-model'), /GAN preentrenada en Ropa \(Fashion-MNIST\)/);
+    assert.notEqual(await data(page, 'grid', 'checksum'), digits);
+    assert.match(page.url(), /idata=fashion/);
+    const unconditional = await data(page, 'grid', 'checksum');
+    await page.fill('#class', 'zapatilla');
+    await page.press('#class', 'Enter');
+    await page.waitForFunction((c) => document.getElementById('grid').dataset.checksum !== c, unconditional);
+    // The judge, asked in the quiz, sees clothes in the GAN's images.
+    await page.click('#quiz-new');
+    await waitCounter(page, 'quizBuilt', 0);
+    assert.equal(await page.$$eval('#quiz-grid .quiz-cell', (c) => c.length), 10);
+    await shot(page, 'cpu-ganimg-fashion');
+    assert.deepEqual(page.errors, []);
+  });
+
   test('embedded, in English', async () => {
     const page = await openPage(browser, `${server.url}?embed=1&backend=cpu#v=2&view=ganimg&lang=en&class=three`);
     await waitCounter(page, 'ganimgRefreshed', 0);
-    assert.match(await page.textContent('#gi-model'), /GAN pretrained on digits/);
+    assert.match(await page.textContent('#gi-model'), /GAN pretrained on Digits \(MNIST\)/);
     assert.match(await page.textContent('#entropy'), /Entropy of the classes/);
     await shot(page, 'cpu-ganimg-embed-en');
     await setControl(page, 'seed', 77);

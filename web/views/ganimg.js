@@ -15,13 +15,12 @@ import { IMAGE_COPIES, imageCopies } from './image_copies.js';
 import { IMAGE_QUIZ, imageQuiz } from './image_quiz.js';
 import { MIX_CONTROLS, MIX_KEYS, mixOptions, nameSkewClasses, trainingShares, drawTrainingMarks } from './image_mix.js';
 
-// The image GAN view: a class-conditional DCGAN on digits — a seeded grid (for a typed word or
+// The image GAN view: a class-conditional DCGAN on digits or clothes — a seeded grid (for a typed word or
 // without a class), the straight line between two of its samples, and live training (the
 // shipped networks fine-tuned, or fresh ones) with both losses, a mode-collapse meter (the
 // judge's class shares of generated digits, their entropy, a warning when a class falls below
 // 2 %) and histograms of D(x) on real and generated digits.
-const DATA = 'mnist';
-const MODEL = 'gan-mnist';
+const DATA = ['mnist', 'fashion'];
 const GRID = 64; // the link's `ia`/`ib` number the samples of this grid
 const COLS = 16;
 const FRAMES = 10;
@@ -43,6 +42,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, lang, 
     <p class="intro" data-i18n="gi.intro"></p>
     <p class="status" id="gi-model"></p>
     <div class="controls">
+      <label><span data-i18n="diff.data"></span><select id="idata">${DATA.map((d) => `<option value="${d}" data-i18n="data.${d}"></option>`).join('')}</select></label>
       <label><span data-i18n="gi.word"></span><input id="class" type="text" maxlength="40" data-i18n-placeholder="gi.word.placeholder"></label>
       ${seedControl('seed', 'dice', 'gen.seed')}
       <button id="generate" data-i18n="gen.generate"></button>
@@ -123,10 +123,17 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, lang, 
   const save = bindSpecControls($, jobs, {
     settings: ['seed', 'class'],
     training,
-    others: ['ia', 'ib'],
+    others: ['ia', 'ib', 'idata'],
     discard: () => panel.discard(),
     render() {},
   });
+  // The data set picks the shipped GAN, the training images and the judge.
+  $('idata').addEventListener('change', () => {
+    save({ idata: $('idata').value, class: '' });
+    panel.discard();
+  });
+  const model = () => `gan-${v().idata}`;
+  const imagesFile = () => `assets/data/${v().idata}.bin`;
   const ready = () => state.model && state.model.kind !== 'loading';
 
   // ---- model ---------------------------------------------------------------------------
@@ -141,6 +148,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, lang, 
       `${t('gen.model')}: ` +
       (kind === 'pretrained'
         ? t('gi.model.pretrained', {
+            data: t(`data.${info.data}`),
             steps: state.model.manifest.steps,
             g: info.g_params.toLocaleString(),
             d: info.d_params.toLocaleString(),
@@ -150,7 +158,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, lang, 
   async function loadPretrained() {
     state.model = { kind: 'loading' };
     describeModel();
-    const info = await call('load', { family: 'ganimg', name: MODEL });
+    const info = await call('load', { family: 'ganimg', name: model() });
     state.model = { kind: 'pretrained', info, manifest: info.manifest };
     describeModel();
     await prepare(true);
@@ -161,10 +169,10 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, lang, 
    * saved file: it has its own). */
   async function prepare(pretrained, restored = false) {
     state.entropies = []; // the meter's history belongs to one model
-    if (!pretrained && !restored && v().gstart === 'shipped') await call('verb', { name: 'resume', file: `assets/models/${MODEL}.bpk` });
-    const judge = `assets/models/judge-${DATA}`;
+    if (!pretrained && !restored && v().gstart === 'shipped') await call('verb', { name: 'resume', file: `assets/models/${model()}.bpk` });
+    const judge = `assets/models/judge-${v().idata}`;
     await call('verb', { name: 'set_judge', texts: { manifest: `${judge}.json` }, file: `${judge}.bpk` });
-    if (pretrained) await call('verb', { name: 'set_images', file: `assets/data/${DATA}.bin` });
+    if (pretrained) await call('verb', { name: 'set_images', file: imagesFile() });
     state.classNames = await call('verb', { name: 'class_names', args: { lang: lang() } });
     nameSkewClasses($, state.classNames);
     state.trainingShares = await trainingShares(call);
@@ -262,7 +270,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, lang, 
 
   $('generate').onclick = () => exclusive(showGrid).catch(showError);
   // What the risk cards need from this view.
-  const kit = { $, call, t, lang, jobs, exclusive, showError, imagesFile: () => `assets/data/${DATA}.bin` };
+  const kit = { $, call, t, lang, jobs, exclusive, showError, imagesFile };
   const copies = imageCopies({
     ...kit,
     shown: () => (state.grid ? { pixels: state.grid, n: GRID } : null),
@@ -419,11 +427,17 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, lang, 
   const glimpseEvery = () => Math.max(5, Math.round(Number(v().steps) / 20));
   const session = () => {
     const values = v();
-    const options = { data: DATA, batch: Number(values.batch), lr: Number(values.lr), seed: Number(values.tseed), mix: mixOptions(values) };
-    return { options, data: `assets/data/${DATA}.bin` };
+    const options = {
+      data: values.idata,
+      batch: Number(values.batch),
+      lr: Number(values.lr),
+      seed: Number(values.tseed),
+      mix: mixOptions(values),
+    };
+    return { options, data: imagesFile() };
   };
   function lockControls(running) {
-    for (const f of ['tdice', ...training.filter((f) => f !== 'steps')]) $(f).disabled = running;
+    for (const f of ['idata', 'tdice', ...training.filter((f) => f !== 'steps')]) $(f).disabled = running;
   }
   const panel = trainingPanel({
     $,

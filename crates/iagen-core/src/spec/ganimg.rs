@@ -1,8 +1,9 @@
-//! The image GAN view's link fields: the sample grid (its seed and the word asked for), the two
+//! The image GAN view's link fields: the data set (the diffusion view's `idata`: the same
+//! images), the sample grid (its seed and the word asked for), the two
 //! samples an interpolation joins, and the live run (fine-tuned from the shipped networks or
 //! fresh). `lr`, `batch` and `steps` mean what they mean elsewhere, with this view's defaults.
 
-use super::diffusion::CLASS;
+use super::diffusion::{CLASS, IDATA};
 use super::field::{ChoiceField, Field, FloatField, IntField};
 use super::gpt::COPIES;
 use super::image_risks::{LIMIT, QSEED, SKEW, SKEWPCT};
@@ -52,6 +53,7 @@ pub static BATCH: IntField = IntField {
 };
 
 pub static TABLE: &[Field] = &[
+    Field::Choice(&IDATA),
     Field::Int(&SEED),
     Field::Text(&CLASS),
     Field::Int(&FROM),

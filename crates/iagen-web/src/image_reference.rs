@@ -1,7 +1,8 @@
 //! What an image family's outputs are measured against: the images its model trained on, the
-//! held-out ones it never saw, and the judge (the classifier that names what an image shows). A live run has them from the start (its own training
-//! images, after the data mix the student chose); shipped weights get the data set's file with
-//! `set_images`. The verbs every image family shares through it:
+//! held-out ones it never saw, and the judge (the classifier that names what an image shows).
+//! A live run has the images from the start (its own training images, after the data mix the
+//! student chose); shipped weights get the data set's file with `set_images`. The verbs every
+//! image family shares through it:
 //!
 //! - `has_images`, `set_images` (a data set's records: the training head and held-out tail);
 //! - `nearest` (`{pixels, n, k}` → for each image its `k` nearest training images by pixel

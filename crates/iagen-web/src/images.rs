@@ -32,6 +32,10 @@ pub fn image_set(records: &[u8]) -> Result<ImageSet, JsError> {
     ImageSet::from_records(records, CLASSES).map_err(|e| js_err(format!("bad image file: {e:?}")))
 }
 
+/// Images the judge reads in one call, at most (an empty or enormous batch is refused, not a
+/// trap that kills the worker).
+const MAX_JUDGED: usize = 2000;
+
 #[derive(Deserialize)]
 struct JudgeArgs {
     /// The judge's manifest (JSON).
@@ -58,6 +62,7 @@ pub fn judge_verb(
     let images = |judge: &Option<Judge>| -> Result<(Judge, Tensor<4>), JsError> {
         let judge = judge.clone().ok_or_else(|| js_err("no judge loaded"))?;
         let args: ClassifyArgs = read::args(args)?;
+        image_count(args.n, MAX_JUDGED)?;
         if args.pixels.len() != args.n * 784 {
             return Err(js_err(format!("{name}: pixels must hold n×784 values")));
         }

@@ -94,7 +94,7 @@ test('¿Real o generada?: the quiz scores answers, shows the discriminator, and 
   assert.equal(await page.$$eval('#quiz-grid .quiz-cell[data-real="true"]', (c) => c.length), 5);
   const verdicts = await page.$$eval('#quiz-grid figcaption', (f) => f.map((c) => c.textContent));
   assert.ok(
-    verdicts.every((v) => /^[✓✗] era (real|generada)juez: «[^»]+» al \d+ % → (Real|Generada)D\(x\) = [\d.]+ → (Real|Generada)$/.test(v)),
+    verdicts.every((v) => /^[✓✗] era (real|generada)juez: «[^»]+» al \d+ % → (Real|Generada)D\(x\) = \d,\d\d → (Real|Generada)$/.test(v)),
     verdicts[0],
   );
   assert.match(await page.textContent('#quiz-status'), /^Aciertos: tú 5 de 10; el juez \d+ de 10 .*El discriminador \d+ de 10/);

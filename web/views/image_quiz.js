@@ -28,7 +28,7 @@ const JUDGE_SURE = 0.9;
  * probability "real" for each; `imagesFile()` names the data set's file; `classNames()` the
  * classes in the page's language.
  */
-export function imageQuiz({ $, call, t, jobs, exclusive, showError, generate, discriminate, imagesFile, classNames }) {
+export function imageQuiz({ $, call, t, lang, jobs, exclusive, showError, generate, discriminate, imagesFile, classNames }) {
   let quiz = null; // {pixels, real, classes, confidence, d, answers, checked}
   let started = false;
 
@@ -112,7 +112,13 @@ export function imageQuiz({ $, call, t, jobs, exclusive, showError, generate, di
             says: t(judgeSays[i] ? 'quiz.real' : 'quiz.generated'),
           }),
         ];
-        if (dSays) lines.push(t('quiz.d', { p: quiz.d[i].toFixed(2), says: t(dSays[i] ? 'quiz.real' : 'quiz.generated') }));
+        if (dSays)
+          lines.push(
+            t('quiz.d', {
+              p: quiz.d[i].toLocaleString(lang(), { minimumFractionDigits: 2, maximumFractionDigits: 2 }),
+              says: t(dSays[i] ? 'quiz.real' : 'quiz.generated'),
+            }),
+          );
         for (const line of lines) {
           const p = document.createElement('span');
           p.textContent = line;

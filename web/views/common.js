@@ -41,6 +41,23 @@ export function jobQueue(updateSpec, initial) {
 }
 
 /**
+ * `job` queued on `exclusive`, unless a call before is queued and has not started: that one
+ * will draw the latest state anyway. (A fresh training run asks for a redraw when its session
+ * opens and again when it ends; the first waits behind the run, so one redraw does for both.)
+ */
+export function coalesced(exclusive, job) {
+  let queued = null;
+  return () => {
+    if (!queued)
+      queued = exclusive(() => {
+        queued = null;
+        return job();
+      });
+    return queued;
+  };
+}
+
+/**
  * Binds link keys to the inputs whose id is the key: the link's values fill them (but the one
  * being edited) and a change saves the key. `settings` change only the link; `training` keys
  * define the trained model, so changing one discards it (except `steps`, which only says how

@@ -1,4 +1,5 @@
 import {
+  coalesced,
   html,
   jobQueue,
   drawLossChart,
@@ -399,6 +400,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, lang, 
   }
 
   /** Everything the model draws, after it loads or changes. */
+  const redraw = coalesced(exclusive, () => refreshAll());
   async function refreshAll() {
     state.grid = null;
     copies.modelChanged(ready());
@@ -458,7 +460,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, lang, 
     showGlimpse: (e) => showReading(e.value, e.step),
     modelChanged: () => {
       describeModel();
-      exclusive(refreshAll).catch(showError);
+      redraw().catch(showError);
     },
     lossText: ({ d, g }) => t('gan.loss.value', { d: d.toFixed(3), g: g.toFixed(3) }),
     forget: loadPretrained,

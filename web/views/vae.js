@@ -1,4 +1,4 @@
-import { html, jobQueue, drawLossChart, drawImages, seedControl, bindSpecControls, checksum } from './common.js';
+import { coalesced, html, jobQueue, drawLossChart, drawImages, seedControl, bindSpecControls, checksum } from './common.js';
 import { drawingPad } from './drawing_pad.js';
 import { TRAINING_BUTTONS, trainingPanel } from './training_panel.js';
 import { IMAGE_COPIES, imageCopies } from './image_copies.js';
@@ -579,6 +579,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
   });
 
   /** Everything the model draws, after it loads or changes. */
+  const redraw = coalesced(exclusive, () => refreshAll());
   async function refreshAll() {
     state.prior = null;
     copies.modelChanged(ready());
@@ -682,7 +683,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     },
     modelChanged: () => {
       describeModel();
-      exclusive(refreshAll).catch(showError);
+      redraw().catch(showError);
     },
     lossText: ({ recon, kl }) => t('vae.loss.value', { recon: recon.toFixed(1), kl: kl.toFixed(2), elbo: (recon + kl).toFixed(1) }),
     forget: async () => {

@@ -41,6 +41,16 @@ export function jobQueue(updateSpec, initial) {
 }
 
 /**
+ * Gives an image session its data set's images if it has none (shipped weights): `file`;
+ * `loading()` is called first when the file must be fetched.
+ */
+export async function imagesReady(call, file, loading = () => {}) {
+  if (await call('verb', { name: 'has_images' })) return;
+  loading();
+  await call('verb', { name: 'set_images', file });
+}
+
+/**
  * `job` queued on `exclusive`, unless a call before is queued and has not started: that one
  * will draw the latest state anyway. (A fresh training run asks for a redraw when its session
  * opens and again when it ends; the first waits behind the run, so one redraw does for both.)

@@ -1,4 +1,4 @@
-import { html, jobQueue, drawLossChart, drawImages, seedControl, bindSpecControls, sleep, checksum } from './common.js';
+import { html, imagesReady, jobQueue, drawLossChart, drawImages, seedControl, bindSpecControls, sleep, checksum } from './common.js';
 import { TRAINING_BUTTONS, trainingPanel } from './training_panel.js';
 import { imagesCost } from './cost_meter.js';
 import { IMAGE_COPIES, imageCopies } from './image_copies.js';
@@ -451,7 +451,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     if (!$('forward').open || !state.model) return;
     $('fwd-t').max = String(state.model.info.timesteps - 1);
     $('fwd-status').textContent = t('diff.forward.loading');
-    if (!(await call('verb', { name: 'has_images' }))) await call('verb', { name: 'set_images', file: `assets/data/${v().idata}.bin` });
+    await imagesReady(call, `assets/data/${v().idata}.bin`);
     const t_ = Number($('fwd-t').value);
     const out = await call('verb', { name: 'noised', args: { index: Number($('fwd-index').value), t: t_, seed: Number(v().seed) } });
     $('fwd-index').max = String(out.count - 1);

@@ -4,7 +4,7 @@
 // nearest training image against the same for held-out real images, which the model never saw:
 // a model that copies sits left of the held-out images. The link's `copies=1` runs the check
 // after every generation.
-import { drawHistogramPair, drawImages, histogram } from './common.js';
+import { drawHistogramPair, drawImages, histogram, imagesReady } from './common.js';
 
 export const IMAGE_COPIES = `
   <section class="card" id="image-copies">
@@ -48,10 +48,7 @@ export function imageCopies({ $, call, t, lang, jobs, exclusive, showError, show
       draw(t('icopies.none'));
       return;
     }
-    if (!(await call('verb', { name: 'has_images' }))) {
-      draw(t('icopies.loading'));
-      await call('verb', { name: 'set_images', file: imagesFile() });
-    }
+    await imagesReady(call, imagesFile(), () => draw(t('icopies.loading')));
     draw(t('icopies.searching'));
     const started = performance.now();
     const n = Math.min(SHOWN, current.n);

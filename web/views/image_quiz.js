@@ -3,7 +3,7 @@
 // crates/iagen-web/src/image_reference.rs). The student marks each one; checking scores them
 // and sets beside their answers the judge's (an image it is very sure of counts as "real") and,
 // in the GAN view, the discriminator's (D(x) ≥ 0.5 is "real").
-import { checksum, drawImages, randomSeed } from './common.js';
+import { checksum, drawImages, imagesReady, randomSeed } from './common.js';
 
 export const IMAGE_QUIZ = `
   <section class="card" id="quiz">
@@ -37,7 +37,7 @@ export function imageQuiz({ $, call, t, lang, jobs, exclusive, showError, genera
     quiz = null;
     draw(t('quiz.making'));
     const made = await generate(GENERATED, seed);
-    if (!(await call('verb', { name: 'has_images' }))) await call('verb', { name: 'set_images', file: imagesFile() });
+    await imagesReady(call, imagesFile());
     const drawn = await call('verb', { name: 'quiz', args: { pixels: Array.from(made), n: GENERATED, seed } });
     const n = drawn.real.length;
     const pixels = Array.from(drawn.pixels);

@@ -1,4 +1,4 @@
-import { coalesced, html, jobQueue, drawLossChart, drawImages, seedControl, bindSpecControls, checksum } from './common.js';
+import { coalesced, html, imagesReady, jobQueue, drawLossChart, drawImages, seedControl, bindSpecControls, checksum } from './common.js';
 import { drawingPad } from './drawing_pad.js';
 import { TRAINING_BUTTONS, trainingPanel } from './training_panel.js';
 import { IMAGE_COPIES, imageCopies } from './image_copies.js';
@@ -225,7 +225,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
   async function prepare() {
     const judge = `assets/models/judge-${v().idata}`;
     await call('verb', { name: 'set_judge', texts: { manifest: `${judge}.json` }, file: `${judge}.bpk` });
-    if (!(await call('verb', { name: 'has_images' }))) await call('verb', { name: 'set_images', file: `assets/data/${v().idata}.bin` });
+    await imagesReady(call, `assets/data/${v().idata}.bin`);
     state.classNames = await call('verb', { name: 'class_names', args: { lang: lang() } });
     nameSkewClasses($, state.classNames);
     state.trainingShares = await trainingShares(call);

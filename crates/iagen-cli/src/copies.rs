@@ -5,7 +5,7 @@
 use std::time::Instant;
 
 use iagen_core::classes::CLASSES;
-use iagen_core::nearest::PixelIndex;
+use iagen_core::nearest::{PixelIndex, unit};
 
 use crate::host::DeviceArg;
 use crate::images::{ImageSetArgs, SamplerArgs, generate, load_diffusion_files};
@@ -49,7 +49,7 @@ pub fn eval_copies(args: &EvalCopiesArgs) -> Result<(), String> {
         let mut d: Vec<f32> = bytes
             .chunks_exact(784)
             .map(|image| {
-                let query: Vec<f32> = image.iter().map(|&p| p as f32 / 255.0).collect();
+                let query: Vec<f32> = image.iter().map(|&p| unit(p)).collect();
                 index.nearest(&query, 1)[0].distance
             })
             .collect();
@@ -58,10 +58,8 @@ pub fn eval_copies(args: &EvalCopiesArgs) -> Result<(), String> {
     };
     let generated = nearest(&generated);
     let held = nearest(&held.pixels[..args.n.min(held.len()) * 784]);
-    let below = generated
-        .iter()
-        .filter(|&&d| d < quantile(&held, 0.05))
-        .count();
+    let near = quantile(&held, 0.05);
+    let below = generated.iter().filter(|&&d| d < near).count();
     for (name, d) in [("generated", &generated), ("held-out", &held)] {
         println!(
             "{name:<10} {:>4} images: nearest training image at 10 % {:.2}, median {:.2}, 90 % {:.2}, min {:.2}",

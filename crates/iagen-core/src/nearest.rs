@@ -22,7 +22,7 @@ pub struct PixelIndex {
 }
 
 /// A byte pixel in [0, 1].
-fn unit(p: u8) -> f32 {
+pub fn unit(p: u8) -> f32 {
     p as f32 / 255.0
 }
 

@@ -26,7 +26,7 @@ use wasm_bindgen::prelude::*;
 use crate::backend::{device, js_err, serde_wasm};
 use crate::family::{Core, Family, ModelOf, Shared};
 use crate::image_reference::{ImageReference, MixOptions, mixed_split};
-use crate::images::{self, LangArgs, WordArgs, image_count, image_data};
+use crate::images::{self, LangArgs, WordArgs, image_count, image_data, image_pixels};
 use crate::read;
 
 /// Largest batch one verb generates (a hostile call cannot ask for a gigabyte).
@@ -226,14 +226,13 @@ impl Family for GanImage {
             }
             "discriminate" => {
                 let args: DiscriminateArgs = read::args(&args)?;
-                let n = image_count(args.labels.len(), MAX_IMAGES)?;
-                if args.pixels.len() != n * 784
-                    || args
-                        .labels
-                        .iter()
-                        .any(|&l| !(0..CLASSES as i64).contains(&l))
+                let n = image_pixels(&args.pixels, args.labels.len(), MAX_IMAGES)?;
+                if args
+                    .labels
+                    .iter()
+                    .any(|&l| !(0..CLASSES as i64).contains(&l))
                 {
-                    return Err(js_err("discriminate: n×784 pixels and a class per image"));
+                    return Err(js_err("discriminate: a class per image"));
                 }
                 let device = device()?;
                 let x = image_tensor(&args.pixels, n, &device);

@@ -18,7 +18,7 @@
 
 use iagen_core::image_data::{ImageSet, PIXELS, to_signed};
 use iagen_core::image_mix::{ImageMix, class_shares};
-use iagen_core::nearest::{PixelIndex, unit_from_signed};
+use iagen_core::nearest::{PixelIndex, unit, unit_from_signed};
 use iagen_core::rng::Rng;
 use iagen_judge::Judge;
 use js_sys::{Float32Array, Object, Promise};
@@ -26,7 +26,7 @@ use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
 use crate::backend::js_err;
-use crate::images::{image_count, image_set, judge_verb};
+use crate::images::{image_pixels, image_set, judge_verb};
 use crate::read;
 
 /// Images one `nearest` call searches for (each against every training image).
@@ -168,9 +168,9 @@ impl ImageReference {
 
     fn nearest(&mut self, args: &JsValue) -> Result<Promise, JsError> {
         let args: NearestArgs = read::args(args)?;
-        let n = image_count(args.n, MAX_QUERIES)?;
+        image_pixels(&args.pixels, args.n, MAX_QUERIES)?;
         let k = args.k.clamp(1, MAX_NEIGHBOURS);
-        let queries = unit_images(&args.pixels, n)?;
+        let queries = unit_images(&args.pixels);
         let found: Vec<_> = {
             let index = self.index()?;
             queries
@@ -202,14 +202,13 @@ impl ImageReference {
 
     fn copy_distances(&mut self, args: &JsValue) -> Result<Promise, JsError> {
         let args: DistancesArgs = read::args(args)?;
-        let n = image_count(args.n, MAX_MEASURED)?;
-        let generated = unit_images(&args.pixels, n)?;
-        let held = self.sets()?.held.clone();
-        let held_n = n.min(held.len());
-        let held: Vec<f32> = held.pixels[..held_n * PIXELS]
-            .iter()
-            .map(|&p| p as f32 / 255.0)
-            .collect();
+        let n = image_pixels(&args.pixels, args.n, MAX_MEASURED)?;
+        let generated = unit_images(&args.pixels);
+        let held: Vec<f32> = {
+            let held = &self.sets()?.held;
+            let pixels = &held.pixels[..n.min(held.len()) * PIXELS];
+            pixels.iter().map(|&p| unit(p)).collect()
+        };
         let index = self.index()?;
         let nearest = |images: &[f32]| -> Vec<f32> {
             images
@@ -225,10 +224,7 @@ impl ImageReference {
 
     fn quiz(&self, args: &JsValue) -> Result<Promise, JsError> {
         let args: QuizArgs = read::args(args)?;
-        let n = image_count(args.n, MAX_QUERIES)?;
-        if args.pixels.len() != n * PIXELS {
-            return Err(js_err("pixels must hold n×784 values"));
-        }
+        let n = image_pixels(&args.pixels, args.n, MAX_QUERIES)?;
         let held = &self.sets()?.held;
         let mut rng = Rng::new(args.seed as u64);
         let real = held.random_batch(&mut rng, n.min(held.len()));
@@ -259,10 +255,7 @@ pub fn mixed_split(records: &[u8], mix: &MixOptions) -> Result<(ImageSet, ImageS
     Ok((training, held))
 }
 
-/// `n` images of the page's [-1, 1] pixels in [0, 1], or an error if the count is wrong.
-fn unit_images(pixels: &[f32], n: usize) -> Result<Vec<f32>, JsError> {
-    if pixels.len() != n * PIXELS {
-        return Err(js_err("pixels must hold n×784 values"));
-    }
-    Ok(pixels.iter().map(|&v| unit_from_signed(v)).collect())
+/// The page's [-1, 1] pixels in [0, 1], as the index compares them.
+fn unit_images(pixels: &[f32]) -> Vec<f32> {
+    pixels.iter().map(|&v| unit_from_signed(v)).collect()
 }

@@ -4,7 +4,7 @@
 
 use burn::prelude::*;
 use iagen_core::classes::{CLASSES, ImageData};
-use iagen_core::image_data::ImageSet;
+use iagen_core::image_data::{ImageSet, PIXELS};
 use iagen_diffusion::image_tensor;
 use iagen_judge::{Judge, JudgeManifest, load_judge};
 use js_sys::{Int32Array, Object, Promise, Reflect};
@@ -25,6 +25,17 @@ pub fn image_count(n: usize, most: usize) -> Result<usize, JsError> {
         Ok(n)
     } else {
         Err(js_err(format!("between 1 and {most} images at a time")))
+    }
+}
+
+/// `n` if `pixels` holds `n` images (n×784 values) and `image_count` allows that many, else an
+/// error that says which is wrong.
+pub fn image_pixels(pixels: &[f32], n: usize, most: usize) -> Result<usize, JsError> {
+    let n = image_count(n, most)?;
+    if pixels.len() == n * PIXELS {
+        Ok(n)
+    } else {
+        Err(js_err("pixels must hold n×784 values"))
     }
 }
 
@@ -62,11 +73,8 @@ pub fn judge_verb(
     let images = |judge: &Option<Judge>| -> Result<(Judge, Tensor<4>), JsError> {
         let judge = judge.clone().ok_or_else(|| js_err("no judge loaded"))?;
         let args: ClassifyArgs = read::args(args)?;
-        image_count(args.n, MAX_JUDGED)?;
-        if args.pixels.len() != args.n * 784 {
-            return Err(js_err(format!("{name}: pixels must hold n×784 values")));
-        }
-        Ok((judge, image_tensor(&args.pixels, args.n, &device()?)))
+        let n = image_pixels(&args.pixels, args.n, MAX_JUDGED)?;
+        Ok((judge, image_tensor(&args.pixels, n, &device()?)))
     };
     Some(match name {
         "set_judge" => (|| {

@@ -19,7 +19,7 @@ use wasm_bindgen::prelude::*;
 use crate::backend::{device, js_err, serde_wasm};
 use crate::family::{Core, Family, ModelOf, Shared};
 use crate::image_reference::{ImageReference, MixOptions, mixed_split};
-use crate::images::{self, LangArgs, image_count, image_data};
+use crate::images::{self, LangArgs, image_count, image_data, image_pixels};
 use crate::read;
 
 /// Largest batch one verb encodes or decodes (a hostile call cannot ask for a gigabyte).
@@ -270,10 +270,7 @@ async fn overview(core: &Shared<VaeFamily>, args: OverviewArgs) -> Result<JsValu
 
 /// q(z | x) for `n` images: `{mean, log_var}`, each n×latent.
 async fn encode(core: &Shared<VaeFamily>, args: ImagesArgs) -> Result<JsValue, JsError> {
-    let n = image_count(args.n, MAX_IMAGES)?;
-    if args.pixels.len() != n * 784 {
-        return Err(js_err("encode: pixels must hold n×784 values"));
-    }
+    let n = image_pixels(&args.pixels, args.n, MAX_IMAGES)?;
     let (mean, log_var) = {
         let model: Vae = core.borrow().model();
         // The page's images are in [-1, 1]; the VAE reads [0, 1].

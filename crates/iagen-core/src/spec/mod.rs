@@ -4,8 +4,9 @@
 //!
 //! Like TensorFlow Playground's `state.ts`, the state is declared in tables of typed fields with
 //! stable keys and their defaults: a common table (view, language) and one table per model
-//! family (`gpt.rs`, `diffusion.rs`, `vae.rs`, `gan.rs`, `ganimg.rs`; the keys every trainable family shares are in
-//! `training.rs`, the image families' risk experiments in `image_risks.rs`). A link is validated by its view's table first; keys of the other families
+//! family (`gpt.rs`, `diffusion.rs`, `vae.rs`, `gan.rs`, `ganimg.rs`; the keys every trainable
+//! family shares are in `training.rs`, the image families' risk experiments in
+//! `image_risks.rs`). A link is validated by its view's table first; keys of the other families
 //! are kept (validated by their own table) so switching views keeps their settings. Links are
 //! versioned (`v=1`) and omit defaults. Parsing never fails and never yields NaN: every problem
 //! becomes a [`Notice`] and the field keeps its default (or is clamped into range), so the page

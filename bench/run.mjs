@@ -61,6 +61,9 @@ for (const gpu of [false, true]) {
   const t1 = Date.now();
   await train(trainPage);
   const stepsPerSec = steps / ((Date.now() - t1) / 1000);
+  // The training steps alone, after the first chunk (what the native trainer and TF.js time:
+  // no validation, previews or chart), as the worker measured them.
+  const stepsAlonePerSec = await trainPage.$eval('#train-status', (e) => Number(e.dataset.stepRate));
 
   // Denoising 16 samples (with guidance: a batch of 32 through the U-Net), one Step click at a
   // time, as long as the page says each step took (the update, read-backs and drawing
@@ -120,6 +123,7 @@ for (const gpu of [false, true]) {
     peer,
     defaultCharsPerSec,
     stepsPerSec,
+    stepsAlonePerSec,
     msPerDenoise,
     copies,
   });
@@ -152,7 +156,7 @@ const gz = (path) => gzipSync(readFileSync(`web/${path}`), { level: 9 }).length;
 const ratio = (a, b) => (a / b).toFixed(2);
 for (const r of rows) {
   console.log(
-    `${r.where}\tgenerate_chars_per_s_cold\t${r.cold.toFixed(0)}\tsteady\t${r.steady.toFixed(0)}\tdefault_model_chars_per_s\t${r.defaultCharsPerSec.toFixed(1)}\ttrain_nano_steps_per_s\t${r.stepsPerSec.toFixed(2)}\tdiffusion_ms_per_step_16_samples\t${r.msPerDenoise.toFixed(0)}\tvae_train_steps_per_s_batch_16\t${r.vaeStepsPerSec.toFixed(1)}\tvae_decodes_per_s\t${r.decodesPerSec.toFixed(1)}\tgan2d_rounds_per_s\t${r.ganRoundsPerSec.toFixed(1)}\tgan_image_rounds_per_s_batch_32\t${r.imageRoundsPerSec.toFixed(2)}\t(${r.backend})`,
+    `${r.where}\tgenerate_chars_per_s_cold\t${r.cold.toFixed(0)}\tsteady\t${r.steady.toFixed(0)}\tdefault_model_chars_per_s\t${r.defaultCharsPerSec.toFixed(1)}\ttrain_nano_steps_per_s\t${r.stepsPerSec.toFixed(2)}\tsteps_alone\t${r.stepsAlonePerSec.toFixed(2)}\tdiffusion_ms_per_step_16_samples\t${r.msPerDenoise.toFixed(0)}\tvae_train_steps_per_s_batch_16\t${r.vaeStepsPerSec.toFixed(1)}\tvae_decodes_per_s\t${r.decodesPerSec.toFixed(1)}\tgan2d_rounds_per_s\t${r.ganRoundsPerSec.toFixed(1)}\tgan_image_rounds_per_s_batch_32\t${r.imageRoundsPerSec.toFixed(2)}\t(${r.backend})`,
   );
   if (r.copies)
     console.log(
@@ -165,7 +169,7 @@ for (const r of rows) {
     `${r.where} TF.js\tgenerate_chars_per_s_cold\t${peer.cold.toFixed(0)}\tsteady\t${peer.steady.toFixed(0)}\ttrain_nano_steps_per_s\t${peer.stepsPerSec.toFixed(2)}\tunet_ms_per_pass_batch_32\t${peer.msPerPass.toFixed(0)}\t(${flavour}; U-Net check: correlation ${peer.correlation.toFixed(3)})`,
   );
   console.log(
-    `${r.where} page ÷ TF.js\tgenerate_cold\t${ratio(r.cold, peer.cold)}\tgenerate_steady\t${ratio(r.steady, peer.steady)}\ttrain_nano\t${ratio(r.stepsPerSec, peer.stepsPerSec)}\tdenoise_speed\t${ratio(peer.msPerPass, r.msPerDenoise)}`,
+    `${r.where} page ÷ TF.js\tgenerate_cold\t${ratio(r.cold, peer.cold)}\tgenerate_steady\t${ratio(r.steady, peer.steady)}\ttrain_nano\t${ratio(r.stepsPerSec, peer.stepsPerSec)}\tsteps_alone\t${ratio(r.stepsAlonePerSec, peer.stepsPerSec)}\tdenoise_speed\t${ratio(peer.msPerPass, r.msPerDenoise)}`,
   );
 }
 console.log(`wasm\traw_bytes\t${statSync('web/pkg/iagen_web_bg.wasm').size}\tgzip_bytes\t${gz('pkg/iagen_web_bg.wasm')}`);

@@ -191,10 +191,11 @@ export function trainingPanel(view) {
     });
   }
 
-  /** One progress event from the worker: {step, losses (null: diverged), val?, rate}. */
+  /** One progress event from the worker: {step, losses (null: diverged), val?, rate, stepRate?}. */
   function progress(e) {
     state.trained = e.step;
     state.rate = e.rate;
+    if (e.stepRate) $('train-status').dataset.stepRate = String(e.stepRate);
     if (e.losses) state.history.push({ step: e.step, ...e.losses, ...e.val });
     const total = Number(jobs.values.steps);
     $('progress-bar').style.width = `${Math.min(100, (100 * e.step) / total)}%`;

@@ -83,6 +83,10 @@ pub struct TrainGanArgs {
     /// Share of labels trained as "none" (the class-free samples' share of the signal).
     #[arg(long, default_value_t = iagen_gan::LABEL_DROP)]
     label_drop: f32,
+    /// Weight of feature matching for the class-free samples: their mean discriminator
+    /// features pulled towards the real images' (0: off).
+    #[arg(long, default_value_t = 0.0)]
+    feature_matching: f32,
     /// Go on with a saved run (its config and weights; the schedule continues up to --steps).
     #[arg(long, value_name = "PREFIX")]
     init: Option<String>,
@@ -118,6 +122,7 @@ pub fn train(args: &TrainGanArgs) -> Result<(), String> {
     let (train_set, _) = set.split_held_out();
     let mut training = ImageGanTraining::new(&config, train_set, args.batch, args.lr, &device);
     training.set_label_drop(args.label_drop);
+    training.set_feature_matching(args.feature_matching);
     let first = match resumed {
         Some((manifest, model)) => {
             training.resume(model, manifest.steps);

@@ -124,15 +124,19 @@ impl ImageDiscriminator {
 
     /// A raw score `[B, 1]` per image `[B, 1, 28, 28]` and class `[B]`: higher is "real".
     pub fn forward(&self, x: Tensor<4>, labels: Tensor<1, Int>) -> Tensor<2> {
-        let b = x.dims()[0];
+        self.score(self.features(x), labels)
+    }
+
+    /// The features the score reads, `[B, 2·width·7·7]`, per image `[B, 1, 28, 28]`.
+    pub fn features(&self, x: Tensor<4>) -> Tensor<2> {
         let h = leaky_relu(self.down1.forward(x), 0.2);
-        let h = leaky_relu(self.down2.forward(h), 0.2);
-        let h: Tensor<2> = h.flatten(1, 3);
-        let features = h.dims()[1];
-        let class = self
-            .class
-            .forward(labels.reshape([b, 1]))
-            .reshape([b, features]);
-        self.out.forward(h.clone()) + (h * class).sum_dim(1)
+        leaky_relu(self.down2.forward(h), 0.2).flatten(1, 3)
+    }
+
+    /// The raw score `[B, 1]` of `features` (from [`Self::features`]) for classes `[B]`.
+    pub fn score(&self, features: Tensor<2>, labels: Tensor<1, Int>) -> Tensor<2> {
+        let [b, n] = features.dims();
+        let class = self.class.forward(labels.reshape([b, 1])).reshape([b, n]);
+        self.out.forward(features.clone()) + (features * class).sum_dim(1)
     }
 }

@@ -1,7 +1,10 @@
 //! Training the image GAN: the DCGAN recipe (Adam at 2e-4 with β₁ = 0.5, batch 64, the
 //! non-saturating loss), alternating one discriminator step and one generator step. A share of
 //! the labels (a tenth unless set), real and generated, become "none" so the model also learns
-//! to sample without a class. Batches, labels and noise come from the trainer's seeded generator.
+//! to sample without a class. Optionally the class-free samples also match the mean of the
+//! discriminator's features on real images (feature matching, Salimans et al. 2016), which
+//! pulls their mix of classes towards the data's. Batches, labels and noise come from the
+//! trainer's seeded generator.
 
 use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
 use burn::prelude::*;
@@ -23,6 +26,8 @@ pub struct ImageGanTraining {
     d_optim: ModuleOptimizer,
     lr: f64,
     label_drop: f32,
+    /// Weight of the class-free samples' feature-matching term (0: off).
+    feature_matching: f32,
     classes: usize,
     noise: usize,
     images: ImageSet,
@@ -66,6 +71,7 @@ impl ImageGanTraining {
             d_optim: adam(),
             lr,
             label_drop: LABEL_DROP,
+            feature_matching: 0.0,
             classes: config.classes,
             noise: config.noise,
             images,
@@ -79,6 +85,12 @@ impl ImageGanTraining {
     /// The share of labels replaced by "none" from now on.
     pub fn set_label_drop(&mut self, share: f32) {
         self.label_drop = share;
+    }
+
+    /// The weight of the class-free samples' feature-matching term from now on (0: off, the
+    /// default; then a generator step draws nothing more from the generator of randomness).
+    pub fn set_feature_matching(&mut self, weight: f32) {
+        self.feature_matching = weight;
     }
 
     /// `label`, or "none" for the label-drop share of them.
@@ -129,12 +141,32 @@ impl ImageGanTraining {
     pub fn step_g(&mut self) -> Tensor<1> {
         let labels = self.fake_labels();
         let z = image_noise(&mut self.rng, self.batch, self.noise, &self.device);
+        let free: Vec<i64> = (0..labels.len() as i64)
+            .filter(|&i| labels[i as usize] == self.classes as i64)
+            .collect();
         let labels = labels_tensor(&labels, &self.device);
-        let fake = self.g.forward(z, labels.clone());
-        let loss = GanLoss::NonSaturating.g(self.d.forward(fake, labels));
+        let fake = self.d.features(self.g.forward(z, labels.clone()));
+        let mut loss = GanLoss::NonSaturating.g(self.d.score(fake.clone(), labels));
+        if self.feature_matching > 0.0 && !free.is_empty() {
+            loss = loss + self.feature_gap(fake, &free) * self.feature_matching;
+        }
         let grads = GradientsParams::from_grads(loss.backward(), &self.g);
         self.g = self.g_optim.step(self.lr, self.g.clone(), grads);
         loss.detach()
+    }
+}
+
+impl ImageGanTraining {
+    /// ‖mean features of real images − mean features of the class-free fakes (rows `free` of
+    /// `fake`)‖², `[1]`: zero when the class-free samples' average matches the data's.
+    fn feature_gap(&mut self, fake: Tensor<2>, free: &[i64]) -> Tensor<1> {
+        let batch = self.images.random_batch(&mut self.rng, self.batch);
+        let real = images_tensor(&batch.pixels, batch.len, &self.device);
+        let real = self.d.features(real).detach().mean_dim(0);
+        let fake = fake
+            .select(0, Tensor::<1, Int>::from_ints(free, &self.device))
+            .mean_dim(0);
+        (fake - real).powi_scalar(2).sum()
     }
 }
 

@@ -98,9 +98,16 @@ impl CausalSelfAttention {
             None => 0,
         };
         let scores = q.matmul(k.swap_dims(2, 3)) / (dh as f64).sqrt(); // [B, H, T, T_past+T]
-        // Position i (absolute t_past + i) may look at keys 0..=t_past + i.
-        let future = Tensor::<2, Bool>::tril_mask([t, t_past + t], t_past as i64, &scores.device());
-        let scores = scores.mask_fill(future.unsqueeze::<4>(), f32::NEG_INFINITY);
+        // Position i (absolute t_past + i) may look at keys 0..=t_past + i. One new position
+        // (every generated character) sees every key: building its mask was a tenth of the
+        // browser's time per character.
+        let scores = if t == 1 {
+            scores
+        } else {
+            let future =
+                Tensor::<2, Bool>::tril_mask([t, t_past + t], t_past as i64, &scores.device());
+            scores.mask_fill(future.unsqueeze::<4>(), f32::NEG_INFINITY)
+        };
         let att = softmax(scores, 3); // [B, H, T, T_past+T]
         let y = self.dropout.forward(att.clone()).matmul(v); // [B, H, T, Dh]
         let y = y.swap_dims(1, 2).reshape([b, t, c]); // [B, T, C]

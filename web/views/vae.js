@@ -504,15 +504,16 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
   // ---- samples from the prior ----------------------------------------------------------
   async function showPrior() {
     if (!ready()) return;
-    const out = await call('verb', { name: 'prior', args: { n: PRIOR_SAMPLES, seed: Number(v().seed) } });
-    drawImages($('prior'), out.images, PRIOR_SAMPLES, 10, 1);
-    state.prior = out.images;
-    state.priorFlops = out.flops;
-    drawPriorCost();
-    $('prior').dataset.checksum = checksum(out.images);
-    $('prior').dataset.seed = String(v().seed);
-    // The judge's shares need more samples than the grid shows: 200 from the same seed.
+    // The judge's shares need more samples than the grid shows: one draw of 200, the grid its
+    // first 100 (the same images as a draw of 100 from the seed).
     const judged = await call('verb', { name: 'prior', args: { n: JUDGED, seed: Number(v().seed) } });
+    const shown = judged.images.subarray(0, PRIOR_SAMPLES * 784);
+    drawImages($('prior'), shown, PRIOR_SAMPLES, 10, 1);
+    state.prior = shown;
+    state.priorFlops = (judged.flops * PRIOR_SAMPLES) / JUDGED;
+    drawPriorCost();
+    $('prior').dataset.checksum = checksum(shown);
+    $('prior').dataset.seed = String(v().seed);
     const classes = Array.from(await call('verb', { name: 'classify', args: { pixels: Array.from(judged.images), n: JUDGED } }));
     const shares = Array(10).fill(0);
     for (const c of classes) shares[c] += 1;

@@ -17,7 +17,7 @@ use iagen_gpt::{
     token_tensor,
 };
 
-use crate::host::{DeviceArg, StopArgs, lr_scale, read_text, scalar};
+use crate::host::{DeviceArg, StopArgs, floats, lr_scale, read_text, scalar};
 use crate::measure::measure;
 use crate::model_files;
 
@@ -251,11 +251,7 @@ fn generate(
     let mut logits = sampler.feed(&loaded.tokenizer.encode_prompt(prompt).0);
     let mut out = prompt.to_string();
     for _ in 0..len {
-        let next = sample(
-            &logits.into_data().try_to_vec::<f32>().unwrap(),
-            params,
-            &mut rng,
-        );
+        let next = sample(&floats(logits), params, &mut rng);
         out.push(loaded.tokenizer.char(next));
         logits = sampler.feed(&[next]);
     }
@@ -393,11 +389,7 @@ pub fn bench(args: &BenchArgs) -> Result<(), String> {
     let mut logits = sampler.feed(&loaded.tokenizer.encode_prompt("").0);
     // One character: read the logits back, draw, feed it (the page's generation loop).
     let generation = measure(args.chars, || {
-        let next = sample(
-            &logits.clone().into_data().try_to_vec::<f32>().unwrap(),
-            SamplingParams::default(),
-            &mut rng,
-        );
+        let next = sample(&floats(logits.clone()), SamplingParams::default(), &mut rng);
         logits = sampler.feed(&[next]);
     });
 

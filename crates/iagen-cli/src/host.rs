@@ -63,7 +63,11 @@ impl StopArgs {
 }
 
 pub fn scalar(t: Tensor<1>) -> f32 {
-    t.into_data().try_to_vec::<f32>().expect("f32 tensor")[0]
+    floats(t)[0]
+}
+
+pub fn floats<const D: usize>(t: Tensor<D>) -> Vec<f32> {
+    t.into_data().try_to_vec::<f32>().expect("f32 tensor")
 }
 
 pub fn read_text(path: &str) -> Result<String, String> {

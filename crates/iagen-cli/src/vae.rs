@@ -14,7 +14,7 @@ use iagen_vae::{
 
 use iagen_core::image_data::to_byte;
 
-use crate::host::{DeviceArg, lr_scale, scalar};
+use crate::host::{DeviceArg, floats, lr_scale, scalar};
 use crate::images::{ImageSetArgs, SampleOutArgs, load_judge_files};
 use crate::measure::measure;
 use crate::model_files;
@@ -182,6 +182,7 @@ pub fn eval(args: &EvalVaeArgs) -> Result<(), String> {
     // The judge reads images in [-1, 1], [B, 1, 28, 28].
     let as_images = |probs: Tensor<2>, n: usize| (probs * 2.0 - 1.0).reshape([n, 1, 28, 28]);
     let (mean, _) = model.encode(x);
+    let held_codes = floats(mean.clone());
     let classes = judge.classify(as_images(model.decode(mean), n));
     let labels = Tensor::<1, Int>::from_ints(batch.labels.as_slice(), &device);
     let agree = classes
@@ -195,6 +196,20 @@ pub fn eval(args: &EvalVaeArgs) -> Result<(), String> {
     println!(
         "judge agrees with the label of {:.1} % of {n} reconstructions (decoded from μ)",
         100.0 * agree as f32 / n as f32
+    );
+    // A reconstruction is a function of μ, so no decoder can be judged right more often than
+    // the best classifier of the codes themselves; k nearest training codes estimate that.
+    let (train, _) = set.split_held_out();
+    let train_batch = train.batch(&(0..train.len()).collect::<Vec<_>>());
+    let (train_mean, _) = model.encode(image_rows(&train_batch.pixels, train.len(), &device));
+    let codes = Codes {
+        values: &floats(train_mean),
+        labels: &train_batch.labels,
+        dims: latent,
+    };
+    println!(
+        "{KNN} nearest training codes name the class of {:.1} % of the held-out codes (μ): the most a reconstruction can be judged right, roughly",
+        100.0 * codes.knn_agreement(&held_codes, &batch.labels)
     );
     let m = args.samples;
     // The same draws as `sample vae --seed` and the page's prior samples.
@@ -227,6 +242,47 @@ pub fn eval(args: &EvalVaeArgs) -> Result<(), String> {
         shares.join(" ")
     );
     Ok(())
+}
+
+/// Neighbours that vote in [`Codes::knn_agreement`].
+const KNN: usize = 15;
+
+/// Latent codes of labelled images, `dims` values each.
+struct Codes<'a> {
+    values: &'a [f32],
+    labels: &'a [i64],
+    dims: usize,
+}
+
+impl Codes<'_> {
+    /// The share of `queries` (codes, `dims` values each) whose [`KNN`] nearest codes' majority
+    /// class is their own label.
+    fn knn_agreement(&self, queries: &[f32], labels: &[i64]) -> f32 {
+        let right = queries
+            .chunks(self.dims)
+            .zip(labels)
+            .filter(|(query, label)| self.vote(query) == **label)
+            .count();
+        right as f32 / labels.len() as f32
+    }
+
+    fn vote(&self, query: &[f32]) -> i64 {
+        let mut near: Vec<(f32, i64)> = self
+            .values
+            .chunks(self.dims)
+            .zip(self.labels)
+            .map(|(code, &label)| {
+                let d: f32 = code.iter().zip(query).map(|(a, b)| (a - b) * (a - b)).sum();
+                (d, label)
+            })
+            .collect();
+        near.select_nth_unstable_by(KNN - 1, |a, b| a.0.total_cmp(&b.0));
+        let mut votes = [0usize; CLASSES];
+        for &(_, label) in &near[..KNN] {
+            votes[label as usize] += 1;
+        }
+        (0..CLASSES).max_by_key(|&c| votes[c]).unwrap() as i64
+    }
 }
 
 fn load_vae_files(prefix: &str, device: &Device) -> Result<(VaeManifest, Vae), String> {
@@ -308,4 +364,29 @@ pub fn bench(args: &BenchVaeArgs) -> Result<(), String> {
         decodes.describe(0, "decode")
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn neighbours_name_the_class_of_separated_codes_and_not_of_mixed_ones() {
+        // Two classes, 20 codes each, on a line: apart (0–19 and 100–119) or interleaved.
+        let values: Vec<f32> = (0..20).chain(100..120).map(|x| x as f32).collect();
+        let apart: Vec<i64> = (0..40).map(|i| i / 20).collect();
+        let interleaved: Vec<i64> = (0..40).map(|i| i % 2).collect();
+        let queries = [5.5, 110.5];
+        let codes = |labels| Codes {
+            values: &values,
+            labels,
+            dims: 1,
+        };
+        assert_eq!(codes(&apart).knn_agreement(&queries, &[0, 1]), 1.0);
+        assert_eq!(codes(&apart).knn_agreement(&queries, &[1, 0]), 0.0);
+        // Interleaved, the 15 nearest of either query hold both classes nearly equally: the
+        // vote misses at least one.
+        let mixed = codes(&interleaved).knn_agreement(&queries, &[0, 0]);
+        assert!(mixed < 1.0, "{mixed}");
+    }
 }

@@ -1,6 +1,8 @@
 //! The diffusion model as a live-training family: a trainer with its training images and
 //! batch size. Batches are drawn from the trainer's own generator, so one seed decides the run.
 
+use std::sync::Arc;
+
 use burn::prelude::*;
 use iagen_core::flops::TRAINING_PASSES;
 use iagen_core::image_data::ImageSet;
@@ -12,22 +14,22 @@ use crate::unet::UNet;
 
 pub struct DiffusionTraining {
     trainer: Trainer,
-    images: ImageSet,
+    images: Arc<ImageSet>,
     batch: usize,
 }
 
 impl DiffusionTraining {
-    /// A fresh model from `config` to train on `images`.
+    /// A fresh model from `config` to train on `images` (shared, not copied).
     pub fn new(
         config: &DiffusionConfig,
-        images: ImageSet,
+        images: impl Into<Arc<ImageSet>>,
         batch: usize,
         lr: f64,
         device: &Device,
     ) -> Self {
         Self {
             trainer: Trainer::new(config, lr, device),
-            images,
+            images: images.into(),
             batch,
         }
     }

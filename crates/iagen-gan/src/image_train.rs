@@ -6,6 +6,8 @@
 //! pulls their mix of classes towards the data's. Batches, labels and noise come from the
 //! trainer's seeded generator.
 
+use std::sync::Arc;
+
 use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
 use burn::prelude::*;
 use iagen_core::image_data::ImageSet;
@@ -30,7 +32,7 @@ pub struct ImageGanTraining {
     feature_matching: f32,
     classes: usize,
     noise: usize,
-    images: ImageSet,
+    images: Arc<ImageSet>,
     batch: usize,
     rng: Rng,
     steps: usize,
@@ -53,10 +55,11 @@ pub fn image_noise(rng: &mut Rng, n: usize, dims: usize, device: &Device) -> Ten
 
 impl ImageGanTraining {
     /// Fresh networks from `config` to train on `images` (all of them: a GAN has no held-out
-    /// loss) with batches of `batch` at rate `lr`, on `device`, which gains autodiff here.
+    /// loss; shared, not copied) with batches of `batch` at rate `lr`, on `device`, which
+    /// gains autodiff here.
     pub fn new(
         config: &ImageGanConfig,
-        images: ImageSet,
+        images: impl Into<Arc<ImageSet>>,
         batch: usize,
         lr: f64,
         device: &Device,
@@ -74,7 +77,7 @@ impl ImageGanTraining {
             feature_matching: 0.0,
             classes: config.classes,
             noise: config.noise,
-            images,
+            images: images.into(),
             batch,
             rng: Rng::new(config.seed ^ 0x1A6E_6A17),
             steps: 0,

@@ -1,6 +1,8 @@
 //! The VAE as a live-training family: a trainer with its images (the held-out tenth kept apart
 //! for validation) and batch size.
 
+use std::sync::Arc;
+
 use burn::prelude::*;
 use iagen_core::flops::TRAINING_PASSES;
 use iagen_core::image_data::ImageSet;
@@ -12,25 +14,26 @@ use crate::train::VaeTrainer;
 
 pub struct VaeTraining {
     trainer: VaeTrainer,
-    train: ImageSet,
-    held: ImageSet,
+    train: Arc<ImageSet>,
+    held: Arc<ImageSet>,
     batch: usize,
 }
 
 impl VaeTraining {
-    /// A fresh model from `config` to train on `train`, validated on `held`.
+    /// A fresh model from `config` to train on `train`, validated on `held` (shared, not
+    /// copied: the page measures samples against the same images).
     pub fn new(
         config: &VaeConfig,
-        train: ImageSet,
-        held: ImageSet,
+        train: impl Into<Arc<ImageSet>>,
+        held: impl Into<Arc<ImageSet>>,
         batch: usize,
         lr: f64,
         device: &Device,
     ) -> Self {
         Self {
             trainer: VaeTrainer::new(config, lr, device),
-            train,
-            held,
+            train: train.into(),
+            held: held.into(),
             batch,
         }
     }

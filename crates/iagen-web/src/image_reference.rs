@@ -16,6 +16,8 @@
 //!   which): ¿Real o generada?;
 //! - the judge's (`set_judge`, `classify`, `judge_confidence`: `images::judge_verb`).
 
+use std::sync::Arc;
+
 use iagen_core::image_data::{ImageSet, PIXELS, to_signed};
 use iagen_core::image_mix::{ImageMix, class_shares};
 use iagen_core::nearest::{PixelIndex, unit, unit_from_signed};
@@ -44,9 +46,10 @@ pub struct ImageReference {
     judge: Option<Judge>,
 }
 
+/// Shared with a live run's trainer, which holds the same images.
 struct Sets {
-    training: ImageSet,
-    held: ImageSet,
+    training: Arc<ImageSet>,
+    held: Arc<ImageSet>,
 }
 
 /// The page's choice of training images (link keys `limit`, `skew`, `skewpct`); absent keys
@@ -101,7 +104,7 @@ struct QuizArgs {
 
 impl ImageReference {
     /// A live run's: it trains on `training` (already mixed); `held` it never sees.
-    pub fn of_run(training: ImageSet, held: ImageSet) -> Self {
+    pub fn of_run(training: Arc<ImageSet>, held: Arc<ImageSet>) -> Self {
         Self {
             sets: Some(Sets { training, held }),
             index: None,
@@ -115,11 +118,11 @@ impl ImageReference {
     }
 
     pub fn training(&self) -> Option<&ImageSet> {
-        self.sets.as_ref().map(|s| &s.training)
+        self.sets.as_ref().map(|s| s.training.as_ref())
     }
 
     pub fn held(&self) -> Option<&ImageSet> {
-        self.sets.as_ref().map(|s| &s.held)
+        self.sets.as_ref().map(|s| s.held.as_ref())
     }
 
     fn sets(&self) -> Result<&Sets, JsError> {
@@ -246,13 +249,16 @@ impl ImageReference {
 }
 
 /// A data set's records split into (its training images after `mix`, its held-out images).
-pub fn mixed_split(records: &[u8], mix: &MixOptions) -> Result<(ImageSet, ImageSet), JsError> {
+pub fn mixed_split(
+    records: &[u8],
+    mix: &MixOptions,
+) -> Result<(Arc<ImageSet>, Arc<ImageSet>), JsError> {
     let (head, held) = image_set(records)?.split_held_out();
     let training = mix.mix().apply(&head);
     if training.is_empty() {
         return Err(js_err("this data mix leaves no training images"));
     }
-    Ok((training, held))
+    Ok((Arc::new(training), Arc::new(held)))
 }
 
 /// The page's [-1, 1] pixels in [0, 1], as the index compares them.

@@ -76,6 +76,9 @@ train-models:
     cargo run -p iagen-cli -- train gan --data mnist --init target/gan-mnist-4 --steps 17300 --label-drop 0.9 --save-every 500 --out target/gan-mnist-5
     cargo run -p iagen-cli -- train gan --data mnist --init target/gan-mnist-5 --steps 20300 --label-drop 0.9 --save-every 500 --out target/gan-mnist-6
     cargo run -p iagen-cli -- train gan --data mnist --init target/gan-mnist-6 --steps 20300 --precision half --out web/assets/models/gan-mnist
+    cargo run -p iagen-cli -- train gan --data mnist --init web/assets/models/gan-mnist --steps 23300 --label-drop 0.9 --feature-matching 1 --save-every 1000 --out target/gan-mnist-7
+    cargo run -p iagen-cli -- train gan --data mnist --init target/gan-mnist-7 --steps 26300 --label-drop 0.9 --feature-matching 2 --save-every 1000 --out target/gan-mnist-8
+    cargo run -p iagen-cli -- train gan --data mnist --init target/gan-mnist-8 --steps 26300 --precision half --out web/assets/models/gan-mnist
     cargo run -p iagen-cli -- train gan --data fashion --steps 8000 --label-drop 0.5 --save-every 500 --out target/gan-fashion-1
     cargo run -p iagen-cli -- train gan --data fashion --init target/gan-fashion-1 --steps 11000 --label-drop 0.9 --save-every 500 --out target/gan-fashion-2
     cargo run -p iagen-cli -- train gan --data fashion --init target/gan-fashion-2 --steps 16000 --label-drop 0.5 --save-every 500 --out target/gan-fashion-3

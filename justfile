@@ -83,6 +83,10 @@ train-models:
     cargo run -p iagen-cli -- train gan --data fashion --init target/gan-fashion-1 --steps 11000 --label-drop 0.9 --save-every 500 --out target/gan-fashion-2
     cargo run -p iagen-cli -- train gan --data fashion --init target/gan-fashion-2 --steps 16000 --label-drop 0.5 --save-every 500 --out target/gan-fashion-3
     cargo run -p iagen-cli -- train gan --data fashion --init target/gan-fashion-3 --steps 16000 --precision half --out web/assets/models/gan-fashion
+    cargo run -p iagen-cli -- train gan --data fashion --init web/assets/models/gan-fashion --steps 20000 --label-drop 0.7 --feature-matching 2 --save-every 500 --out target/gan-fashion-4
+    cargo run -p iagen-cli -- train gan --data fashion --init target/gan-fashion-4 --steps 30000 --stop-after 24000 --label-drop 0.7 --feature-matching 4 --save-every 500 --out target/gan-fashion-5
+    cargo run -p iagen-cli -- train gan --data fashion --init target/gan-fashion-5 --steps 30000 --stop-after 26000 --label-drop 0.5 --feature-matching 6 --save-every 500 --out target/gan-fashion-6
+    cargo run -p iagen-cli -- train gan --data fashion --init target/gan-fashion-6 --steps 26000 --precision half --out web/assets/models/gan-fashion
     cargo run -p iagen-cli -- train diffusion --data mnist --size nano --steps 2000 --batch 32 --lr 2e-3 --out target/diffusion-mnist-1
     cargo run -p iagen-cli -- train diffusion --data mnist --init target/diffusion-mnist-1 --steps 2000 --batch 32 --lr 1e-3 --out target/diffusion-mnist-2
     cargo run -p iagen-cli -- train diffusion --data mnist --init target/diffusion-mnist-2 --steps 1500 --batch 32 --lr 5e-4 --seed 44 --label-drop 0.5 --out target/diffusion-mnist-3

@@ -114,7 +114,7 @@ describe('CPU path', () => {
     await page.waitForFunction(() => document.getElementById('fwd-status').textContent.includes('x_t ='), null, { timeout: 60_000 });
     await page.fill('#fwd-t', '999');
     await page.dispatchEvent('#fwd-t', 'input');
-    await page.waitForFunction(() => document.getElementById('fwd-status').textContent.startsWith('x_t = 0.0'), null, { timeout: 60_000 });
+    await page.waitForFunction(() => document.getElementById('fwd-status').textContent.startsWith('x_t = 0,0'), null, { timeout: 60_000 });
     await shot(page, 'cpu-diffusion-forward');
   });
 

@@ -54,8 +54,8 @@ function suite(backend) {
       const shares = JSON.parse(await data(page, 'meter', 'shares'));
       assert.equal(shares.length, 10);
       assert.ok(Math.abs(shares.reduce((a, b) => a + b, 0) - 1) < 0.01, `shares sum to 1: ${shares}`);
-      assert.match(await page.textContent('#entropy'), /Entropía de las clases: [\d.]+ bits/);
-      assert.match(await page.textContent('#dx-means'), /D\(x\) medio: reales [\d.]+ · generados [\d.]+/);
+      assert.match(await page.textContent('#entropy'), /Entropía de las clases: \d,\d\d bits/);
+      assert.match(await page.textContent('#dx-means'), /D\(x\) medio: reales \d,\d\d · generados \d,\d\d/);
 
       await page.fill('#class', 'siete');
       await page.press('#class', 'Enter');
@@ -92,7 +92,7 @@ function suite(backend) {
       await page.waitForFunction(() => document.getElementById('live-grid').dataset.step === '6', null, { timeout: 300_000 });
       const status = await page.textContent('#train-status');
       assert.match(status, /Paso 6 de 6/);
-      assert.match(status, /pérdida de D [\d.]+ · de G [\d.]+/);
+      assert.match(status, /pérdida de D \d+,\d{3} · de G \d+,\d{3}/);
       const cost = await trainingCost(page);
       assert.ok(cost.shown && cost.flops > 0, JSON.stringify(cost));
       assert.match(cost.text, /por paso × 6 pasos = /);

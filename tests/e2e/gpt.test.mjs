@@ -29,10 +29,10 @@ describe('CPU path', () => {
     const page = await openPage(browser, `${server.url}?backend=cpu`);
     await page.waitForFunction(() => !document.getElementById('generate').disabled);
     assert.equal(await page.inputValue('#data'), 'frases');
-    assert.match(await page.textContent('#model-info'), /Frases y refranes en español.*1\.9\d bits/);
+    assert.match(await page.textContent('#model-info'), /Frases y refranes en español.*1,9\d bits/);
     const text = await generate(page, { prompt: 'A quien madruga', len: 120, seed: 7 });
     assert.equal([...text].length, 120);
-    assert.match(await page.textContent('#gen-speed'), /^120 caracteres en [\d.]+ s: \d+ caracteres por segundo\.$/);
+    assert.match(await page.textContent('#gen-speed'), /^120 caracteres en \d+,\d\d s: \d+ caracteres por segundo\.$/);
     // The prompt's 15 positions, 120 more and, past the 128-character window, 64 re-read.
     assert.equal(
       await page.textContent('#gen-cost'),

@@ -101,7 +101,7 @@ function suite(backend) {
       await waitRefreshedAt(page, 20);
       const status = await page.textContent('#train-status');
       assert.match(status, /Paso 20 de 20/);
-      assert.match(status, /reconstrucción [\d.]+ \+ KL [\d.]+ = [\d.]+ nats por imagen/);
+      assert.match(status, /reconstrucción \d+,\d \+ KL \d+,\d\d = \d+,\d nats por imagen/);
       const cost = await trainingCost(page);
       assert.ok(cost.shown && cost.flops > 0, JSON.stringify(cost));
       assert.match(cost.text, /por paso × 20 pasos = /);

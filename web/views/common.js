@@ -139,7 +139,7 @@ export function drawLossChart(canvas, points, maxStep, series, right) {
     ctx.lineTo(width - pad.r, y(l));
     ctx.stroke();
     ctx.textAlign = 'right';
-    ctx.fillText(l < 1 ? l.toFixed(2) : l.toFixed(1), pad.l - 4, y(l) + 4);
+    ctx.fillText(fixed(l, l < 1 ? 2 : 1), pad.l - 4, y(l) + 4);
     if (right) {
       ctx.textAlign = 'left';
       ctx.fillText(right(l), width - pad.r + 4, y(l) + 4);
@@ -169,6 +169,14 @@ export function drawLossChart(canvas, points, maxStep, series, right) {
     }
   });
 }
+
+/** `x` with `digits` decimals in the page's language (a decimal comma in Spanish). */
+export const fixed = (x, digits) =>
+  Number(x).toLocaleString(document.documentElement.lang || 'es', {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+    useGrouping: false,
+  });
 
 /** `values` in [0, top) counted into `bins` equal bins, as shares of all values. */
 export function histogram(values, bins, top = 1) {

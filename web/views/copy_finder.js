@@ -2,6 +2,7 @@
 // text (the family's verbs, crates/iagen-web/src/text_copies.rs), says how much of the text
 // they cover, and shows where in the corpus a run comes from when it is clicked. The link's
 // `copies=1` turns the check on after every generation; `copymin` is the shortest run counted.
+import { fixed } from './common.js';
 
 export const COPY_FINDER = `
   <section class="card" id="copies">
@@ -96,7 +97,7 @@ export function copyFinder({ $, call, t, jobs, save, exclusive, text, corpusFile
       heldLongest: shown.held_out.longest,
       ms: Math.max(1, Math.round(shown.ms)),
       chars: shown.chars.toLocaleString(),
-      indexS: (shown.indexMs / 1000).toFixed(2),
+      indexS: fixed(shown.indexMs / 1000, 2),
     });
     Object.assign(status.dataset, {
       share: String(shown.share),

@@ -1,4 +1,4 @@
-import { html, imagesReady, jobQueue, drawLossChart, drawImages, seedControl, bindSpecControls, sleep, checksum } from './common.js';
+import { html, imagesReady, jobQueue, drawLossChart, drawImages, seedControl, bindSpecControls, sleep, checksum, fixed } from './common.js';
 import { TRAINING_BUTTONS, trainingPanel } from './training_panel.js';
 import { imagesCost } from './cost_meter.js';
 import { IMAGE_COPIES, imageCopies } from './image_copies.js';
@@ -123,11 +123,11 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     others: ['idata'],
     discard: () => discardTrained(),
     render(values) {
-      $('guide-value').textContent = Number(values.guide).toFixed(1);
+      $('guide-value').textContent = fixed(values.guide, 1);
     },
   });
   $('guide').addEventListener('input', () => {
-    $('guide-value').textContent = Number($('guide').value).toFixed(1);
+    $('guide-value').textContent = fixed($('guide').value, 1);
   });
   // The data set picks the pretrained model and the training images (and its class words).
   $('idata').addEventListener('change', () => {
@@ -224,11 +224,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     ctx.font = '11px sans-serif';
     ctx.textAlign = at > width / 2 ? 'right' : 'left';
     const i = Math.max(0, now);
-    ctx.fillText(
-      `t = ${Math.max(now, 0)}  ᾱ = ${abar[i].toFixed(3)}  SNR = ${snr[i].toExponential(1)}`,
-      at + (at > width / 2 ? -4 : 4),
-      16,
-    );
+    ctx.fillText(`t = ${Math.max(now, 0)}  ᾱ = ${fixed(abar[i], 3)}  SNR = ${snr[i].toExponential(1)}`, at + (at > width / 2 ? -4 : 4), 16);
   }
 
   // ---- the denoising grid --------------------------------------------------------------
@@ -459,7 +455,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     drawImages($('fwd-xt'), out.xt, 1, 1, 4);
     const abar = state.model.info.alpha_bars[t_];
     $('fwd-t-label').textContent = `t = ${t_}`;
-    $('fwd-status').textContent = t('diff.forward.status', { a: Math.sqrt(abar).toFixed(3), b: Math.sqrt(1 - abar).toFixed(3) });
+    $('fwd-status').textContent = t('diff.forward.status', { a: fixed(Math.sqrt(abar), 3), b: fixed(Math.sqrt(1 - abar), 3) });
   }
   const forward = () => exclusive(drawForward).catch(showError);
   $('forward').addEventListener('toggle', forward);
@@ -515,7 +511,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
       describeModel();
       quiz.modelChanged(true);
     },
-    lossText: ({ loss }) => t('diff.loss.value', { loss: loss.toFixed(4) }),
+    lossText: ({ loss }) => t('diff.loss.value', { loss: fixed(loss, 4) }),
     forget: loadPretrained,
     stopOther: () => {
       state.playing = false;

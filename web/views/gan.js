@@ -1,4 +1,4 @@
-import { html, jobQueue, drawLossChart, seedControl, bindSpecControls, sleep, checksum } from './common.js';
+import { html, jobQueue, drawLossChart, seedControl, bindSpecControls, sleep, checksum, fixed } from './common.js';
 import { TRAINING_BUTTONS, trainingPanel } from './training_panel.js';
 
 // The GAN view, in two dimensions: a target distribution in the plane, a generator that learns
@@ -296,7 +296,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     $('coverage').textContent = c ? t('gan.coverage', { hit: c.modes_hit, modes: c.modes, within: Math.round(100 * c.within) }) : '';
     $('coverage').dataset.modes = c ? String(c.modes_hit) : '';
     $('coverage').dataset.within = c ? String(c.within) : '';
-    $('js-value').textContent = s ? t('gan.js', { js: s.js.toFixed(3) }) : '';
+    $('js-value').textContent = s ? t('gan.js', { js: fixed(s.js, 3) }) : '';
   }
 
   // ---- drawing a target ------------------------------------------------------------------
@@ -424,7 +424,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
       describeModel();
       exclusive(() => refresh()).catch(showError);
     },
-    lossText: ({ d, g }) => t('gan.loss.value', { d: d.toFixed(3), g: g.toFixed(3) }),
+    lossText: ({ d, g }) => t('gan.loss.value', { d: fixed(d, 3), g: fixed(g, 3) }),
     forget: fresh,
   });
 

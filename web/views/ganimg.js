@@ -9,6 +9,7 @@ import {
   seedControl,
   bindSpecControls,
   checksum,
+  fixed,
 } from './common.js';
 import { TRAINING_BUTTONS, trainingPanel } from './training_panel.js';
 import { imagesCost } from './cost_meter.js';
@@ -265,7 +266,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, lang, 
     if (!state.frames) return;
     const k = Number($('walk').value);
     drawImages($('walk-image'), state.frames.subarray(k * 784, (k + 1) * 784), 1, 1, 4);
-    $('walk-label').textContent = t('gi.walk', { a: (k / (FRAMES - 1)).toFixed(2) });
+    $('walk-label').textContent = t('gi.walk', { a: fixed(k / (FRAMES - 1), 2) });
   }
   $('walk').addEventListener('input', showWalk);
 
@@ -342,7 +343,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, lang, 
       ctx.fillStyle = p < FLOOR ? '#c62828' : CLASS_COLOURS[c];
       ctx.fillRect(c * bar + 4, yOf(p), bar - 8, base - yOf(p));
       ctx.fillStyle = '#1d2330';
-      ctx.fillText(`${(100 * p).toFixed(p < 0.1 ? 1 : 0)}%`, c * bar + bar / 2, yOf(p) - 3);
+      ctx.fillText(`${fixed(100 * p, p < 0.1 ? 1 : 0)}%`, c * bar + bar / 2, yOf(p) - 3);
       ctx.fillText(name(c).slice(0, 8), c * bar + bar / 2, height - 6);
     });
     for (const [p, colour] of [
@@ -358,11 +359,11 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, lang, 
     }
     ctx.setLineDash([]);
     drawTrainingMarks(canvas, state.trainingShares, { bar, yOf });
-    $('entropy').textContent = t('gi.entropy', { h: state.entropy.toFixed(2), max: Math.log2(10).toFixed(2) });
+    $('entropy').textContent = t('gi.entropy', { h: fixed(state.entropy, 2), max: fixed(Math.log2(10), 2) });
     $('entropy').dataset.entropy = String(state.entropy);
     const low = shares.map((p, c) => [p, c]).filter(([p]) => p < FLOOR);
     $('meter-warning').textContent = low.length
-      ? t('gi.meter.warning', { classes: low.map(([p, c]) => `${name(c)} (${(100 * p).toFixed(1)} %)`).join(', ') })
+      ? t('gi.meter.warning', { classes: low.map(([p, c]) => `${name(c)} (${fixed(100 * p, 1)} %)`).join(', ') })
       : '';
     $('meter-warning').dataset.low = JSON.stringify(low.map(([, c]) => c));
     drawLossChart($('entropy-chart'), state.entropies, Number(v().steps), [['entropy', t('gi.entropy.series')]], null);
@@ -392,11 +393,11 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, lang, 
       { width, base, height: base - 10, peak: top },
     );
     ctx.fillStyle = '#1d2330';
-    for (let k = 0; k <= BINS; k += 2) ctx.fillText((k / BINS).toFixed(1), Math.min(width - 8, Math.max(8, k * bin)), height - 6);
+    for (let k = 0; k <= BINS; k += 2) ctx.fillText(fixed(k / BINS, 1), Math.min(width - 8, Math.max(8, k * bin)), height - 6);
     const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
     canvas.dataset.real = String(mean(w.real));
     canvas.dataset.fake = String(mean(w.fake));
-    $('dx-means').textContent = t('gi.dx.means', { real: mean(w.real).toFixed(2), fake: mean(w.fake).toFixed(2) });
+    $('dx-means').textContent = t('gi.dx.means', { real: fixed(mean(w.real), 2), fake: fixed(mean(w.fake), 2) });
   }
 
   /** Everything the model draws, after it loads or changes. */
@@ -462,7 +463,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, lang, 
       describeModel();
       redraw().catch(showError);
     },
-    lossText: ({ d, g }) => t('gan.loss.value', { d: d.toFixed(3), g: g.toFixed(3) }),
+    lossText: ({ d, g }) => t('gan.loss.value', { d: fixed(d, 3), g: fixed(g, 3) }),
     forget: loadPretrained,
   });
 

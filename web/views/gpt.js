@@ -1,4 +1,4 @@
-import { html, jobQueue, drawLossChart, seedControl, bindSpecControls } from './common.js';
+import { html, jobQueue, drawLossChart, seedControl, bindSpecControls, fixed } from './common.js';
 import { TRAINING_BUTTONS, trainingPanel } from './training_panel.js';
 import { COPY_FINDER, copyFinder } from './copy_finder.js';
 import { generationCost } from './cost_meter.js';
@@ -99,7 +99,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     discard: () => discardTrained(),
     render(v) {
       if ($('custom-text') !== document.activeElement) $('custom-text').value = v.text;
-      $('temp-value').textContent = Number(v.temp).toFixed(2);
+      $('temp-value').textContent = fixed(v.temp, 2);
       $('custom-box').hidden = v.data !== 'custom';
     },
   });
@@ -117,7 +117,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
   const bias = wordBias({ $, call, t, jobs, exclusive, showError, corpusFile: () => `assets/data/${state.model.manifest.data}.txt` });
   const sampling = () => ({ temp: Number(jobs.values.temp), topk: Number(jobs.values.topk), topp: Number(jobs.values.topp) });
   $('temp').addEventListener('input', () => {
-    $('temp-value').textContent = Number($('temp').value).toFixed(2);
+    $('temp-value').textContent = fixed($('temp').value, 2);
   });
   $('custom-text').addEventListener('change', () => {
     save({ text: $('custom-text').value });
@@ -138,7 +138,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
         ? t('gen.model.pretrained', {
             data: t(`data.${manifest.data}`),
             params: i.params.toLocaleString(),
-            bits: (manifest.val_loss / Math.LN2).toFixed(2),
+            bits: fixed(manifest.val_loss / Math.LN2, 2),
           })
         : t('gen.model.trained', { steps: state.trained, params: i.params.toLocaleString() }));
     $('layer').replaceChildren(...Array.from({ length: i.layers }, (_, k) => new Option(String(k + 1), String(k))));
@@ -196,7 +196,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
         track.appendChild(bar);
         const pct = document.createElement('span');
         pct.className = 'pct';
-        pct.textContent = `${(p * 100).toFixed(1)} %`;
+        pct.textContent = `${fixed(p * 100, 1)} %`;
         return [label, track, pct];
       }),
     );
@@ -303,7 +303,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
   function showSpeed(chars, ms) {
     const rate = chars / Math.max(ms / 1000, 1e-3);
     $('gen-speed').dataset.rate = String(rate);
-    $('gen-speed').textContent = t('gen.speed', { n: chars, s: (ms / 1000).toFixed(2), rate: Math.round(rate) });
+    $('gen-speed').textContent = t('gen.speed', { n: chars, s: fixed(ms / 1000, 2), rate: Math.round(rate) });
   }
   // What the text cost in operations (counted by the sampler from the model's shapes).
   function showGenerationCost() {
@@ -320,7 +320,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
       ['loss', t('train.loss.train')],
       ['val', t('train.loss.val')],
     ];
-    drawLossChart($('loss-chart'), state.history, Number(jobs.values.steps), series, (l) => (l / Math.LN2).toFixed(1));
+    drawLossChart($('loss-chart'), state.history, Number(jobs.values.steps), series, (l) => fixed(l / Math.LN2, 1));
   }
   listeners.add((e) => {
     if (e.event === 'stream-start') {
@@ -382,7 +382,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
       copies.modelChanged(Boolean(state.model));
       bias.modelChanged(Boolean(state.model));
     },
-    lossText: ({ loss }) => `${loss.toFixed(3)} nats (${(loss / Math.LN2).toFixed(3)} bits)`,
+    lossText: ({ loss }) => `${fixed(loss, 3)} nats (${fixed(loss / Math.LN2, 3)} bits)`,
     forget: forgetTraining,
     errorText: (err) => {
       const short = TOO_SHORT.exec(err.message);

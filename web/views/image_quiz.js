@@ -3,7 +3,7 @@
 // crates/iagen-web/src/image_reference.rs). The student marks each one; checking scores them
 // and sets beside their answers the judge's (an image it is very sure of counts as "real") and,
 // in the GAN view, the discriminator's (D(x) ≥ 0.5 is "real").
-import { checksum, drawImages, imagesReady, randomSeed } from './common.js';
+import { checksum, drawImages, imagesReady, randomSeed, fixed } from './common.js';
 
 export const IMAGE_QUIZ = `
   <section class="card" id="quiz">
@@ -28,7 +28,7 @@ const JUDGE_SURE = 0.9;
  * probability "real" for each; `imagesFile()` names the data set's file; `classNames()` the
  * classes in the page's language.
  */
-export function imageQuiz({ $, call, t, lang, jobs, exclusive, showError, generate, discriminate, imagesFile, classNames }) {
+export function imageQuiz({ $, call, t, jobs, exclusive, showError, generate, discriminate, imagesFile, classNames }) {
   let quiz = null; // {pixels, real, classes, confidence, d, answers, checked}
   let started = false;
 
@@ -115,7 +115,7 @@ export function imageQuiz({ $, call, t, lang, jobs, exclusive, showError, genera
         if (dSays)
           lines.push(
             t('quiz.d', {
-              p: quiz.d[i].toLocaleString(lang(), { minimumFractionDigits: 2, maximumFractionDigits: 2 }),
+              p: fixed(quiz.d[i], 2),
               says: t(dSays[i] ? 'quiz.real' : 'quiz.generated'),
             }),
           );

@@ -3,7 +3,7 @@
 // what differs: its family and training options, what to glimpse while training, which
 // controls a run locks, and what a reset or a new model redraws.
 
-import { sleep } from './common.js';
+import { sleep, fixed } from './common.js';
 import { trainingCost } from './cost_meter.js';
 
 export const TRAINING_BUTTONS = `
@@ -199,7 +199,7 @@ export function trainingPanel(view) {
     if (e.losses) state.history.push({ step: e.step, ...e.losses, ...e.val });
     const total = Number(jobs.values.steps);
     $('progress-bar').style.width = `${Math.min(100, (100 * e.step) / total)}%`;
-    const rate = e.rate ? e.rate.toFixed(e.rate < 10 ? 2 : 1) : '–';
+    const rate = e.rate ? fixed(e.rate, e.rate < 10 ? 2 : 1) : '–';
     $('train-status').textContent = t('train.progress', { step: e.step, total, rate }) + (e.losses ? ` · ${view.lossText(e.losses)}` : '');
     view.drawLoss();
     drawCost();

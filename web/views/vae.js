@@ -1,4 +1,15 @@
-import { coalesced, html, imagesReady, jobQueue, drawLossChart, drawImages, seedControl, bindSpecControls, checksum } from './common.js';
+import {
+  coalesced,
+  html,
+  imagesReady,
+  jobQueue,
+  drawLossChart,
+  drawImages,
+  seedControl,
+  bindSpecControls,
+  checksum,
+  fixed,
+} from './common.js';
 import { drawingPad } from './drawing_pad.js';
 import { TRAINING_BUTTONS, trainingPanel } from './training_panel.js';
 import { IMAGE_COPIES, imageCopies } from './image_copies.js';
@@ -36,7 +47,7 @@ function pretrainedName(data, latent) {
   if (latent === 16 && data === 'mnist') return 'vae-mnist-z16';
   return null;
 }
-const fmt = (x) => (x < 0 ? `−${(-x).toFixed(2)}` : x.toFixed(2));
+const fmt = (x) => (x < 0 ? `−${fixed(-x, 2)}` : fixed(x, 2));
 
 export async function mount(root, { call, listeners, spec, updateSpec, t, showError, lang }) {
   root.append(html`
@@ -200,7 +211,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
             params: info.params.toLocaleString(),
             steps: manifest.steps,
             latent: info.latent,
-            elbo: (manifest.recon + manifest.kl).toFixed(1),
+            elbo: fixed(manifest.recon + manifest.kl, 1),
           })
         : t('gen.model.trained', { steps: state.trained, params: info.params.toLocaleString() }));
   }
@@ -494,10 +505,10 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     const z = state.input.mean.map((m, j) => (1 - a) * m + a * state.target.mean[j]);
     const image = await call('verb', { name: 'decode', args: { z: Array.from(z), n: 1 } });
     drawImages($('mix-image'), image, 1, 1, 4);
-    $('mix-label').textContent = t('vae.mix', { a: a.toFixed(2) });
+    $('mix-label').textContent = t('vae.mix', { a: fixed(a, 2) });
   }
   $('mix').addEventListener('input', () => {
-    $('mix-label').textContent = t('vae.mix', { a: Number($('mix').value).toFixed(2) });
+    $('mix-label').textContent = t('vae.mix', { a: fixed($('mix').value, 2) });
     if (ready()) showMix().catch(() => {});
   });
 
@@ -626,7 +637,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
       ctx.fillStyle = '#3d5afe';
       ctx.fillRect(j * bar + 4, height - 18 - h, bar - 8, h);
       ctx.fillStyle = '#1d2330';
-      ctx.fillText(k.toFixed(2), j * bar + bar / 2, height - 22 - h);
+      ctx.fillText(fixed(k, 2), j * bar + bar / 2, height - 22 - h);
       ctx.fillText(`z${j + 1}`, j * bar + bar / 2, height - 5);
     });
   }
@@ -686,7 +697,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
       describeModel();
       redraw().catch(showError);
     },
-    lossText: ({ recon, kl }) => t('vae.loss.value', { recon: recon.toFixed(1), kl: kl.toFixed(2), elbo: (recon + kl).toFixed(1) }),
+    lossText: ({ recon, kl }) => t('vae.loss.value', { recon: fixed(recon, 1), kl: fixed(kl, 2), elbo: fixed(recon + kl, 1) }),
     forget: async () => {
       state.input = null;
       state.target = null;
@@ -708,7 +719,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
   // ---- first view ----------------------------------------------------------------------
   drawMap();
   drawKlBars();
-  $('mix-label').textContent = t('vae.mix', { a: Number($('mix').value).toFixed(2) });
+  $('mix-label').textContent = t('vae.mix', { a: fixed($('mix').value, 2) });
   panel.start(loadPretrained).catch(showError);
 
   return {
@@ -719,7 +730,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
       quiz.translate();
       describeModel();
       drawLoss();
-      $('mix-label').textContent = t('vae.mix', { a: Number($('mix').value).toFixed(2) });
+      $('mix-label').textContent = t('vae.mix', { a: fixed($('mix').value, 2) });
       if (ready()) {
         state.classNames = await call('verb', { name: 'class_names', args: { lang: lang() } }).catch(() => state.classNames);
         nameSkewClasses($, state.classNames);

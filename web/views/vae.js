@@ -505,10 +505,14 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     const z = state.input.mean.map((m, j) => (1 - a) * m + a * state.target.mean[j]);
     const image = await call('verb', { name: 'decode', args: { z: Array.from(z), n: 1 } });
     drawImages($('mix-image'), image, 1, 1, 4);
-    $('mix-label').textContent = t('vae.mix', { a: fixed(a, 2) });
+    labelMix();
+  }
+  /** The slider's position, in the page's language. */
+  function labelMix() {
+    $('mix-label').textContent = t('vae.mix', { a: fixed($('mix').value, 2) });
   }
   $('mix').addEventListener('input', () => {
-    $('mix-label').textContent = t('vae.mix', { a: fixed($('mix').value, 2) });
+    labelMix();
     if (ready()) showMix().catch(() => {});
   });
 
@@ -719,7 +723,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
   // ---- first view ----------------------------------------------------------------------
   drawMap();
   drawKlBars();
-  $('mix-label').textContent = t('vae.mix', { a: fixed($('mix').value, 2) });
+  labelMix();
   panel.start(loadPretrained).catch(showError);
 
   return {
@@ -730,7 +734,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
       quiz.translate();
       describeModel();
       drawLoss();
-      $('mix-label').textContent = t('vae.mix', { a: fixed($('mix').value, 2) });
+      labelMix();
       if (ready()) {
         state.classNames = await call('verb', { name: 'class_names', args: { lang: lang() } }).catch(() => state.classNames);
         nameSkewClasses($, state.classNames);

@@ -161,9 +161,9 @@ pub fn eval(args: &EvalVaeArgs) -> Result<(), String> {
     let (manifest, model) = load_vae_files(&args.model, &device)?;
     let (_, judge) = load_judge_files(&args.judge, &device)?;
     let (data, set) = args.images.read()?;
-    let (_, held) = set.split_held_out();
+    let (train, held) = set.split_held_out();
     let n = held.len();
-    let batch = held.batch(&(0..n).collect::<Vec<_>>());
+    let batch = held.all();
     let x = image_rows(&batch.pixels, n, &device);
     let mut rng = Rng::new(args.seed);
     let latent = manifest.config.latent;
@@ -199,8 +199,7 @@ pub fn eval(args: &EvalVaeArgs) -> Result<(), String> {
     );
     // A reconstruction is a function of μ, so no decoder can be judged right more often than
     // the best classifier of the codes themselves; k nearest training codes estimate that.
-    let (train, _) = set.split_held_out();
-    let train_batch = train.batch(&(0..train.len()).collect::<Vec<_>>());
+    let train_batch = train.all();
     let (train_mean, _) = model.encode(image_rows(&train_batch.pixels, train.len(), &device));
     let codes = Codes {
         values: &floats(train_mean),

@@ -94,6 +94,11 @@ impl ImageSet {
         }
     }
 
+    /// Every image, in order, as one batch.
+    pub fn all(&self) -> ImageBatch {
+        self.batch(&(0..self.len()).collect::<Vec<_>>())
+    }
+
     /// `n` images drawn uniformly with replacement.
     pub fn random_batch(&self, rng: &mut Rng, n: usize) -> ImageBatch {
         let indices: Vec<usize> = (0..n).map(|_| rng.below(self.len())).collect();

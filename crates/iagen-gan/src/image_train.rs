@@ -144,22 +144,26 @@ impl ImageGanTraining {
     pub fn step_g(&mut self) -> Tensor<1> {
         let labels = self.fake_labels();
         let z = image_noise(&mut self.rng, self.batch, self.noise, &self.device);
-        let free: Vec<i64> = (0..labels.len() as i64)
-            .filter(|&i| labels[i as usize] == self.classes as i64)
-            .collect();
+        // The rows of the class-free fakes, for feature matching (none when it is off).
+        let none = self.classes as i64;
+        let free: Vec<i64> = if self.feature_matching > 0.0 {
+            (0..labels.len() as i64)
+                .filter(|&i| labels[i as usize] == none)
+                .collect()
+        } else {
+            Vec::new()
+        };
         let labels = labels_tensor(&labels, &self.device);
         let fake = self.d.features(self.g.forward(z, labels.clone()));
         let mut loss = GanLoss::NonSaturating.g(self.d.score(fake.clone(), labels));
-        if self.feature_matching > 0.0 && !free.is_empty() {
+        if !free.is_empty() {
             loss = loss + self.feature_gap(fake, &free) * self.feature_matching;
         }
         let grads = GradientsParams::from_grads(loss.backward(), &self.g);
         self.g = self.g_optim.step(self.lr, self.g.clone(), grads);
         loss.detach()
     }
-}
 
-impl ImageGanTraining {
     /// ‖mean features of real images − mean features of the class-free fakes (rows `free` of
     /// `fake`)‖², `[1]`: zero when the class-free samples' average matches the data's.
     fn feature_gap(&mut self, fake: Tensor<2>, free: &[i64]) -> Tensor<1> {

@@ -102,8 +102,7 @@ fn a_seed_reproduces_a_run_and_weights_round_trip() {
 
 /// ‖mean discriminator features of the 200 real digits − those of 64 class-free samples‖².
 fn feature_gap(gan: &iagen_gan::ImageGan, device: &Device) -> f32 {
-    let set = digits();
-    let all = set.batch(&(0..set.len()).collect::<Vec<_>>());
+    let all = digits().all();
     let real =
         Tensor::<1>::from_floats(all.pixels.as_slice(), device).reshape([all.len, 1, 28, 28]);
     let fake = generate_images(&gan.g, &[None; 64], 11, device);

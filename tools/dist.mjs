@@ -6,7 +6,7 @@
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { extname, join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { COMPRESSIBLE, CONTENT_SECURITY_POLICY as policy } from './serving.mjs';
+import { COMPRESSIBLE, CONTENT_SECURITY_POLICY as policy, CORS_HEADERS } from './serving.mjs';
 
 const [source = 'web', target = 'dist'] = process.argv.slice(2);
 // Left behind: TypeScript declarations wasm-bindgen writes beside the glue.
@@ -23,6 +23,7 @@ function* files(dir) {
 if (!statSync(join(source, 'pkg', 'iagen_web_bg.wasm'), { throwIfNoEntry: false })) {
   throw new Error(`${source}/pkg has no wasm: run \`just wasm\` first`);
 }
+const cors = Object.entries(CORS_HEADERS);
 rmSync(target, { recursive: true, force: true });
 let count = 0;
 let bytes = 0;
@@ -36,7 +37,7 @@ for (const path of files(source)) {
 }
 writeFileSync(
   join(target, '_headers'),
-  `/*\n  Content-Security-Policy: ${policy}\n  X-Content-Type-Options: nosniff\n/*.wasm\n  Content-Type: application/wasm\n`,
+  `/*\n  Content-Security-Policy: ${policy}\n  X-Content-Type-Options: nosniff\n${cors.map(([k, v]) => `  ${k}: ${v}\n`).join('')}/*.wasm\n  Content-Type: application/wasm\n`,
 );
 writeFileSync(
   join(target, '.htaccess'),
@@ -46,6 +47,7 @@ writeFileSync(
     'AddType application/octet-stream .bpk',
     `Header set Content-Security-Policy "${policy}"`,
     'Header set X-Content-Type-Options nosniff',
+    ...cors.map(([k, v]) => `Header set ${k} "${v}"`),
     '',
   ].join('\n'),
 );

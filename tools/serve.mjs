@@ -6,7 +6,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
-import { COMPRESSIBLE, CONTENT_SECURITY_POLICY } from './serving.mjs';
+import { COMPRESSIBLE, CONTENT_SECURITY_POLICY, CORS_HEADERS } from './serving.mjs';
 
 const gzip = promisify(gzipCallback);
 
@@ -69,6 +69,7 @@ createServer(async (req, res) => {
       'Cache-Control': 'no-cache',
       'Content-Security-Policy': CONTENT_SECURITY_POLICY,
       'X-Content-Type-Options': 'nosniff',
+      ...CORS_HEADERS,
       ...(packed ? { 'Content-Encoding': 'gzip', Vary: 'Accept-Encoding' } : {}),
     });
     res.end(data);

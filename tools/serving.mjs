@@ -6,17 +6,24 @@
 export const COMPRESSIBLE = new Set(['.html', '.js', '.mjs', '.css', '.json', '.txt', '.md', '.wasm', '.bpk', '.bin', '.svg']);
 
 // What the page needs and no more: its own scripts (and compiling its wasm), its own styles
-// and files, canvases read back as data URLs; any site may frame it (teachers embed a view).
-// No `style-src 'unsafe-inline'`: the page sets styles through the CSSOM only.
+// and files, canvases read back as data URLs, and a worker started from a blob where the page
+// has an opaque origin (app.js). No `style-src 'unsafe-inline'`: the page sets styles through
+// the CSSOM only. No `frame-ancestors`: any site may frame it (teachers embed a view), and
+// `frame-ancestors *` would refuse the hosts with an opaque origin (a sandboxed course frame,
+// a `srcdoc` or `data:` page), which '*' does not match.
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self' 'wasm-unsafe-eval'",
   "style-src 'self'",
   "img-src 'self' data: blob:",
   "connect-src 'self'",
-  "worker-src 'self'",
+  "worker-src 'self' blob:",
   "object-src 'none'",
   "base-uri 'none'",
   "form-action 'none'",
-  'frame-ancestors *',
 ].join('; ');
+
+// A page framed by a sandboxed host has an opaque origin ("null"): its scripts, modules, wasm
+// and data are then cross-origin requests, which the browser completes only when the server
+// allows any origin. The files are public; no cookie or credential goes with them.
+export const CORS_HEADERS = { 'Access-Control-Allow-Origin': '*' };

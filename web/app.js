@@ -1,6 +1,7 @@
 // The page shell: language, backend badge, share links and notices, embed mode, and the
 // worker connection. Views (views/<family>.js) draw the controls and results.
 import { FAMILIES } from './families.js';
+import { STALLED, fetchText } from './fetching.js';
 
 const params = new URLSearchParams(location.search);
 const embed = params.get('embed') === '1';
@@ -19,7 +20,25 @@ const gpuLost = withStorage((s) => s.getItem(GPU_LOST_KEY));
 const requestedBackend = gpuLost !== null ? 'cpu' : params.get('backend');
 
 // ---- worker RPC -----------------------------------------------------------------------
-const worker = new Worker('worker.js', { type: 'module' });
+// A page framed by a sandboxed host (no `allow-same-origin`) has an opaque origin, and browsers
+// refuse it a worker from a URL; a classic worker made from a blob may still import ours (the
+// server lets any origin read its files). It holds the messages that arrive before the module
+// has registered its listener, and reports a module that did not load as a dead engine.
+function startWorker() {
+  const url = new URL('worker.js', location.href).href;
+  try {
+    return new Worker(url, { type: 'module' });
+  } catch {
+    const boot = `const early = [];
+onmessage = (e) => early.push(e.data);
+import(${JSON.stringify(url)}).then(() => {
+  onmessage = null;
+  for (const data of early) dispatchEvent(new MessageEvent('message', { data }));
+}, (err) => postMessage({ event: 'dead', message: String(err) }));`;
+    return new Worker(URL.createObjectURL(new Blob([boot], { type: 'text/javascript' })));
+  }
+}
+const worker = startWorker();
 const pending = new Map();
 const listeners = new Set();
 let nextId = 1;
@@ -84,11 +103,7 @@ function restartOnCpu(message) {
 const dictionaries = {};
 let lang = 'es';
 async function loadLang(code) {
-  if (!dictionaries[code]) {
-    const response = await fetch(`i18n/${code}.json`);
-    if (!response.ok) throw new Error(`i18n/${code}.json: HTTP ${response.status}`);
-    dictionaries[code] = await response.json();
-  }
+  if (!dictionaries[code]) dictionaries[code] = JSON.parse(await fetchText(`i18n/${code}.json`));
   lang = code;
   document.documentElement.lang = code;
 }
@@ -98,8 +113,15 @@ const BUILT_IN = {
   'error.worker':
     'El motor de cálculo no arrancó o se detuvo; recarga la página / The engine did not start or stopped; reload the page ({error})',
   'error.reload': 'Recargar / Reload',
+  'error.stalled': 'el servidor dejó de enviar / the server stopped sending «{url}» ({s} s)',
 };
+// Errors the engine reports in a fixed form, said in the reader's language wherever they show.
+function explainError(error) {
+  const stalled = STALLED.exec(error);
+  return stalled ? t('error.stalled', { url: stalled[1], s: stalled[2] }) : error;
+}
 export function t(key, vars = {}) {
+  if (vars.error !== undefined) vars = { ...vars, error: explainError(String(vars.error)) };
   const text = dictionaries[lang]?.[key] ?? BUILT_IN[key] ?? key;
   return text.replace(/\{(\w+)\}/g, (_, name) => vars[name] ?? `{${name}}`);
 }

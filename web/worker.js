@@ -2,6 +2,7 @@
 // {id, method, args} and gets {id, result} or {id, error}; long jobs (training,
 // generation) also post progress events {event, ...} and check for stop/pause requests
 // between short chunks.
+import { fetchBytes as fetchFile, fetchText as fetchTextFile } from './fetching.js';
 import init, { backend_in_use, init_backend, parse_spec, encode_spec, Session } from './pkg/iagen_web.js';
 
 // The one model of this page, whatever its family (see web/families.js).
@@ -16,10 +17,13 @@ const STREAM_MS = 40;
 // Let queued messages (Pause, Stop) run: CPU reads resolve as microtasks and would not yield.
 // A message to ourselves queues behind them like setTimeout would, without the 4 ms that
 // browsers add to chained timeouts (a tenth of a streamed chunk).
+// Each waiter has its own turn: two loops that yield at once (a run and a stream) both resume.
 const turn = new MessageChannel();
+const waiting = [];
+turn.port1.onmessage = () => waiting.shift()();
 const yieldToEvents = () =>
   new Promise((resolve) => {
-    turn.port1.onmessage = resolve;
+    waiting.push(resolve);
     turn.port2.postMessage(null);
   });
 
@@ -39,44 +43,24 @@ async function describeGpu(requested) {
   return { tryGpu: true, adapter: name, byFamily: !forced };
 }
 
-// With `progress`, the bytes received so far are posted as `progress` events (a shipped model
-// can take seconds to arrive, and the page says how far it is).
-async function fetchBytes(url, progress = false) {
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-  if (!progress || !response.body) return new Uint8Array(await response.arrayBuffer());
-  const reader = response.body.getReader();
-  const chunks = [];
-  let loaded = 0;
+// Files are named relative to this script (also when the page started it from a blob, whose
+// address is no base). With `progress`, the bytes received so far are posted as `progress`
+// events (a shipped model can take seconds to arrive, and the page says how far it is).
+function fetchBytes(url, progress = false) {
   let posted = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    loaded += value.length;
+  const onBytes = (loaded) => {
     if (Date.now() - posted > 100) {
       posted = Date.now();
       postMessage({ event: 'progress', url, loaded });
     }
-  }
-  const bytes = new Uint8Array(loaded);
-  let at = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, at);
-    at += chunk.length;
-  }
-  return bytes;
+  };
+  return fetchFile(url, { base: import.meta.url, onBytes: progress ? onBytes : undefined });
 }
+const fetchText = (url) => fetchTextFile(url, { base: import.meta.url });
 
 // What a run trains on: a typed `text`, or the file at `data`.
 const trainingBytes = ({ data, text }) => (text !== undefined ? new TextEncoder().encode(text) : fetchBytes(data));
 const errorText = (err) => String(err?.message ? err.message : err);
-
-async function fetchText(url) {
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-  return response.text();
-}
 
 // Burn asks the adapter for its device inside the wasm; wrapping requestDevice lets the
 // worker watch that device's `lost` promise (driver reset, GPU process crash) and tell the
@@ -151,8 +135,8 @@ const methods = {
     return session.verb(name, { ...args, ...filled }, bytes);
   },
 
-  // Train until `until` steps, in chunks of about CHUNK_MS (`chunk` steps first, then as many
-  // as the measured speed fits, up to four times `chunk`), so Pause answers within a fraction of
+  // Train until `until` steps, in chunks of about CHUNK_MS (one step first, as a run's speed is
+  // not known yet, then as many as the measured speed fits, up to four times `chunk`), so Pause answers within a fraction of
   // a second whatever a step costs; posts a `train` event per chunk (the named losses, held-out
   // losses every `valEvery` steps when set, the rate) and a `glimpse` (the family's verb
   // `glimpse.verb`) every `glimpse.every` steps. Chunking changes no result: every step is the
@@ -165,7 +149,7 @@ const methods = {
     // The training steps' own speed, the first chunk (cold) left out: what `just bench` sets
     // beside the native trainer, which neither validates nor draws.
     const steady = { steps: 0, ms: 0, chunks: 0 };
-    let size = chunk;
+    let size = 1;
     while (step < until) {
       const n = Math.min(size, until - step);
       const chunkStarted = performance.now();

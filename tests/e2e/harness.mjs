@@ -7,6 +7,7 @@ import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 
 export const SHOTS = 'target/e2e';
+export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 mkdirSync(SHOTS, { recursive: true });
 
 const BASE_FLAGS = [

@@ -41,6 +41,39 @@ export function jobQueue(updateSpec, initial) {
 }
 
 /**
+ * Says in `box` (a view's model line, which announced the download) that the model did not
+ * load and why, with a button that tries again (`retry`).
+ */
+export function showLoadFailure(box, t, { error, retry }) {
+  const why = document.createElement('span');
+  why.textContent = t('gen.model.failed', { error: error.message || String(error) });
+  const again = document.createElement('button');
+  again.className = 'secondary retry-load';
+  again.textContent = t('gen.model.retry');
+  again.onclick = () => {
+    again.disabled = true;
+    retry();
+  };
+  box.replaceChildren(why, ' ', again);
+}
+
+/**
+ * A view's download of its shipped model, `load()`: when it fails, `state.loadFailure` holds why
+ * and how to try again (`retry`) for the view's model line, drawn by `describe()`, and the
+ * error goes on to the caller (the error box says it too).
+ */
+export async function loadingModel(state, { describe, retry }, load) {
+  state.loadFailure = null;
+  try {
+    return await load();
+  } catch (error) {
+    state.loadFailure = { error, retry };
+    describe();
+    throw error;
+  }
+}
+
+/**
  * Gives an image session its data set's images if it has none (shipped weights): `file`;
  * `loading()` is called first when the file must be fetched.
  */

@@ -1,4 +1,17 @@
-import { html, imagesReady, jobQueue, drawLossChart, drawImages, seedControl, bindSpecControls, sleep, checksum, fixed } from './common.js';
+import {
+  html,
+  imagesReady,
+  jobQueue,
+  drawLossChart,
+  drawImages,
+  seedControl,
+  bindSpecControls,
+  sleep,
+  checksum,
+  fixed,
+  loadingModel,
+  showLoadFailure,
+} from './common.js';
 import { TRAINING_BUTTONS, trainingPanel } from './training_panel.js';
 import { imagesCost } from './cost_meter.js';
 import { IMAGE_COPIES, imageCopies } from './image_copies.js';
@@ -138,6 +151,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
   // ---- model ---------------------------------------------------------------------------
   function describeModel() {
     const box = $('diff-model');
+    if (!state.model && state.loadFailure) return showLoadFailure(box, t, state.loadFailure);
     if (!state.model) {
       box.textContent = t('gen.model.loading');
       return;
@@ -158,8 +172,12 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
   async function loadPretrained() {
     state.model = null;
     describeModel();
-    const info = await call('load', { family: 'diffusion', name: `diffusion-${v().idata}` });
-    await loadJudge();
+    const retry = () => exclusive(loadPretrained).catch(showError);
+    const info = await loadingModel(state, { describe: describeModel, retry }, async () => {
+      const loaded = await call('load', { family: 'diffusion', name: `diffusion-${v().idata}` });
+      await loadJudge();
+      return loaded;
+    });
     state.model = { kind: 'pretrained', info, manifest: info.manifest };
     describeModel();
     resetTrajectory();

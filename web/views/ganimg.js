@@ -10,6 +10,8 @@ import {
   bindSpecControls,
   checksum,
   fixed,
+  loadingModel,
+  showLoadFailure,
 } from './common.js';
 import { TRAINING_BUTTONS, trainingPanel } from './training_panel.js';
 import { imagesCost } from './cost_meter.js';
@@ -141,6 +143,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, lang, 
   // ---- model ---------------------------------------------------------------------------
   function describeModel() {
     const box = $('gi-model');
+    if (state.model?.kind === 'loading' && state.loadFailure) return showLoadFailure(box, t, state.loadFailure);
     if (!ready()) {
       box.textContent = t('gen.model.loading');
       return;
@@ -160,10 +163,14 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, lang, 
   async function loadPretrained() {
     state.model = { kind: 'loading' };
     describeModel();
-    const info = await call('load', { family: 'ganimg', name: model() });
+    const retry = () => exclusive(loadPretrained).catch(showError);
+    const info = await loadingModel(state, { describe: describeModel, retry }, async () => {
+      const loaded = await call('load', { family: 'ganimg', name: model() });
+      await prepare(true);
+      return loaded;
+    });
     state.model = { kind: 'pretrained', info, manifest: info.manifest };
     describeModel();
-    await prepare(true);
     await refreshAll();
   }
   /** What a session needs: the judge, the class names, real digits for D(x) (a run holds its

@@ -1,4 +1,4 @@
-import { html, jobQueue, drawLossChart, seedControl, bindSpecControls, fixed } from './common.js';
+import { html, jobQueue, drawLossChart, seedControl, bindSpecControls, fixed, loadingModel, showLoadFailure } from './common.js';
 import { TRAINING_BUTTONS, trainingPanel } from './training_panel.js';
 import { COPY_FINDER, copyFinder } from './copy_finder.js';
 import { generationCost } from './cost_meter.js';
@@ -34,6 +34,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
           <button id="generate" data-i18n="gen.generate" disabled></button>
           <button id="stop-generate" class="secondary" data-i18n="gen.stop" disabled></button>
         </div>
+        <p class="help" id="gen-busy" data-i18n="gen.busy" hidden></p>
         <p class="message" id="gen-message"></p>
         <div class="output" id="output"></div>
         <p class="status" id="gen-speed"></p>
@@ -127,6 +128,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
   // ---- model ---------------------------------------------------------------------------
   function describeModel() {
     const info = $('model-info');
+    if (!state.model && state.loadFailure) return showLoadFailure(info, t, state.loadFailure);
     if (!state.model) {
       info.textContent = t('gen.model.none');
       return;
@@ -164,7 +166,10 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
       }
     };
     listeners.add(progress);
-    const info = await call('load', { family: 'gpt', name: data }).finally(() => listeners.delete(progress));
+    const retry = () => exclusive(() => loadPretrainedFor(jobs.values.data)).catch(showError);
+    const info = await loadingModel(state, { describe: describeModel, retry }, () => call('load', { family: 'gpt', name: data })).finally(
+      () => listeners.delete(progress),
+    );
     state.model = { kind: 'pretrained', info, manifest: info.manifest };
     describeModel();
     copies.modelChanged(true);
@@ -357,6 +362,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
   }
   function lockControls(running) {
     $('generate').disabled = running || !state.model;
+    $('gen-busy').hidden = !running;
     for (const f of ['data', 'size', 'lr', 'batch', 'ctx', 'lines', 'tseed', 'tdice', 'custom-text']) $(f).disabled = running;
   }
   const panel = trainingPanel({

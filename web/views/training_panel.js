@@ -142,6 +142,8 @@ export function trainingPanel(view) {
       }
       if (cancelPending) return { reason: 'paused' };
       setRunning(true);
+      // Until the first chunk reports (one step of a large run can take many seconds).
+      $('train-status').textContent = t('train.starting');
       const chunk = view.chunk[document.body.dataset.backend] ?? view.chunk.cpu;
       cost.runStarted = performance.now();
       const result = await call('train', { until, chunk, valEvery: view.valEvery?.() ?? 0, glimpse: view.glimpse() }).finally(() => {
@@ -168,7 +170,12 @@ export function trainingPanel(view) {
   /** Stop the run in progress, or the one clicked that has not started: resolves once none runs. */
   async function pause() {
     cancelPending = true;
-    if (state.training) await call('stop');
+    if (state.training) {
+      // The step in progress ends first (one step of a large run can take seconds): say so.
+      $('pause').disabled = true;
+      $('train-status').textContent = t('train.pausing');
+      await call('stop');
+    }
     while (state.training || pending > 0) await sleep(20);
     cancelPending = false;
   }
@@ -246,9 +253,20 @@ export function trainingPanel(view) {
     };
     replaying();
     const probe = Math.min(replay, PROBE_STEPS);
-    const first = await jobs.exclusive(() => run(probe, probe === replay));
-    if (probe === replay || first.reason !== 'done') return;
-    const seconds = (replay - probe) / Math.max(state.rate || 0, 1e-3);
+    // The probe stops as soon as its first steps say the rest would take long (a large run's
+    // steps can take many seconds each), so the question comes early.
+    let slow = false;
+    const watchSpeed = (e) => {
+      if (e.event === 'train' && !slow && e.rate > 0 && (replay - e.step) / e.rate > ASK_ABOVE_S) {
+        slow = true;
+        call('stop');
+      }
+    };
+    listeners.add(watchSpeed);
+    const first = await jobs.exclusive(() => run(probe, probe === replay)).finally(() => listeners.delete(watchSpeed));
+    if (!slow && (probe === replay || first.reason !== 'done')) return;
+    if (first.reason === 'error' || first.reason === 'diverged') return;
+    const seconds = (replay - state.trained) / Math.max(state.rate || 0, 1e-3);
     if (seconds > ASK_ABOVE_S && !(await confirmReplay(replay, seconds))) return discard();
     replaying();
     await jobs.exclusive(() => run(replay));

@@ -9,6 +9,8 @@ import {
   bindSpecControls,
   checksum,
   fixed,
+  loadingModel,
+  showLoadFailure,
 } from './common.js';
 import { drawingPad } from './drawing_pad.js';
 import { TRAINING_BUTTONS, trainingPanel } from './training_panel.js';
@@ -194,6 +196,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
   // ---- model ---------------------------------------------------------------------------
   function describeModel() {
     const box = $('vae-model');
+    if (!state.model && state.loadFailure) return showLoadFailure(box, t, state.loadFailure);
     if (!state.model) {
       box.textContent = t('gen.model.loading');
       return;
@@ -226,10 +229,14 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
       clearDrawings();
       return;
     }
-    const info = await call('load', { family: 'vae', name });
+    const retry = () => exclusive(loadPretrained).catch(showError);
+    const info = await loadingModel(state, { describe: describeModel, retry }, async () => {
+      const loaded = await call('load', { family: 'vae', name });
+      await prepare();
+      return loaded;
+    });
     state.model = { kind: 'pretrained', info, manifest: info.manifest };
     describeModel();
-    await prepare();
     await refreshAll();
   }
   /** What a new session needs: the judge, the held-out images (a training run has its own). */

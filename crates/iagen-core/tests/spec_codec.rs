@@ -165,6 +165,25 @@ fn a_huge_link_is_refused_whole_and_notices_are_capped() {
 }
 
 #[test]
+fn a_repeated_key_counts_once_with_its_last_value() {
+    let (spec, notices) = Spec::from_hash("v=2&seed=-4&seed=abc&seed=12&view=gan&view=gpt");
+    assert!(
+        notices.is_empty(),
+        "earlier values add no notice: {notices:?}"
+    );
+    assert_eq!(spec.int(&SEED), 12);
+    assert_eq!(spec.to_hash(), "v=2&seed=12");
+    let (spec, notices) = Spec::from_hash("v=2&seed=12&seed=abc");
+    assert_eq!(
+        spec.int(&SEED),
+        SEED.default,
+        "the last value counts, even a bad one"
+    );
+    assert_eq!(notices.len(), 1);
+    assert_eq!(notices[0].kind, NoticeKind::BadValue);
+}
+
+#[test]
 fn a_vae_link_carries_its_experiment_and_clamps_bad_values() {
     let (spec, notices) =
         Spec::from_hash("#v=2&view=vae&idata=fashion&latent=16&beta=0.5&tseed=9&trained=40&pick=7");

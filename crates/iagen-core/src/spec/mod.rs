@@ -262,11 +262,23 @@ impl Spec {
     }
 
     /// Apply `(key, value)` pairs on top of the defaults of the link's version (the `v` pair;
-    /// none: this version), the view first (it picks the table the other keys are read by; the
-    /// last one given counts).
+    /// none: this version), the view first (it picks the table the other keys are read by).
+    /// A key given twice counts once, with its last value: an earlier value neither applies nor
+    /// adds a notice.
     pub fn from_pairs(pairs: &[(String, String)]) -> (Spec, Vec<Notice>) {
         let mut spec = Spec::default();
         let mut notices = Vec::new();
+        let last: std::collections::HashMap<&str, usize> = pairs
+            .iter()
+            .enumerate()
+            .map(|(i, (k, _))| (k.as_str(), i))
+            .collect();
+        let pairs: Vec<&(String, String)> = pairs
+            .iter()
+            .enumerate()
+            .filter(|(i, (k, _))| last[k.as_str()] == *i)
+            .map(|(_, pair)| pair)
+            .collect();
         if let Some((_, v)) = pairs.iter().rev().find(|(k, _)| k == "v") {
             notices.extend(version_notice(v));
             let version = v.trim().parse().unwrap_or(VERSION);

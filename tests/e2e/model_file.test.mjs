@@ -76,7 +76,8 @@ test('on WebGPU too: a 2-D GAN saved and opened again draws the same points', as
   await (await download).saveAs(file);
   assert.match(file, /iagen-gan2d-5\.iagen$/);
   const again = await openPage(gpu, `${env.server.url}?backend=webgpu#v=2&view=gan`);
-  await again.waitForFunction(() => Number(document.body.dataset.snapshots || 0) > 0);
+  // SwiftShader compiles the 2-D GAN's shaders first: on a busy 2-core machine that took over 30 s.
+  await again.waitForFunction(() => Number(document.body.dataset.snapshots || 0) > 0, null, { timeout: 120_000 });
   assert.match(await open(again, file), /5 pasos entrenados/);
   await again.waitForFunction((p) => document.getElementById('plane').dataset.checksum === p, points, { timeout: 60_000 });
   await gpu.close();

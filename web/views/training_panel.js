@@ -58,6 +58,8 @@ function parseModelFile(bytes) {
 // measure its speed; past this many seconds of the rest, the page asks first.
 const PROBE_STEPS = 10;
 const ASK_ABOVE_S = 30;
+// A probe this long already says a step is slow, warm-up or not.
+const PROBE_LONG_S = 5;
 
 /**
  * Wire the panel. `state` is the view's ({model, training, trained, history}); the view gives
@@ -253,11 +255,14 @@ export function trainingPanel(view) {
     };
     replaying();
     const probe = Math.min(replay, PROBE_STEPS);
-    // The probe stops as soon as its first steps say the rest would take long (a large run's
-    // steps can take many seconds each), so the question comes early.
+    // A probe that has already taken long stops as soon as the rest would take long too (a large
+    // run's steps can take many seconds each), so the question comes early. Not sooner: the first
+    // step carries the warm-up (compiling, first allocations), and its speed alone would ask
+    // about runs that take seconds.
     let slow = false;
     const watchSpeed = (e) => {
-      if (e.event === 'train' && !slow && e.rate > 0 && (replay - e.step) / e.rate > ASK_ABOVE_S) {
+      const elapsed = e.step / e.rate;
+      if (e.event === 'train' && !slow && e.rate > 0 && elapsed > PROBE_LONG_S && (replay - e.step) / e.rate > ASK_ABOVE_S) {
         slow = true;
         call('stop');
       }

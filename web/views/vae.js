@@ -230,13 +230,11 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
       return;
     }
     const retry = () => exclusive(loadPretrained).catch(showError);
-    const info = await loadingModel(state, { describe: describeModel, retry }, async () => {
-      const loaded = await call('load', { family: 'vae', name });
-      await prepare();
-      return loaded;
-    });
+    const info = await loadingModel(state, { describe: describeModel, retry }, () => call('load', { family: 'vae', name }));
     state.model = { kind: 'pretrained', info, manifest: info.manifest };
     describeModel();
+    // The images come after the model: sampling needs none, so a failed download leaves it usable.
+    await prepare();
     await refreshAll();
   }
   /** What a new session needs: the judge, the held-out images (a training run has its own). */

@@ -13,7 +13,7 @@ setup:
     rustup target add wasm32-unknown-unknown
     @if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen {{wasm_bindgen_version}}" ]; then \
         cargo install wasm-bindgen-cli --version {{wasm_bindgen_version}}; fi
-    @[ -d node_modules/playwright-core ] && [ -d node_modules/@biomejs/biome ] || npm ci --no-audit --no-fund
+    @[ -d node_modules/playwright-core ] && [ -d node_modules/@biomejs/biome ] && [ -d node_modules/webgpu ] || npm ci --no-audit --no-fund
 
 # Build the page's wasm into web/pkg (profile: release to ship, wasm-test for tests).
 # Shipping drops the function-name section (a third of the bytes); tests keep it for stack traces.

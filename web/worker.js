@@ -39,7 +39,9 @@ async function describeGpu(requested) {
   const info = adapter.info || {};
   const name = [info.vendor, info.architecture, info.description].filter(Boolean).join(' ');
   const forced = requested === 'webgpu';
-  if (!forced && (info.isFallbackAdapter || SOFTWARE.test(name))) return { tryGpu: false, why: 'software', adapter: name };
+  // Mesa's llvmpipe names itself only in `device` on some drivers.
+  if (!forced && (info.isFallbackAdapter || SOFTWARE.test(`${name} ${info.device || ''}`)))
+    return { tryGpu: false, why: 'software', adapter: name };
   return { tryGpu: true, adapter: name, byFamily: !forced };
 }
 
@@ -85,7 +87,9 @@ const methods = {
     const chosen = await init_backend(gpu.tryGpu, Boolean(gpu.byFamily));
     onGpu = chosen.kind === 'webgpu';
     if (onGpu) return { kind: 'webgpu', adapter: gpu.adapter, byFamily: gpu.byFamily };
-    return gpu.tryGpu ? { kind: 'cpu', why: 'failed', error: chosen.reason } : { kind: 'cpu', why: gpu.why, adapter: gpu.adapter };
+    return gpu.tryGpu
+      ? { kind: 'cpu', why: chosen.why || 'failed', error: chosen.reason, adapter: gpu.adapter }
+      : { kind: 'cpu', why: gpu.why, adapter: gpu.adapter };
   },
   parseSpec: ({ hash }) => parse_spec(hash),
   encodeSpec: ({ pairs }) => encode_spec(pairs),

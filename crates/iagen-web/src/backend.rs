@@ -1,11 +1,13 @@
-//! Device selection: WebGPU when the browser offers it and a first kernel runs, otherwise the
-//! pure-Rust CPU backend; the reason for a fallback is returned so the page can show it. With
-//! a real GPU and no `?backend=` in the address, each session runs where its family's work is
-//! faster ([`Family::GPU_PAYS`](crate::family::Family::GPU_PAYS)).
+//! Device selection: WebGPU when the browser offers it, its adapter has what burn's kernels
+//! need and a first kernel runs, otherwise the pure-Rust CPU backend; the reason for a fallback
+//! is returned so the page can show it. With a real GPU and no `?backend=` in the address, each
+//! session runs where its family's work is faster
+//! ([`Family::GPU_PAYS`](crate::family::Family::GPU_PAYS)).
 
 use std::cell::{Cell, RefCell};
 
 use burn::prelude::*;
+use burn::tensor::wgpu::wgpu::Features;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -26,6 +28,21 @@ struct BackendInfo {
     kind: &'static str,
     /// Why the CPU is used when WebGPU was tried (empty otherwise).
     reason: String,
+    /// The badge's reason key (`backend.why.<why>`) when WebGPU was tried and refused for a
+    /// known cause (`notimestamps`); empty when it failed otherwise or was not tried.
+    why: &'static str,
+}
+
+/// Why an adapter without `timestamp-query` is refused (the message of [`NotGpu::Refused`]).
+const NO_TIMESTAMPS: &str = "the WebGPU adapter lacks the optional 'timestamp-query' feature, \
+    which burn's WebGPU runtime needs in a browser";
+
+/// Why WebGPU was not used.
+enum NotGpu {
+    /// The adapter lacks something burn's runtime needs (the badge's reason key, the message).
+    Refused(&'static str, &'static str),
+    /// Initialisation or the first kernel failed (the error).
+    Failed(String),
 }
 
 /// The device of the session being opened or used (chosen by [`select`]).
@@ -55,17 +72,26 @@ pub fn backend_in_use() -> Result<String, JsError> {
     Ok(if on_gpu { "webgpu" } else { "cpu" }.into())
 }
 
-async fn try_webgpu() -> Result<Device, String> {
-    let device = Device::wgpu_options()
-        .init_async()
+async fn try_webgpu() -> Result<Device, NotGpu> {
+    let (device, setup) = Device::wgpu_options()
+        .init_with_setup_async()
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| NotGpu::Failed(e.to_string()))?;
+    // cubecl-wgpu (0.11) times its work with timestamp queries on wasm, where it cannot block
+    // on the CPU's clock, and panics ("Cannot profile on web assembly without timestamp_query
+    // feature") when the first kernel opens a stream on an adapter without them: a trap that
+    // kills the worker. The feature is optional in WebGPU (compatibility-mode adapters, such as
+    // Dawn's on OpenGL ES, lack it), so such an adapter is left unused, before any kernel, and
+    // the CPU runs everything (`tests/e2e/adapter.test.mjs` drives the worker on such adapters).
+    if !setup.adapter.features().contains(Features::TIMESTAMP_QUERY) {
+        return Err(NotGpu::Refused("notimestamps", NO_TIMESTAMPS));
+    }
     // A first kernel and an asynchronous read prove the adapter really works.
     let probe = Tensor::<1>::from_floats([1.0, 2.0, 3.0], &device).sum();
     match read::scalar(probe).await {
         Ok(6.0) => Ok(device),
-        Ok(v) => Err(format!("test kernel returned {v}")),
-        Err(_) => Err("test kernel failed".into()),
+        Ok(v) => Err(NotGpu::Failed(format!("test kernel returned {v}"))),
+        Err(_) => Err(NotGpu::Failed("test kernel failed".into())),
     }
 }
 
@@ -116,17 +142,25 @@ pub async fn init_backend(try_gpu: bool, by_family: bool) -> Result<JsValue, JsE
                 BackendInfo {
                     kind: "webgpu",
                     reason: String::new(),
+                    why: "",
                 }
             }
-            Err(reason) => BackendInfo {
+            Err(NotGpu::Refused(why, reason)) => BackendInfo {
+                kind: "cpu",
+                reason: reason.into(),
+                why,
+            },
+            Err(NotGpu::Failed(reason)) => BackendInfo {
                 kind: "cpu",
                 reason,
+                why: "",
             },
         }
     } else {
         BackendInfo {
             kind: "cpu",
             reason: String::new(),
+            why: "",
         }
     };
     BY_FAMILY.set(by_family);

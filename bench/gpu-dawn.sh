@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# The page's own worker and release wasm on a real GPU through Dawn (Chrome's WebGPU, npm
+# `webgpu`) and on that machine's CPU path, per unit of work, with the GPU work of each unit
+# (bench/dawn.mjs; README, "A real GPU"). bench/gpu.sh times the same kernels natively.
+#
+# Runs from the repository root on a GPU machine, with (all xz-compressed, in .gpu/):
+#   pkg.tar.xz    the release web/pkg's iagen_web.js and iagen_web_bg.wasm
+#   dawn.tar.xz   node_modules/webgpu's index.js, package.json and dist/linux-x64/dawn.node
+#   node.xz.*     a Node ≥ 20 binary (stripped, xz, cut in parts: node.xz.aa, node.xz.ab, …)
+#   node.parts    and how many parts, only where the machine has no Node (the H200 has none).
+#                 The parts may come over several calls (what one call may carry is limited):
+#                 each call keeps what it brought in /tmp/iagen-gpu-stash (outside the checkout,
+#                 which the next call replaces) and the run starts once every part is there;
+#                 until then the script says how many it has and exits 3
+# and the Vulkan loader as .deb files in .gl/ (as bench/gpu.sh). The log goes to
+# $OUT/gpu-dawn.txt and the results to $OUT/gpu-dawn.json (or ./). Preparing .gpu/ (the
+# checkout is ~50 MB of the 64 MiB a call carries; .gpu/ and .gl/ in .git/info/exclude):
+#   just wasm release && mkdir -p .gpu && tar -C web/pkg -cJf .gpu/pkg.tar.xz iagen_web.js iagen_web_bg.wasm
+#   tar -C node_modules -cJf .gpu/dawn.tar.xz webgpu/index.js webgpu/package.json webgpu/dist/linux-x64/dawn.node
+#   strip -o /tmp/node "$(command -v node)" && xz -9e -c /tmp/node > /tmp/node.xz   # 21.9 MB
+#   head -c 8800000 /tmp/node.xz > .gpu/node.xz.aa && echo 2 > .gpu/node.parts
+# first call (carry .gl and .gpu): exits 3, keeping those; at once the second, with .gpu/
+# holding only node.parts and node.xz.ab (`tail -c +8800001 /tmp/node.xz`): runs, ~1 minute.
+set -u
+out=${OUT:-.}
+stash=/tmp/iagen-gpu-stash # outside the checkout: the next call replaces the checkout, not /tmp
+mkdir -p $stash
+cp -f .gpu/* $stash/ 2>/dev/null
+for f in .gl/*.deb; do dpkg -x "$f" /; done; ldconfig
+icd=$(ls /usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json /usr/share/vulkan/icd.d/nvidia_icd.json /etc/vulkan/icd.d/nvidia_icd.json 2>/dev/null | head -1)
+[ -n "$icd" ] && export VK_DRIVER_FILES=$icd
+node=$(command -v node)
+if [ -z "$node" ] || [ "$("$node" -p 'process.versions.node.split(".")[0] >= 20')" != true ]; then
+  parts=$(ls $stash/node.xz.* 2>/dev/null | wc -l)
+  if [ "$parts" -lt "$(cat $stash/node.parts 2>/dev/null || echo 1)" ] || ! cat $stash/node.xz.* | xz -t 2>/dev/null; then
+    echo "no node on this machine; $parts node part(s) here so far, of $(cat $stash/node.parts 2>/dev/null || echo '?')"
+    exit 3
+  fi
+  cat $stash/node.xz.* | xz -dc > /tmp/node && chmod +x /tmp/node && node=/tmp/node
+fi
+mkdir -p node_modules /tmp/iagen-pkg
+tar -xJf $stash/dawn.tar.xz -C node_modules
+tar -xJf $stash/pkg.tar.xz -C /tmp/iagen-pkg
+set -o pipefail
+{
+  nvidia-smi -L; nproc; echo "node $("$node" --version)"; date -u
+  "$node" bench/dawn.mjs --pkg /tmp/iagen-pkg --flags backend=vulkan --json "$out/gpu-dawn.json"
+} 2>&1 | tee "$out/gpu-dawn.txt"

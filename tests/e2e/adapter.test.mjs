@@ -1,0 +1,98 @@
+// The page's worker and wasm without a browser (bench/node_worker.mjs: Node, with Dawn's WebGPU
+// from npm `webgpu` or none), on lesser adapters: every family's unit of work on the CPU path,
+// and WebGPU adapters that burn's runtime cannot use — without `timestamp-query` (cubecl-wgpu
+// panics on wasm at the first kernel of such an adapter: "Cannot profile on web assembly
+// without timestamp_query feature"), a compatibility-mode adapter (Dawn on OpenGL ES, Mesa's
+// llvmpipe), a core adapter whose kernels compute nothing (Dawn's null backend) — each gets
+// the CPU with the reason said, or a working WebGPU, never a dead worker.
+// Needs web/pkg (`just wasm`; IAGEN_PKG=DIR runs another build), and for the OpenGL ES adapter Mesa's EGL and GLES (Debian:
+// libegl1 libegl-mesa0 libgles2 libgl1-mesa-dri).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const DAWN = fileURLToPath(new URL('../../bench/dawn.mjs', import.meta.url));
+const UNITS = ['char', 'gptstep', 'denoise', 'vaestep', 'ganround', 'gangrid'];
+
+/** One worker in a child process (bench/dawn.mjs --child): its `init`, adapter and units. */
+function worker(config, env = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [DAWN, '--child', JSON.stringify({ quick: true, repeat: 1, warmup: 0, pkg: process.env.IAGEN_PKG, ...config })],
+      {
+        env: { ...process.env, ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.stderr.on('data', (d) => {
+      err += d;
+    });
+    child.on('close', (code) => {
+      const line = out.split('\n').find((l) => l.startsWith('RESULT '));
+      if (code === 0 && line) resolve(JSON.parse(line.slice(7)));
+      else reject(new Error(`worker exited ${code}\n${out}\n${err.slice(-4000)}`));
+    });
+  });
+}
+
+/** The worker chose the CPU because of the adapter, said so, and then ran `unit` there. */
+function refused(result, unit = 'char') {
+  assert.equal(result.dead, null, 'the worker died');
+  assert.equal(result.init.kind, 'cpu', JSON.stringify(result.init));
+  assert.equal(result.init.why === 'notimestamps' || result.init.why === 'failed', true, JSON.stringify(result.init));
+  assert.match(result.init.error ?? '', /timestamp-query/);
+  assert.equal(result.units[unit].ranOn, 'cpu');
+  assert.ok(result.units[unit].median > 0);
+}
+
+test('every family works through the worker on the CPU path (no browser, no GPU)', async () => {
+  const result = await worker({ backend: 'cpu', units: UNITS });
+  assert.equal(result.dead, null);
+  assert.deepEqual(result.init, { kind: 'cpu', why: 'forced' });
+  for (const unit of UNITS) {
+    assert.equal(result.units[unit].ranOn, 'cpu', unit);
+    assert.ok(result.units[unit].median > 0, unit);
+  }
+});
+
+// Dawn's null backend is a core adapter with every feature (timestamp-query among them) whose
+// kernels do nothing: with the feature hidden, it stands for a browser or GPU without it.
+const NULL_ADAPTER = { flags: ['backend=null'] };
+
+for (const requested of [null, 'webgpu']) {
+  const how = requested ? '?backend=webgpu' : 'the page choosing';
+  test(`an adapter without timestamp-query gets the CPU, said why (${how})`, async () => {
+    const result = await worker({ backend: 'webgpu', requested, gpu: { ...NULL_ADAPTER, mask: ['timestamp-query'] }, units: ['char'] });
+    assert.ok(result.adapter, 'Dawn gave no null adapter');
+    assert.ok(!result.adapter.features.includes('timestamp-query'));
+    refused(result);
+  });
+}
+
+test('an adapter whose kernels compute nothing gets the CPU, said why', async () => {
+  const result = await worker({ backend: 'webgpu', requested: 'webgpu', gpu: NULL_ADAPTER, units: ['char'] });
+  assert.ok(result.adapter.features.includes('timestamp-query'));
+  assert.equal(result.dead, null);
+  assert.equal(result.init.kind, 'cpu', JSON.stringify(result.init));
+  assert.match(result.init.error, /test kernel/);
+  assert.equal(result.units.char.ranOn, 'cpu');
+});
+
+test('a compatibility-mode adapter (Dawn on OpenGL ES, llvmpipe) gets the CPU, said why', async () => {
+  const result = await worker(
+    { backend: 'webgpu', requested: 'webgpu', gpu: { flags: ['backend=opengles'], compat: true }, units: ['char', 'denoise'] },
+    { EGL_PLATFORM: 'surfaceless' },
+  );
+  assert.ok(result.adapter, 'no OpenGL ES adapter: Mesa EGL and GLES missing (Debian: libegl1 libegl-mesa0 libgles2 libgl1-mesa-dri)');
+  assert.ok(!result.adapter.features.includes('core-features-and-limits'), 'not a compatibility-mode adapter');
+  assert.ok(!result.adapter.features.includes('timestamp-query'));
+  refused(result);
+  assert.equal(result.units.denoise.ranOn, 'cpu');
+});

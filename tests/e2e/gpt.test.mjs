@@ -198,6 +198,30 @@ describe('CPU path', () => {
     await shot(again, 'cpu-link-reproduced');
   });
 
+  test('folk tunes and molecules: explained, trained live, and a shared link writes the same sequence', async () => {
+    for (const [data, notation, alphabet] of [
+      ['musica', /ABC escribe una melodía/, /^[\x20-\x7e\n]*$/],
+      ['moleculas', /SMILES escribe una molécula/, /^[A-Za-z0-9()[\]=#@+\-\\/%\n]*$/],
+    ]) {
+      const page = await openPage(browser, `${server.url}?backend=cpu#v=2&data=${data}&size=nano&steps=6&len=80&seed=3`);
+      assert.match(await page.textContent('#data-help'), notation);
+      assert.match(await page.textContent('#model-info'), /No hay modelo preentrenado/);
+      await train(page);
+      const losses = JSON.parse(await page.$eval('#loss-chart', (c) => c.dataset.losses));
+      assert.ok(losses.length > 0 && losses.every(Number.isFinite), `${data}: ${losses}`);
+      const first = await generate(page, { prompt: '' });
+      assert.equal(first.length, 80, data);
+      assert.match(first, alphabet, `${data} writes in its own alphabet`);
+      const link = await copyLink(page);
+      assert.match(link, new RegExp(`data=${data}.*trained=6`));
+      const again = await openPage(browser, link.replace('#', '?backend=cpu#'));
+      assert.equal(await generate(again), first, data);
+      await shot(again, `cpu-data-${data}`);
+      await page.context().close();
+      await again.context().close();
+    }
+  });
+
   test('a malformed link lists every problem in Spanish and still works', async () => {
     const page = await openPage(browser, `${server.url}?backend=cpu#v=1&lr=abc&colour=red&seed=-5&temp=NaN`);
     const items = await page.locator('#notice-list li').allTextContents();

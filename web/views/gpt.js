@@ -7,7 +7,9 @@ import { WORD_BIAS, wordBias } from './word_bias.js';
 // The GPT view: generate with a pretrained or freshly trained tiny GPT, look at the
 // next-character probabilities and the attention maps, and train one live.
 const PRETRAINED = ['frases', 'refranes', 'shakespeare'];
-const DATA = ['frases', 'refranes', 'shakespeare', 'palabras', 'custom'];
+const DATA = ['frases', 'refranes', 'shakespeare', 'palabras', 'musica', 'moleculas', 'custom'];
+// Data sets written in a notation a student may not know: two sentences say what it is.
+const EXPLAINED = ['musica', 'moleculas'];
 const SIZES = ['nano', 'tiny', 'small'];
 const INSPECT_CHARS = 48; // the attention map stays readable up to about this many rows
 
@@ -69,6 +71,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
       <label><span data-i18n="train.steps"></span><input id="steps" type="number" min="1" max="100000" step="50"></label>
       ${seedControl('tseed', 'tdice', 'train.seed')}
     </div>
+    <p class="help" id="data-help" hidden></p>
     <label class="controls block" id="custom-box" hidden><span data-i18n="train.text"></span>
       <textarea id="custom-text" rows="4" data-i18n-placeholder="train.text.placeholder"></textarea></label>
     ${TRAINING_BUTTONS}
@@ -102,6 +105,11 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
       if ($('custom-text') !== document.activeElement) $('custom-text').value = v.text;
       $('temp-value').textContent = fixed(v.temp, 2);
       $('custom-box').hidden = v.data !== 'custom';
+      $('data-help').hidden = !EXPLAINED.includes(v.data);
+      if (EXPLAINED.includes(v.data)) {
+        $('data-help').dataset.i18n = `data.help.${v.data}`;
+        $('data-help').textContent = t(`data.help.${v.data}`);
+      }
     },
   });
   const copies = copyFinder({

@@ -5,7 +5,15 @@ use super::training::{BATCH, LR, SEED, STEPS, TRAINED, TSEED};
 
 pub static DATA: ChoiceField = ChoiceField {
     key: "data",
-    options: &["frases", "refranes", "shakespeare", "palabras", "custom"],
+    options: &[
+        "frases",
+        "refranes",
+        "shakespeare",
+        "palabras",
+        "musica",
+        "moleculas",
+        "custom",
+    ],
     default: "frases",
     aliases: &[],
 };

@@ -8,13 +8,15 @@ export const COMPRESSIBLE = new Set(['.html', '.js', '.mjs', '.css', '.json', '.
 // What the page needs and no more: its own scripts (and compiling its wasm), its own styles
 // and files, canvases read back as data URLs, and a worker started from a blob where the page
 // has an opaque origin (app.js). No `style-src 'unsafe-inline'`: the page sets styles through
-// the CSSOM only. No `frame-ancestors`: any site may frame it (teachers embed a view), and
+// the CSSOM only; the one `<style>` allowed is the rule abcjs puts in every score it draws (no
+// text selection while a note is dragged), by its hash (abcjs 6.7.2; the tune test fails if
+// a new version changes it). No `frame-ancestors`: any site may frame it (teachers embed a view), and
 // `frame-ancestors *` would refuse the hosts with an opaque origin (a sandboxed course frame,
 // a `srcdoc` or `data:` page), which '*' does not match.
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self' 'wasm-unsafe-eval'",
-  "style-src 'self'",
+  "style-src 'self' 'sha256-BCpnf71gZdCsSCHDzyB1RsBbZ0qQdqseK6v+yJsgg30='",
   "img-src 'self' data: blob:",
   "connect-src 'self'",
   "worker-src 'self' blob:",

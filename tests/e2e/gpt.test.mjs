@@ -1,7 +1,10 @@
 // The GPT view as a student uses it, on the WebGPU path (SwiftShader) and on the CPU path.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyLink, generate, launch, openPage, setControl, shot, startServer, train, waitReady } from './harness.mjs';
+import { copyLink, data, generate, launch, openPage, setControl, shot, startServer, train, waitReady } from './harness.mjs';
+
+// The tune panel draws the text's first tune: what comes before its first blank line.
+const firstTuneOf = (text) => text.replace(/^(\s*\n)+/, '').split(/\n[ \t]*\n/)[0];
 
 let server;
 before(async () => {
@@ -220,6 +223,64 @@ describe('CPU path', () => {
       await page.context().close();
       await again.context().close();
     }
+  });
+
+  test('a tune is drawn as a score, played with the sounding note lit, and what ABC cannot read is said by line; nothing leaves the page', async () => {
+    const page = await openPage(browser, `${server.url}?backend=cpu#v=2&data=musica&size=nano&steps=3&len=40&seed=3`);
+    const foreign = [];
+    page.on('request', (r) => {
+      if (!r.url().startsWith(server.url)) foreign.push(r.url());
+    });
+    assert.ok(await page.isVisible('#gpt-tune'));
+    assert.equal(await page.textContent('#tune-status'), 'Genera un texto para ver y oír su melodía.');
+    await train(page);
+    // A jig's first bars as the prompt; a 3-step model goes on with noise, which abcjs reports.
+    const prompt = 'M:6/8\nL:1/8\nR:jig\nK:D\nA|dfa afd|gbg faf|edc dBA|';
+    await generate(page, { prompt });
+    const notes = Number(await data(page, 'score', 'notes'));
+    assert.ok(notes >= 9, `notes drawn: ${notes}`);
+    assert.ok((await page.$$('#score svg .abcjs-note')).length === notes);
+    assert.equal(
+      await data(page, 'score', 'abc'),
+      firstTuneOf(prompt + (await page.$$eval('#output span.ch', (s) => s.map((c) => c.textContent).join('')))),
+    );
+    const warnings = Number(await data(page, 'score', 'warnings'));
+    const status = await page.textContent('#tune-status');
+    if (warnings > 0) {
+      assert.match(status, new RegExp(`^Partitura de ${notes} notas; abcjs no pudo leer ${warnings} trozos:$`));
+      assert.match(await page.textContent('#tune-warnings li'), /^línea \d+, columna \d+: /);
+    } else assert.equal(status, `Partitura de ${notes} notas, sin errores de notación.`);
+    await page.click('#tune-play');
+    await page.waitForFunction(() => Number(document.getElementById('score').dataset.lit || 0) >= 3, null, { timeout: 60_000 });
+    assert.equal(await data(page, 'tune-play', 'audio'), 'running');
+    assert.ok((await page.$$('#score .tune-now')).length > 0, 'the sounding note is lit');
+    await shot(page, 'cpu-tune-playing');
+    await page.click('#tune-stop');
+    assert.equal(await page.textContent('#tune-status'), 'Parada.');
+    assert.equal((await page.$$('#score .tune-now')).length, 0);
+    // Not ABC at all: honest words, no blank view, no exception.
+    await generate(page, { prompt: 'hola, esto no es música' });
+    assert.match(
+      await page.textContent('#tune-status'),
+      /^Sin cabecera ABC \(falta la línea K:\): abcjs lee igualmente sus letras como \d+ notas/,
+    );
+    await generate(page, { prompt: '1 2 3\n\n', len: 1 });
+    assert.equal(
+      await page.textContent('#tune-status'),
+      'No hay notas que dibujar: el texto no empieza como una melodía ABC (una cabecera con K: y luego notas).',
+    );
+    assert.ok(await page.isDisabled('#tune-play'));
+    // In English too.
+    await page.click('#lang-switch');
+    await page.waitForFunction(() => document.documentElement.lang === 'en');
+    assert.equal(await page.textContent('#gpt-tune h2'), 'The tune');
+    assert.match(await page.textContent('#tune-status'), /^No notes to draw: the text does not start like an ABC tune/);
+    // The other data sets have no tune panel.
+    await setControl(page, 'data', 'refranes');
+    assert.ok(await page.isHidden('#gpt-tune'));
+    assert.deepEqual(foreign, []);
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
   });
 
   test('a malformed link lists every problem in Spanish and still works', async () => {

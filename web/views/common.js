@@ -17,6 +17,27 @@ export const checksum = (values) => String(Math.round(values.reduce((a, p, i) =>
 export const randomSeed = () => Math.floor(Math.random() * 2 ** 32);
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+// A library the page loads only with the data set that needs it (web/vendor/, tools/vendor.mjs):
+// a classic script that defines the global `name`, run once, however many ask.
+const scripts = new Map();
+export function loadGlobalScript(url, name) {
+  if (!scripts.has(url)) {
+    const loaded = new Promise((resolve, reject) => {
+      const script = document.createElement('script');
+      script.src = url;
+      script.onload = () => (globalThis[name] ? resolve(globalThis[name]) : reject(new Error(`${url}: no ${name}`)));
+      script.onerror = () => {
+        scripts.delete(url); // a later call tries again
+        script.remove();
+        reject(new Error(`${url}: could not load`));
+      };
+      document.head.append(script);
+    });
+    scripts.set(url, loaded);
+  }
+  return scripts.get(url);
+}
+
 // Model-changing work (load, train, generate, reset) runs one job at a time, in click order,
 // so a fast second click never swaps the worker's model under a running job. A job starts
 // after every control change made before it was queued has reached the link.

@@ -3,6 +3,7 @@ import { TRAINING_BUTTONS, trainingPanel } from './training_panel.js';
 import { COPY_FINDER, copyFinder } from './copy_finder.js';
 import { generationCost } from './cost_meter.js';
 import { WORD_BIAS, wordBias } from './word_bias.js';
+import { TUNE_PANEL, tunePanel } from './tune_panel.js';
 
 // The GPT view: generate with a pretrained or freshly trained tiny GPT, look at the
 // next-character probabilities and the attention maps, and train one live.
@@ -56,6 +57,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
       </div>
     </div>
   </section>
+  ${TUNE_PANEL}
   ${COPY_FINDER}
   ${WORD_BIAS}
   <section class="card" id="gpt-train">
@@ -96,6 +98,8 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     lastInspect: null,
   };
 
+  const tune = tunePanel({ $, t, showError });
+
   // ---- controls <-> spec ---------------------------------------------------------------
   const save = bindSpecControls($, jobs, {
     settings: ['temp', 'topk', 'topp', 'len', 'seed', 'prompt', 'copymin', 'bwords'],
@@ -105,6 +109,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
       if ($('custom-text') !== document.activeElement) $('custom-text').value = v.text;
       $('temp-value').textContent = fixed(v.temp, 2);
       $('custom-box').hidden = v.data !== 'custom';
+      tune.visible(v.data === 'musica');
       $('data-help').hidden = !EXPLAINED.includes(v.data);
       if (EXPLAINED.includes(v.data)) {
         $('data-help').dataset.i18n = `data.help.${v.data}`;
@@ -302,6 +307,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
       showGenerationCost();
       await inspect(state.text.generated);
       await copies.afterGeneration();
+      if (jobs.values.data === 'musica') await tune.show(state.text.prompt + state.text.generated);
     } catch (err) {
       showError(err);
     } finally {
@@ -422,6 +428,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
       drawLoss();
       copies.translate();
       bias.translate();
+      tune.translate();
       showGenerationCost();
       panel.drawCost();
       if (state.barsContext !== undefined) drawBarsHelp();

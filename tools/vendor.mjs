@@ -1,0 +1,15 @@
+// `node tools/vendor.mjs [web]`: copies the browser builds of the page's npm libraries (pinned in
+// package.json) and their licences into web/vendor/ (not committed: `just setup` runs this, and
+// `just dist` ships the folder). The page loads each one only with the data set that needs it.
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+const FILES = [
+  // The tunes' scores, their note timings and parse warnings (ABC notation).
+  ['abcjs/dist/abcjs-basic-min.js', 'abcjs-basic-min.js'],
+  ['abcjs/dist/abcjs-basic-min.js.LICENSE', 'abcjs-basic-min.js.LICENSE.txt'],
+];
+
+const target = join(process.argv[2] ?? 'web', 'vendor');
+mkdirSync(target, { recursive: true });
+for (const [from, to] of FILES) copyFileSync(join('node_modules', from), join(target, to));

@@ -8,13 +8,14 @@ target_dir := env_var_or_default("CARGO_TARGET_DIR", "target")
 default:
     @just --list
 
-# Install what the build needs: the wasm target, wasm-bindgen-cli at the pinned version, npm packages (and the page's libraries into web/vendor)
+# Install what the build needs: the wasm target, wasm-bindgen-cli at the pinned version, npm packages (and the page's libraries into web/vendor, the molecules' index)
 setup:
     rustup target add wasm32-unknown-unknown
     @if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen {{wasm_bindgen_version}}" ]; then \
         cargo install wasm-bindgen-cli --version {{wasm_bindgen_version}}; fi
-    @[ -d node_modules/playwright-core ] && [ -d node_modules/@biomejs/biome ] && [ -d node_modules/webgpu ] && [ -d node_modules/abcjs ] || npm ci --no-audit --no-fund
+    @[ -d node_modules/playwright-core ] && [ -d node_modules/@biomejs/biome ] && [ -d node_modules/webgpu ] && [ -d node_modules/abcjs ] && [ -d node_modules/@rdkit/rdkit ] || npm ci --no-audit --no-fund
     node tools/vendor.mjs web
+    node tools/chem_index.mjs web
 
 # Build the page's wasm into web/pkg (profile: release to ship, wasm-test for tests).
 # Shipping drops the function-name section (a third of the bytes); tests keep it for stack traces.

@@ -6,7 +6,7 @@
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { extname, join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { COMPRESSIBLE, CONTENT_SECURITY_POLICY as policy, CORS_HEADERS } from './serving.mjs';
+import { COMPRESSIBLE, CONTENT_SECURITY_POLICY as policy, CORS_HEADERS, EVAL_WORKER, EVAL_WORKER_POLICY } from './serving.mjs';
 
 const [source = 'web', target = 'dist'] = process.argv.slice(2);
 // Left behind: TypeScript declarations wasm-bindgen writes beside the glue.
@@ -33,11 +33,12 @@ for (const path of files(source)) {
   copyFileSync(path, out);
   count += 1;
   bytes += statSync(path).size;
-  if (COMPRESSIBLE.has(extname(path))) writeFileSync(`${out}.gz`, gzipSync(readFileSync(path), { level: 9 }));
+  if (COMPRESSIBLE.has(extname(path))) writeFileSync(`${out}.gz`, gzipSync(readFileSync(path), { level: 6 }));
 }
 writeFileSync(
   join(target, '_headers'),
-  `/*\n  Content-Security-Policy: ${policy}\n  X-Content-Type-Options: nosniff\n${cors.map(([k, v]) => `  ${k}: ${v}\n`).join('')}/*.wasm\n  Content-Type: application/wasm\n`,
+  // The molecule worker's rule drops the page's policy first (`!`, Cloudflare Pages) and sets its own.
+  `/*\n  Content-Security-Policy: ${policy}\n  X-Content-Type-Options: nosniff\n${cors.map(([k, v]) => `  ${k}: ${v}\n`).join('')}/*.wasm\n  Content-Type: application/wasm\n/${EVAL_WORKER}\n  ! Content-Security-Policy\n  Content-Security-Policy: ${EVAL_WORKER_POLICY}\n`,
 );
 writeFileSync(
   join(target, '.htaccess'),
@@ -48,6 +49,9 @@ writeFileSync(
     `Header set Content-Security-Policy "${policy}"`,
     'Header set X-Content-Type-Options nosniff',
     ...cors.map(([k, v]) => `Header set ${k} "${v}"`),
+    `<Files "${EVAL_WORKER}">`,
+    `  Header set Content-Security-Policy "${EVAL_WORKER_POLICY}"`,
+    '</Files>',
     '',
   ].join('\n'),
 );

@@ -25,6 +25,21 @@ export const CONTENT_SECURITY_POLICY = [
   "form-action 'none'",
 ].join('; ');
 
+// RDKit's MinimalLib (the molecules' drawings and checks) builds its JavaScript bindings with
+// `new Function` (Emscripten's embind), which only 'unsafe-eval' allows. It runs alone in its
+// own worker — no DOM, no page state, it answers with text and SVG that the page shows as
+// images — and only that worker's script is sent this policy; the page keeps the one above.
+export const EVAL_WORKER = 'chem_worker.js';
+export const EVAL_WORKER_POLICY = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval' 'unsafe-eval'",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+].join('; ');
+/** The policy for the file at `path` (relative to the site's root). */
+export const policyFor = (path) => (path === EVAL_WORKER ? EVAL_WORKER_POLICY : CONTENT_SECURITY_POLICY);
+
 // A page framed by a sandboxed host has an opaque origin ("null"): its scripts, modules, wasm
 // and data are then cross-origin requests, which the browser completes only when the server
 // allows any origin. The files are public; no cookie or credential goes with them.

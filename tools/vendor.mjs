@@ -8,6 +8,10 @@ const FILES = [
   // The tunes' scores, their note timings and parse warnings (ABC notation).
   ['abcjs/dist/abcjs-basic-min.js', 'abcjs-basic-min.js'],
   ['abcjs/dist/abcjs-basic-min.js.LICENSE', 'abcjs-basic-min.js.LICENSE.txt'],
+  // The molecules' drawings, checks and fingerprints (RDKit's MinimalLib, BSD-3-Clause), run in
+  // chem_worker.js.
+  ['@rdkit/rdkit/dist/RDKit_minimal.js', 'RDKit_minimal.js'],
+  ['@rdkit/rdkit/dist/RDKit_minimal.wasm', 'RDKit_minimal.wasm'],
 ];
 
 const target = join(process.argv[2] ?? 'web', 'vendor');

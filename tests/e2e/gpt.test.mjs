@@ -1,6 +1,8 @@
 // The GPT view as a student uses it, on the WebGPU path (SwiftShader) and on the CPU path.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { copyLink, data, generate, launch, openPage, setControl, shot, startServer, train, waitReady } from './harness.mjs';
 
 // The tune panel draws the text's first tune: what comes before its first blank line.
@@ -278,6 +280,67 @@ describe('CPU path', () => {
     // The other data sets have no tune panel.
     await setControl(page, 'data', 'refranes');
     assert.ok(await page.isHidden('#gpt-tune'));
+    assert.deepEqual(foreign, []);
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  });
+
+  test('molecules: each line drawn by RDKit, marked valid or why not, new or already trained on, tallied, and a new one finds its nearest training molecule', async () => {
+    // The first training molecule, written from another atom: the same molecule, other text.
+    const rdkit = await createRequire(import.meta.url)('@rdkit/rdkit')();
+    const trained = readFileSync('web/assets/data/moleculas.txt', 'latin1').split('\n')[0];
+    const mol = rdkit.get_mol(trained);
+    const rewritten = mol.get_smiles(JSON.stringify({ canonical: false, rootedAtAtom: 2 }));
+    mol.delete();
+    assert.notEqual(rewritten, trained);
+    const page = await openPage(browser, `${server.url}?backend=cpu#v=2&data=moleculas&size=nano&steps=3&len=30&seed=3`);
+    const foreign = [];
+    page.on('request', (r) => {
+      if (!r.url().startsWith(server.url)) foreign.push(r.url());
+    });
+    assert.ok(await page.isVisible('#gpt-molecules'));
+    await train(page);
+    // A typed prompt: ethanol, an unclosed ring, an empty line, the rewritten training molecule.
+    await generate(page, { prompt: `CCO\nC1CC\n\n${rewritten}\n` });
+    const figures = await page.$$eval('#molecules figure', (fs) => fs.map((f) => ({ ...f.dataset, text: f.textContent })));
+    assert.deepEqual(
+      figures.slice(0, 4).map(({ valid, known, reason }) => ({ valid, known, reason })),
+      [
+        { valid: 'true', known: 'false', reason: undefined },
+        { valid: 'false', known: undefined, reason: 'unclosed ring' },
+        { valid: 'false', known: undefined, reason: undefined },
+        { valid: 'true', known: 'true', reason: undefined },
+      ],
+    );
+    assert.match(figures[1].text, /no válida — RDKit: unclosed ring/);
+    assert.match(figures[2].text, /línea vacía/);
+    assert.match(figures[3].text, /ya estaba en el entrenamiento/);
+    assert.equal((await page.$$('#molecules figure[data-valid="true"] img')).length, figures.filter((f) => f.valid === 'true').length);
+    // The tally counts every complete line (the last one, cut by the length, is not one).
+    const generated = await page.$$eval('#output span.ch', (s) => s.map((c) => c.textContent).join(''));
+    const lines = `CCO\nC1CC\n\n${rewritten}\n${generated}`.split('\n').slice(0, -1);
+    const tally = await page.$eval('#mol-tally', (el) => ({ ...el.dataset }));
+    assert.equal(Number(tally.generated), lines.length);
+    assert.ok(
+      Number(tally.valid) >= 2 && Number(tally.unique) <= Number(tally.valid) && Number(tally.novel) < Number(tally.unique),
+      JSON.stringify(tally),
+    );
+    assert.match(await page.textContent('#mol-tally'), /CharRNN de MOSES: 97,5 %, 99,9 %, 84 %\.$/);
+    // Ethanol is new: its nearest training molecule, with the similarity.
+    await page.click('#molecules figure.clickable');
+    await page.waitForFunction(() => document.getElementById('mol-nearest-text').dataset.similarity);
+    const similarity = Number(await data(page, 'mol-nearest-text', 'similarity'));
+    assert.ok(similarity > 0 && similarity < 1, `${similarity}`);
+    assert.match(
+      await page.textContent('#mol-nearest-text'),
+      /^La molécula de entrenamiento más parecida a CCO es la n\.º \d+, \S+: similitud de Tanimoto 0,\d\d/,
+    );
+    assert.equal((await page.$$('#mol-nearest figure img')).length, 2);
+    await shot(page, 'cpu-molecules');
+    await page.click('#lang-switch');
+    await page.waitForFunction(() => document.documentElement.lang === 'en');
+    assert.match(await page.textContent('#molecules figure:nth-child(2)'), /not valid — RDKit: unclosed ring/);
+    assert.match(await page.textContent('#mol-nearest-text'), /^The training molecule most similar to CCO is no\. \d+/);
     assert.deepEqual(foreign, []);
     assert.deepEqual(page.errors, []);
     await page.context().close();

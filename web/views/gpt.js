@@ -4,6 +4,7 @@ import { COPY_FINDER, copyFinder } from './copy_finder.js';
 import { generationCost } from './cost_meter.js';
 import { WORD_BIAS, wordBias } from './word_bias.js';
 import { TUNE_PANEL, tunePanel } from './tune_panel.js';
+import { MOLECULE_PANEL, moleculePanel } from './molecule_panel.js';
 
 // The GPT view: generate with a pretrained or freshly trained tiny GPT, look at the
 // next-character probabilities and the attention maps, and train one live.
@@ -58,6 +59,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     </div>
   </section>
   ${TUNE_PANEL}
+  ${MOLECULE_PANEL}
   ${COPY_FINDER}
   ${WORD_BIAS}
   <section class="card" id="gpt-train">
@@ -99,6 +101,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
   };
 
   const tune = tunePanel({ $, t, showError });
+  const molecules = moleculePanel({ $, t, showError });
 
   // ---- controls <-> spec ---------------------------------------------------------------
   const save = bindSpecControls($, jobs, {
@@ -110,6 +113,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
       $('temp-value').textContent = fixed(v.temp, 2);
       $('custom-box').hidden = v.data !== 'custom';
       tune.visible(v.data === 'musica');
+      molecules.visible(v.data === 'moleculas');
       $('data-help').hidden = !EXPLAINED.includes(v.data);
       if (EXPLAINED.includes(v.data)) {
         $('data-help').dataset.i18n = `data.help.${v.data}`;
@@ -162,6 +166,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
   }
   async function loadPretrainedFor(data) {
     state.model = null;
+    molecules.modelChanged();
     copies.modelChanged(false);
     bias.modelChanged(false);
     $('generate').disabled = true;
@@ -307,7 +312,9 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
       showGenerationCost();
       await inspect(state.text.generated);
       await copies.afterGeneration();
-      if (jobs.values.data === 'musica') await tune.show(state.text.prompt + state.text.generated);
+      const written = state.text.prompt + state.text.generated;
+      if (jobs.values.data === 'musica') await tune.show(written);
+      if (jobs.values.data === 'moleculas') await molecules.show(written);
     } catch (err) {
       showError(err);
     } finally {
@@ -399,6 +406,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     },
     modelChanged: () => {
       describeModel();
+      molecules.modelChanged();
       copies.modelChanged(Boolean(state.model));
       bias.modelChanged(Boolean(state.model));
     },
@@ -429,6 +437,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
       copies.translate();
       bias.translate();
       tune.translate();
+      molecules.translate();
       showGenerationCost();
       panel.drawCost();
       if (state.barsContext !== undefined) drawBarsHelp();

@@ -41,6 +41,11 @@ check: setup
     cargo clippy -p iagen-web --target wasm32-unknown-unknown -- -D warnings
     npx biome check
 
+# Score the tunes and molecules as MODELS.md does, with the page's abcjs and RDKit in Node (here: the held-out data; `node tools/eval_apps.mjs tunes|molecules FILE` scores a model's samples)
+eval-apps: setup
+    node tools/eval_apps.mjs tunes web/assets/data/musica.txt 1000 --held-out
+    node tools/eval_apps.mjs molecules web/assets/data/moleculas.txt 20000 --held-out
+
 # A self-contained static folder for any host: dist/ (see HOSTING.md)
 dist: (wasm "release")
     node tools/dist.mjs web dist

@@ -8,20 +8,11 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { splitText } from './data_split.mjs';
 
 const FINGERPRINT = { radius: 2, nBits: 1024 };
 const require = createRequire(import.meta.url);
 const RDKIT = require.resolve('@rdkit/rdkit');
-
-/** How many characters the GPT holds out of `length` (text_data.rs: `(len as f32 * 0.1) as usize`). */
-const heldOut = (length, fraction = 0.1) => Math.floor(Math.fround(Math.fround(length) * Math.fround(fraction)));
-
-/** The training molecules of the data file's text: the lines before the GPT's held-out tail. */
-function trainingMolecules(text) {
-  const head = text.length - heldOut(text.length);
-  if (text[head - 1] !== '\n') throw new Error('the held-out tail does not start at a line');
-  return text.slice(0, head - 1).split('\n');
-}
 
 const web = process.argv[2] ?? 'web';
 const data = join(web, 'assets/data/moleculas');
@@ -32,7 +23,9 @@ const fresh = (out) => {
 if (fresh(`${data}.index.json`) && fresh(`${data}.index.bin`)) process.exit(0);
 
 const RDKit = await require(RDKIT)();
-const molecules = trainingMolecules(readFileSync(`${data}.txt`, 'latin1'));
+const molecules = splitText(readFileSync(`${data}.txt`, 'latin1'))
+  .training.split('\n')
+  .slice(0, -1);
 const bytes = FINGERPRINT.nBits / 8;
 const fingerprints = new Uint8Array(molecules.length * bytes);
 const canonical = {};

@@ -214,6 +214,40 @@ class MoleculeBuilder(unittest.TestCase):
         self.assertEqual(text, committed("moleculas.txt"), "moleculas.txt is not what the builder makes")
 
 
+class PixelBuilder(unittest.TestCase):
+    def test_a_digit_is_its_class_then_14_by_14_levels_in_raster_order(self):
+        # A 7 whose top-left 2 x 2 block is white (255), the block right of it mid grey (128),
+        # everything else black: levels "#", "+" (128/255 * 3 = 1.5 rounds to 2), " ".
+        pixels = bytearray(784)
+        for y, x in [(0, 0), (0, 1), (1, 0), (1, 1)]:
+            pixels[y * 28 + x] = 255
+        for y, x in [(0, 2), (0, 3), (1, 2), (1, 3)]:
+            pixels[y * 28 + x] = 128
+        line = prepare_data.pixel_line(bytes([7]) + bytes(pixels))
+        self.assertEqual(len(line), 1 + 196)
+        self.assertEqual(line[:4], "7#+ ")
+        self.assertEqual(set(line[4:]), {" "})
+        self.assertEqual(prepare_data.pixel_line(bytes([7]) + bytes(pixels), named=False)[0], "?")
+
+    def test_the_committed_pixels_are_mnist_with_some_training_digits_unnamed(self):
+        with open(os.path.join(prepare_data.OUT, "pixeles.txt"), encoding="utf-8") as f:
+            text = f.read()
+        self.assertEqual(text, prepare_data.pixeles())
+        lines = text.splitlines()
+        with open(os.path.join(prepare_data.OUT, "mnist.bin"), "rb") as f:
+            labels = f.read()[::785]
+        self.assertEqual(len(lines), len(labels))
+        # The GPT holds out exactly the last tenth of the digits, every one named.
+        tail = prepare_data.tail_length(len(text))
+        self.assertEqual(tail, len(lines) // 10 * 198)
+        held = lines[-len(lines) // 10:]
+        self.assertEqual([l[0] for l in held], [str(b) for b in labels[-len(lines) // 10:]])
+        unnamed = sum(l[0] == "?" for l in lines[:-len(lines) // 10])
+        self.assertAlmostEqual(unnamed / (len(lines) * 0.9), prepare_data.UNCONDITIONED_SHARE, delta=0.01)
+        for line, label in zip(lines, labels):
+            self.assertIn(line[0], (str(label), "?"))
+
+
 class GptSplit(unittest.TestCase):
     def test_tail_length_is_the_rust_split(self):
         # iagen-core's text_data tests: a tenth of 650 characters holds a 64-character window,

@@ -23,7 +23,7 @@ const fresh = (out) => {
 if (fresh(`${data}.index.json`) && fresh(`${data}.index.bin`)) process.exit(0);
 
 const RDKit = await require(RDKIT)();
-const molecules = splitText(readFileSync(`${data}.txt`, 'latin1'))
+const molecules = splitText(readFileSync(`${data}.txt`, 'utf8'))
   .training.split('\n')
   .slice(0, -1);
 const bytes = FINGERPRINT.nBits / 8;

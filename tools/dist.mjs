@@ -49,9 +49,10 @@ writeFileSync(
     `Header set Content-Security-Policy "${policy}"`,
     'Header set X-Content-Type-Options nosniff',
     ...cors.map(([k, v]) => `Header set ${k} "${v}"`),
-    `<Files "${EVAL_WORKER}">`,
+    // Its gzip twin too, where a rewrite serves the precompressed files.
+    `<FilesMatch "^${EVAL_WORKER.replace('.', '\\.')}(\\.gz)?$">`,
     `  Header set Content-Security-Policy "${EVAL_WORKER_POLICY}"`,
-    '</Files>',
+    '</FilesMatch>',
     '',
   ].join('\n'),
 );

@@ -11,44 +11,51 @@
 // (what a model's samples are set beside); `just eval-apps` does that for both data sets.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { splitText } from './data_split.mjs';
 
 const require = createRequire(import.meta.url);
 const EPSILON = 1e-6;
 
-/** The complete tunes of `text`: blocks ended by a blank line (or by the end of a file that ends with one). */
-export function completeTunes(text) {
+/** The complete tunes of `text`: blocks ended by a blank line; the last block too with
+ * `wholeFile` (a data file's end ends its last tune; a sample's may have been cut off). */
+export function completeTunes(text, wholeFile = false) {
   const blocks = text.split(/\n[ \t]*\n/);
-  blocks.pop(); // the last block has no blank line after it: cut off, or the file's end
+  if (!wholeFile) blocks.pop();
   return blocks.map((b) => b.replace(/^\s*\n/, '')).filter((b) => b.trim());
 }
 
-/** Full bars of an abcjs tune and how many last what its meter says (triplets counted). */
+/** Full bars of an abcjs tune and how many last what its meter says (triplets counted). A bar
+ * runs from one bar line to the next, across the tune's lines; what comes before a voice's
+ * first bar line (the pickup) is not a full bar. */
 export function barLengths(tune) {
   const { num, den } = tune.getMeterFraction();
   const bar = num / den;
   let full = 0;
   let matching = 0;
+  const voices = new Map(); // "staff/voice" → {length (null before the first bar line), multiplier}
   for (const line of tune.lines ?? []) {
-    for (const staff of line.staff ?? []) {
-      for (const voice of staff.voices ?? []) {
-        let length = null; // null until the first bar line: the pickup is not a full bar
-        let multiplier = 1;
+    (line.staff ?? []).forEach((staff, s) => {
+      (staff.voices ?? []).forEach((voice, v) => {
+        const key = `${s}/${v}`;
+        if (!voices.has(key)) voices.set(key, { length: null, multiplier: 1 });
+        const state = voices.get(key);
         for (const el of voice) {
           if (el.el_type === 'bar') {
-            if (length !== null) {
+            if (state.length !== null) {
               full += 1;
-              if (Math.abs(length - bar) < EPSILON) matching += 1;
+              if (Math.abs(state.length - bar) < EPSILON) matching += 1;
             }
-            length = 0;
-          } else if (el.el_type === 'note' && length !== null) {
-            if (el.startTriplet) multiplier = el.tripletMultiplier ?? 1;
-            length += (el.duration ?? 0) * multiplier;
-            if (el.endTriplet) multiplier = 1;
+            state.length = 0;
+          } else if (el.el_type === 'note' && state.length !== null) {
+            if (el.startTriplet) state.multiplier = el.tripletMultiplier ?? 1;
+            state.length += (el.duration ?? 0) * state.multiplier;
+            if (el.endTriplet) state.multiplier = 1;
           }
         }
-      }
-    }
+      });
+    });
   }
   return { full, matching };
 }
@@ -68,11 +75,12 @@ export function scoreTunes(tunes) {
   return { tunes: tunes.length, withoutWarnings: clean / tunes.length, fullBars: full, barsMatchingMeter: full ? matching / full : 0 };
 }
 
-/** The canonical SMILES of every training molecule (the data file's lines before its held-out tail). */
-function trainingSet(data = 'web/assets/data/moleculas') {
+/** The canonical SMILES of every training molecule (the data file's lines before its held-out
+ * tail, and those whose canonical form differs, from tools/chem_index.mjs's index). */
+export function trainingSet(data = fileURLToPath(new URL('../web/assets/data/moleculas', import.meta.url))) {
   const meta = JSON.parse(readFileSync(`${data}.index.json`, 'utf8'));
   const known = new Set(
-    splitText(readFileSync(`${data}.txt`, 'latin1'))
+    splitText(readFileSync(`${data}.txt`, 'utf8'))
       .training.split('\n')
       .slice(0, meta.count),
   );
@@ -101,14 +109,14 @@ export async function scoreMolecules(lines, known) {
   };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
   const args = process.argv.slice(2);
   const heldOut = args.includes('--held-out'); // FILE is a data file: score its held-out tail
   const [kind, file, count] = args.filter((a) => a !== '--held-out');
   const whole = readFileSync(file, 'utf8');
   const text = heldOut ? splitText(whole).heldOut : whole;
   let result;
-  if (kind === 'tunes') result = scoreTunes(completeTunes(text).slice(0, Number(count ?? 200)));
+  if (kind === 'tunes') result = scoreTunes(completeTunes(text, heldOut).slice(0, Number(count ?? 200)));
   else if (kind === 'molecules')
     result = await scoreMolecules(
       text

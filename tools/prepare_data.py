@@ -372,7 +372,8 @@ UNCONDITIONED_SHARE = 0.15
 
 def pixel_line(record, named=True):
     """One MNIST record (label, 784 bytes) as a line for a pixel GPT: the class token (the digit,
-    or UNCONDITIONED), then 14 × 14 pixels (2 × 2 means) at four levels in raster order."""
+    or UNCONDITIONED), then 14 × 14 pixels (2 × 2 means) at four levels in raster order, as
+    crates/iagen-core/src/pixel_text.rs encodes it (a Rust test holds the two together)."""
     label, pixels = record[0], record[1:]
     cells = []
     for y in range(0, 28, 2):

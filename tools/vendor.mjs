@@ -12,6 +12,7 @@ const FILES = [
   // chem_worker.js.
   ['@rdkit/rdkit/dist/RDKit_minimal.js', 'RDKit_minimal.js'],
   ['@rdkit/rdkit/dist/RDKit_minimal.wasm', 'RDKit_minimal.wasm'],
+  ['../tools/licenses/RDKit.txt', 'RDKit_minimal.LICENSE.txt'], // the package has none
 ];
 
 const target = join(process.argv[2] ?? 'web', 'vendor');

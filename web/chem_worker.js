@@ -1,14 +1,11 @@
 // The molecules' chemistry: RDKit's MinimalLib (web/vendor, tools/vendor.mjs) alone in a classic
 // worker. Its bindings are built with `new Function`, which only this script's policy allows
 // (tools/serving.mjs); it touches no page and answers with data and SVG text. The page fetches
-// the files (with its stall checks) and hands them over. Messages: {id, verb, args} →
-// {id, result} or {id, error}.
+// the files it needs — RDKit's wasm, the training molecules and their index — with its stall
+// checks and hands them over. Messages: {id, verb, args} → {id, result} or {id, error}.
 self.importScripts('vendor/RDKit_minimal.js');
 
-const ready = self.initRDKitModule({ locateFile: () => 'vendor/RDKit_minimal.wasm' }).then((rdkit) => ({
-  rdkit,
-  log: rdkit.set_log_capture('rdApp.error'),
-}));
+let ready = null; // RDKit and its error log, once `init` has its wasm
 let index = null; // {fingerprints, bytes, count, training, known: Set of canonical SMILES}
 
 // Bits set in each byte value, for Tanimoto similarity over packed fingerprints.
@@ -37,6 +34,17 @@ function similarity(a, b, offset) {
 }
 
 const verbs = {
+  /** RDKit, from the wasm's bytes (this build reads no `wasmBinary`: its `instantiateWasm`
+   * hook takes them, so RDKit fetches nothing itself). */
+  async init({ wasm }) {
+    const module = await WebAssembly.compile(wasm); // a broken file fails here, not in the hook
+    const instantiateWasm = (imports, receive) => {
+      WebAssembly.instantiate(module, imports).then(receive);
+      return {};
+    };
+    ready = self.initRDKitModule({ instantiateWasm }).then((rdkit) => ({ rdkit, log: rdkit.set_log_capture('rdApp.error') }));
+    return (await ready).rdkit.version();
+  },
   /** The training set: the data file's text, its fingerprints and index.json's facts. */
   setIndex({ text, fingerprints, meta }) {
     const training = text.split('\n').slice(0, meta.count);
@@ -49,7 +57,7 @@ const verbs = {
       training,
       known,
     };
-    return { count: training.length };
+    return training.length;
   },
   /** Each SMILES: whether RDKit reads it as a molecule (why not), its canonical form, its
    * drawing, and whether the training set has it (once the index is set). */
@@ -63,7 +71,6 @@ const verbs = {
         return {
           valid: true,
           canonical,
-          atoms: mol.get_num_atoms(),
           svg: mol.get_svg(width, height),
           known: index ? index.known.has(canonical) : null,
         };
@@ -96,7 +103,8 @@ const verbs = {
 
 self.onmessage = async ({ data: { id, verb, args } }) => {
   try {
-    const result = verbs[verb](args, await ready);
+    if (!Object.hasOwn(verbs, verb)) throw new Error(`no verb ${verb}`);
+    const result = await verbs[verb](args, await ready);
     postMessage({ id, result });
   } catch (err) {
     postMessage({ id, error: String(err?.message ?? err) });

@@ -31,6 +31,9 @@ test('tunes: complete tunes only, warnings counted, bars measured against the me
   assert.deepEqual(barLengths(abcjs.parseOnly(tunes[0])[0]), { full: 3, matching: 1 });
   // 4/4 in quarters: |E F G| 3/4: no; |A B c d| 4/4: yes.
   assert.deepEqual(barLengths(abcjs.parseOnly(tunes[1])[0]), { full: 2, matching: 1 });
+  // A bar runs on across the tune's lines: |G A B c| and |d e f g| on the next line.
+  assert.deepEqual(barLengths(abcjs.parseOnly('M:4/4\nL:1/4\nK:C\nC D E F|G A B c|\nd e f g|a b c d|\n')[0]), { full: 3, matching: 3 });
+  assert.equal(completeTunes('K:C\nCDEF|\n\nK:D\nDEFG|\n', true).length, 2, 'a whole file ends its last tune');
   const score = scoreTunes(tunes);
   assert.equal(score.tunes, 3);
   assert.equal(score.withoutWarnings, 2 / 3, 'the "&^^" tune has warnings');

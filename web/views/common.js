@@ -18,19 +18,29 @@ export const randomSeed = () => Math.floor(Math.random() * 2 ** 32);
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // A library the page loads only with the data set that needs it (web/vendor/, tools/vendor.mjs):
-// a classic script that defines the global `name`, run once, however many ask.
+// a classic script that defines the global `name`, run once, however many ask. A script element
+// has no stall check of its own: one that has not arrived after SCRIPT_WAIT_S fails like a
+// stalled fetch (fetching.js), and a later call tries again.
+const SCRIPT_WAIT_S = 60;
 const scripts = new Map();
 export function loadGlobalScript(url, name) {
   if (!scripts.has(url)) {
     const loaded = new Promise((resolve, reject) => {
       const script = document.createElement('script');
-      script.src = url;
-      script.onload = () => (globalThis[name] ? resolve(globalThis[name]) : reject(new Error(`${url}: no ${name}`)));
-      script.onerror = () => {
-        scripts.delete(url); // a later call tries again
+      const fail = (error) => {
+        clearTimeout(timer);
+        scripts.delete(url);
         script.remove();
-        reject(new Error(`${url}: could not load`));
+        reject(error);
       };
+      const timer = setTimeout(() => fail(new Error(`${url}: stalled ${SCRIPT_WAIT_S} s`)), SCRIPT_WAIT_S * 1000);
+      script.src = url;
+      script.onload = () => {
+        clearTimeout(timer);
+        if (globalThis[name]) resolve(globalThis[name]);
+        else fail(new Error(`${url}: no ${name}`));
+      };
+      script.onerror = () => fail(new Error(`${url}: HTTP error`));
       document.head.append(script);
     });
     scripts.set(url, loaded);

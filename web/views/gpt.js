@@ -312,9 +312,9 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
       showGenerationCost();
       await inspect(state.text.generated);
       await copies.afterGeneration();
-      const written = state.text.prompt + state.text.generated;
-      if (jobs.values.data === 'musica') await tune.show(written);
-      if (jobs.values.data === 'moleculas') await molecules.show(written);
+      // Not awaited: the score or the molecules come when their library has them.
+      if (jobs.values.data === 'musica') tune.show(state.text.prompt + state.text.generated);
+      if (jobs.values.data === 'moleculas') molecules.show(state.text.prompt, state.text.generated);
     } catch (err) {
       showError(err);
     } finally {

@@ -22,7 +22,11 @@ const SHOWN = 24; // molecules drawn per generation (all are counted)
 const SIZE = { width: 200, height: 150 };
 const DATA = 'assets/data/moleculas';
 
-/** A client of the chemistry worker: `call(verb, args)` resolves with its answer. */
+// A chemistry call that gets no answer in this long has met a stalled download in the worker
+// (RDKit's script) or a dead worker: it fails like a stalled fetch, never a spinner for good.
+const CALL_WAIT_S = 60;
+
+/** The chemistry worker: `call(verb, args)` resolves with its answer; `stop()` ends the worker. */
 function chemistry() {
   const worker = new Worker('chem_worker.js');
   const waiting = new Map();
@@ -32,25 +36,30 @@ function chemistry() {
     dead = error;
     for (const { reject } of waiting.values()) reject(error);
     waiting.clear();
+    worker.terminate();
   };
   worker.onmessage = ({ data }) => {
     const job = waiting.get(data.id);
+    if (!job) return;
     waiting.delete(data.id);
-    if (data.error !== undefined) job?.reject(new Error(data.error));
-    else job?.resolve(data.result);
+    clearTimeout(job.timer);
+    if (data.error !== undefined) job.reject(new Error(data.error));
+    else job.resolve(data.result);
   };
   worker.onerror = (e) => failAll(new Error(e.message || 'chem_worker.js failed'));
-  return (verb, args, transfer = []) =>
+  const call = (verb, args, transfer = []) =>
     new Promise((resolve, reject) => {
       if (dead) return reject(dead);
       const id = next++;
-      waiting.set(id, { resolve, reject });
+      const timer = setTimeout(() => failAll(new Error(`chem_worker.js: stalled ${CALL_WAIT_S} s`)), CALL_WAIT_S * 1000);
+      waiting.set(id, { resolve, reject, timer });
       worker.postMessage({ id, verb, args }, transfer);
     });
+  return { call, stop: () => failAll(new Error('stopped')) };
 }
 
 /** The complete lines of `text` (a last line without its newline was cut off by the length). */
-export function moleculeLines(text) {
+function moleculeLines(text) {
   const lines = text.split('\n');
   const cut = lines.pop();
   return { lines, cut };
@@ -65,7 +74,7 @@ const svgImage = (svg) => {
 };
 
 export function moleculePanel({ $, t, showError }) {
-  let chem = null; // the worker's call, once started and given the training set
+  let chem = null; // a promise of the worker's `call`, once it has RDKit and the training set
   let status = ['mol.empty', {}];
   let tally = null; // {generated, valid, canonical: Map canonical → known}
   let nearestShown = null; // what the similarity line says, to say it again in another language
@@ -79,14 +88,28 @@ export function moleculePanel({ $, t, showError }) {
 
   async function start() {
     say('mol.loading');
-    const call = chemistry();
-    const [text, fingerprints, meta] = await Promise.all([
-      fetchText(`${DATA}.txt`),
-      fetchBytes(`${DATA}.index.bin`),
-      fetchText(`${DATA}.index.json`).then(JSON.parse),
-    ]);
-    await call('setIndex', { text, fingerprints: fingerprints.buffer, meta }, [fingerprints.buffer]);
-    return call;
+    let worker;
+    try {
+      worker = chemistry();
+    } catch (err) {
+      // A page framed without allow-same-origin has an opaque origin: no worker from a file.
+      if (err.name === 'SecurityError') throw new Error(t('mol.noworker'));
+      throw err;
+    }
+    try {
+      const [wasm, text, fingerprints, meta] = await Promise.all([
+        fetchBytes('vendor/RDKit_minimal.wasm'),
+        fetchText(`${DATA}.txt`),
+        fetchBytes(`${DATA}.index.bin`),
+        fetchText(`${DATA}.index.json`).then(JSON.parse),
+      ]);
+      await worker.call('init', { wasm: wasm.buffer }, [wasm.buffer]);
+      await worker.call('setIndex', { text, fingerprints: fingerprints.buffer, meta }, [fingerprints.buffer]);
+      return worker.call;
+    } catch (err) {
+      worker.stop();
+      throw err;
+    }
   }
 
   function drawTally() {
@@ -143,7 +166,15 @@ export function moleculePanel({ $, t, showError }) {
     if (!result.known) {
       fig.classList.add('clickable');
       fig.title = t('mol.nearest.hint');
+      fig.tabIndex = 0;
+      fig.setAttribute('role', 'button');
       fig.onclick = () => nearest(smiles, result.svg).catch(showError);
+      fig.onkeydown = (e) => {
+        if (e.key === 'Enter' || e.key === ' ') {
+          e.preventDefault();
+          fig.click();
+        }
+      };
     }
     return fig;
   }
@@ -152,19 +183,27 @@ export function moleculePanel({ $, t, showError }) {
     $('molecules').replaceChildren(...shown.lines.slice(0, SHOWN).map((smiles) => figure(smiles, shown.byLine.get(smiles))));
   }
 
-  /** Check, draw and count the lines of `text` (the prompt and the generated text). */
-  async function show(text) {
-    chem ??= start().catch((err) => {
-      chem = null;
+  /** Check and draw the lines of the prompt and the generated text; count those the model wrote
+   * (a line the prompt began and the model finished counts as the model's). */
+  async function show(prompt, generated) {
+    chem ??= start();
+    let call;
+    try {
+      call = await chem;
+    } catch (err) {
+      chem = null; // the next generation tries again
+      throw err;
+    }
+    const { lines, cut } = moleculeLines(prompt + generated);
+    const molecules = lines.filter(Boolean);
+    const results = await call('check', { lines: molecules, ...SIZE }).catch((err) => {
+      chem = null; // a dead worker: start afresh next time
       throw err;
     });
-    const call = await chem;
-    const { lines, cut } = moleculeLines(text);
-    const molecules = lines.filter(Boolean);
-    const results = await call('check', { lines: molecules, ...SIZE });
     const byLine = new Map(molecules.map((m, i) => [m, results[i]]));
     tally ??= { generated: 0, valid: 0, canonical: new Map() };
-    for (const smiles of lines) {
+    const typed = prompt.split('\n').length - 1; // whole lines the student typed
+    for (const smiles of lines.slice(typed)) {
       tally.generated += 1;
       const r = byLine.get(smiles);
       if (!r?.valid) continue;
@@ -196,8 +235,9 @@ export function moleculePanel({ $, t, showError }) {
   }
 
   return {
-    show: (text) =>
-      show(text).catch((err) => {
+    /** Not awaited by the view: a slow library never holds up its other work. */
+    show: (prompt, generated) =>
+      show(prompt, generated).catch((err) => {
         say('mol.failed', { error: err.message });
         showError(err);
       }),

@@ -23,17 +23,18 @@ const WARNINGS_SHOWN = 5;
 const LOUDNESS = 0.15; // the master gain: a few triangle waves at once stay below clipping
 
 /** A blank line ends a tune in ABC: the text's first tune (the prompt and what follows it). */
-export function firstTune(text) {
+function firstTune(text) {
   const body = text.replace(/^(\s*\n)+/, '');
   const end = body.search(/\n[ \t]*\n/);
   return end < 0 ? body : body.slice(0, end);
 }
 
-/** The line (from 1) and column (from 1) of character `at` of `text`. */
-function place(text, at) {
-  const before = text.slice(0, Math.max(0, at));
-  const lineStart = before.lastIndexOf('\n') + 1;
-  return { line: before.split('\n').length, column: before.length - lineStart + 1 };
+// abcjs's warnings are HTML: "Music Line:LINE:COLUMN: MESSAGE:  the line, the place marked".
+const WARNING = /^Music Line:(\d+):(\d+): (.*?): {2}/;
+function readWarning(html) {
+  const placed = WARNING.exec(html);
+  if (placed) return { line: Number(placed[1]), column: Number(placed[2]), message: placed[3] };
+  return { line: '?', column: '?', message: html.replace(/<[^>]*>/g, '') }; // shown as text only
 }
 
 /** One note: a triangle wave with a quick attack and a plucked decay, from `at` for `seconds`. */
@@ -66,12 +67,15 @@ export function tunePanel({ $, t, showError }) {
     delete $('tune-status').dataset.i18n;
   }
   function drawWarnings() {
+    const item = (text) => {
+      const li = document.createElement('li');
+      li.textContent = text;
+      return li;
+    };
+    const more = warnings.length - WARNINGS_SHOWN;
     $('tune-warnings').replaceChildren(
-      ...warnings.slice(0, WARNINGS_SHOWN).map((w) => {
-        const li = document.createElement('li');
-        li.textContent = t('tune.warning', w);
-        return li;
-      }),
+      ...warnings.slice(0, WARNINGS_SHOWN).map((w) => item(t('tune.warning', w))),
+      ...(more > 0 ? [item(t('tune.warnings.more', { n: more }))] : []),
     );
   }
 
@@ -80,12 +84,17 @@ export function tunePanel({ $, t, showError }) {
     stop();
     if (!abcjs) {
       say('tune.loading');
-      abcjs = await loadGlobalScript(ABCJS_URL, 'ABCJS');
+      try {
+        abcjs = await loadGlobalScript(ABCJS_URL, 'ABCJS');
+      } catch (err) {
+        say('tune.failed', { error: err.message });
+        throw err;
+      }
     }
     const abc = firstTune(text);
     const score = $('score');
     [tune] = abcjs.renderAbc(score, abc, { add_classes: true, responsive: 'resize' });
-    warnings = (tune?.warningObjects ?? []).map((w) => ({ ...place(abc, w.startChar), message: w.message }));
+    warnings = (tune?.warnings ?? []).map(readWarning);
     const notes = score.querySelectorAll('.abcjs-note').length;
     score.dataset.notes = String(notes);
     score.dataset.warnings = String(warnings.length);
@@ -112,11 +121,18 @@ export function tunePanel({ $, t, showError }) {
     $('score').dataset.lit = String(Number($('score').dataset.lit || 0) + 1);
   }
 
+  let playToken = 0; // a play that resumed after a Stop, a new tune or another Play does not start
   async function play() {
     stop();
+    const token = ++playToken;
+    $('tune-play').disabled = true;
     tune.setUpAudio(); // gives every note its MIDI pitch and length
     const audio = new AudioContext();
     await audio.resume();
+    if (token !== playToken) {
+      audio.close();
+      return;
+    }
     const timing = new abcjs.TimingCallbacks(tune, { eventCallback: (e) => light(e) });
     const meter = tune.getMeterFraction();
     const out = audio.createGain();
@@ -126,7 +142,9 @@ export function tunePanel({ $, t, showError }) {
     for (const event of timing.noteTimings) {
       const wholeNote = (event.millisecondsPerMeasure * meter.den) / meter.num / 1000;
       const at = start + event.milliseconds / 1000;
-      for (const p of event.midiPitches ?? []) playNote(audio, out, p.pitch, at, p.duration * wholeNote, p.volume);
+      // A meter of 0 (M:0/4, generated) gives no length: a short note.
+      const seconds = (p) => (Number.isFinite(wholeNote) ? p.duration * wholeNote : 0.25);
+      for (const p of event.midiPitches ?? []) playNote(audio, out, p.pitch, at, seconds(p), p.volume);
     }
     playing = { audio, timing, lit: [] };
     $('tune-play').dataset.audio = audio.state;
@@ -138,6 +156,7 @@ export function tunePanel({ $, t, showError }) {
 
   /** Stop the music, or let it ring for `after` seconds (the tune's end) first. */
   function stop(after = 0) {
+    playToken += 1;
     if (!playing) return;
     const { audio, timing, lit } = playing;
     playing = null;
@@ -149,10 +168,15 @@ export function tunePanel({ $, t, showError }) {
     if (status[0] === 'tune.playing') say('tune.stopped');
   }
 
-  $('tune-play').onclick = () => play().catch(showError);
+  $('tune-play').onclick = () =>
+    play().catch((err) => {
+      $('tune-play').disabled = !tune;
+      showError(err);
+    });
   $('tune-stop').onclick = () => stop();
 
   return {
+    /** Not awaited by the view: a slow library never holds up its other work. */
     show: (text) => show(text).catch(showError),
     /** Shown only for the tunes data set; hiding it stops the music. */
     visible(yes) {

@@ -15,11 +15,13 @@ pub mod live;
 
 pub mod classes;
 pub mod copy_finder;
+pub mod frechet;
 pub mod image_data;
 pub mod image_io;
 pub mod image_mix;
 pub mod metrics;
 pub mod nearest;
+pub mod pixel_text;
 pub mod rng;
 pub mod sampling;
 pub mod seed_turn;

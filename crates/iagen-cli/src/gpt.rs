@@ -21,13 +21,13 @@ use crate::host::{DeviceArg, StopArgs, floats, lr_scale, read_text, scalar};
 use crate::measure::measure;
 use crate::model_files;
 
-struct LoadedGpt {
-    model: Gpt,
-    tokenizer: CharTokenizer,
+pub(crate) struct LoadedGpt {
+    pub(crate) model: Gpt,
+    pub(crate) tokenizer: CharTokenizer,
     manifest: GptManifest,
 }
 
-fn load(prefix: &str, device: &Device) -> Result<LoadedGpt, String> {
+pub(crate) fn load(prefix: &str, device: &Device) -> Result<LoadedGpt, String> {
     let (manifest, bytes): (GptManifest, _) = model_files::load(prefix)?;
     Ok(LoadedGpt {
         tokenizer: manifest.tokenizer()?,
@@ -229,7 +229,7 @@ pub struct SamplingArgs {
 }
 
 impl SamplingArgs {
-    fn params(&self) -> SamplingParams {
+    pub(crate) fn params(&self) -> SamplingParams {
         SamplingParams {
             temperature: self.temp,
             top_k: self.top_k,

@@ -9,6 +9,7 @@ mod host;
 mod images;
 mod measure;
 mod model_files;
+mod pixelgpt;
 mod vae;
 
 use clap::{Parser, Subcommand};
@@ -54,6 +55,7 @@ enum Sample {
     Diffusion(images::SampleDiffusionArgs),
     Vae(vae::SampleVaeArgs),
     Gan(gan::SampleGanArgs),
+    Pixelgpt(pixelgpt::SamplePixelArgs),
 }
 
 #[derive(Subcommand)]
@@ -86,6 +88,7 @@ fn main() {
         Command::Sample(Sample::Diffusion(a)) => images::sample_diffusion(&a),
         Command::Sample(Sample::Vae(a)) => vae::sample(&a),
         Command::Sample(Sample::Gan(a)) => gan::sample(&a),
+        Command::Sample(Sample::Pixelgpt(a)) => pixelgpt::sample_digits(&a),
         Command::Eval(Eval::Gpt(a)) => gpt::eval(&a),
         Command::Eval(Eval::Judge(a)) => images::eval_judge(&a),
         Command::Eval(Eval::Diffusion(a)) => images::eval_diffusion(&a),

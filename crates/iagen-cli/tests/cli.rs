@@ -54,6 +54,7 @@ fn every_command_explains_its_flags() {
         (["train", "gan"], "--save-every"),
         (["sample", "gan"], "--class"),
         (["eval", "gan"], "--judge"),
+        (["sample", "pixelgpt"], "--class"),
         (["bench", "gan"], "--rounds"),
     ] {
         let out = cli(&[command[0], command[1], "--help"]);
@@ -179,5 +180,107 @@ fn vae_prior_samples_are_written_and_a_seed_reproduces_them() {
     assert!(a.len() > 9 * 784 && a.len() < 9 * 784 + 256, "{}", a.len());
     assert_eq!(a, b, "the same seed draws the same images");
     assert_ne!(a, c, "another seed draws others");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_pixel_gpt_draws_digits_of_pixel_levels_only_and_a_seed_reproduces_them() {
+    let dir = std::env::temp_dir().join(format!("iagen-cli-pixels-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // A few hundred digits of the committed text, and two training steps: a model that writes
+    // noise, from which only the four grey levels may be drawn.
+    let pixels = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../web/assets/data/pixeles.txt"
+    );
+    let digits: String = std::fs::read_to_string(pixels)
+        .unwrap()
+        .lines()
+        .take(300)
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let data = dir.join("pixels.txt");
+    std::fs::write(&data, digits).unwrap();
+    let model = dir.join("model");
+    let (data, model) = (data.to_str().unwrap(), model.to_str().unwrap());
+    let out = cli(&[
+        "train",
+        "gpt",
+        "--data",
+        data,
+        "--out",
+        model,
+        "--size",
+        "nano",
+        "--ctx",
+        "32",
+        "--batch",
+        "2",
+        "--steps",
+        "2",
+        "--eval-every",
+        "2",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let sample = |class: &str, seed: &str, name: &str| {
+        let (png, npy) = (
+            dir.join(format!("{name}.png")),
+            dir.join(format!("{name}.npy")),
+        );
+        let out = cli(&[
+            "sample",
+            "pixelgpt",
+            "--model",
+            model,
+            "--class",
+            class,
+            "--n",
+            "2",
+            "--seed",
+            seed,
+            "--temp",
+            "1.5",
+            "--out",
+            png.to_str().unwrap(),
+            "--npy",
+            npy.to_str().unwrap(),
+        ]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let npy = std::fs::read(&npy).unwrap();
+        npy[npy.len() - 2 * 784..].to_vec()
+    };
+    let a = sample("siete", "5", "a");
+    assert!(
+        a.iter().all(|p| [0, 85, 170, 255].contains(p)),
+        "only the four levels"
+    );
+    assert!(
+        a.iter().any(|&p| p != a[0]),
+        "a hot sample is not one level"
+    );
+    // Each pixel is a 2 × 2 block of the 28 × 28 image.
+    assert!((0..28).step_by(2).all(|y| {
+        (0..28)
+            .step_by(2)
+            .all(|x| a[y * 28 + x] == a[y * 28 + x + 1] && a[y * 28 + x] == a[(y + 1) * 28 + x])
+    }));
+    assert_eq!(
+        a,
+        sample("siete", "5", "b"),
+        "the same seed draws the same digits"
+    );
+    assert_ne!(a, sample("siete", "6", "c"), "another seed draws others");
+    // A model that is not a pixel GPT says so.
+    let gpt = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../web/assets/models/refranes"
+    );
+    let out = cli(&["sample", "pixelgpt", "--model", gpt, "--out", "/tmp/x.png"]);
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("not a pixel GPT"),
+        "{}",
+        text(&out.stderr)
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }

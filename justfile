@@ -13,7 +13,7 @@ setup:
     rustup target add wasm32-unknown-unknown
     @if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen {{wasm_bindgen_version}}" ]; then \
         cargo install wasm-bindgen-cli --version {{wasm_bindgen_version}}; fi
-    @[ -d node_modules/playwright-core ] && [ -d node_modules/@biomejs/biome ] && [ -d node_modules/webgpu ] && [ -d node_modules/abcjs ] && [ -d node_modules/@rdkit/rdkit ] || npm ci --no-audit --no-fund
+    @[ -d node_modules/playwright-core ] && [ -d node_modules/@biomejs/biome ] && [ -d node_modules/webgpu ] && [ -d node_modules/abcjs ] && [ -d node_modules/@rdkit/rdkit ] && [ -d node_modules/marked ] || npm ci --no-audit --no-fund
     node tools/vendor.mjs web
     node tools/chem_index.mjs web
 
@@ -30,6 +30,7 @@ serve: (wasm "release")
 # Every test: the corpus builder, Rust (native) and the browser tests on WebGPU (SwiftShader) and CPU
 test: setup
     python3 -m unittest discover -s tools -p 'test_*.py'
+    node --test tests/unit/
     cargo test --workspace --exclude iagen-web
     just wasm wasm-test
     node --test --test-concurrency=1 tests/e2e/

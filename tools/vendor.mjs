@@ -13,6 +13,9 @@ const FILES = [
   ['@rdkit/rdkit/dist/RDKit_minimal.js', 'RDKit_minimal.js'],
   ['@rdkit/rdkit/dist/RDKit_minimal.wasm', 'RDKit_minimal.wasm'],
   ['../tools/licenses/RDKit.txt', 'RDKit_minimal.LICENSE.txt'], // the package has none
+  // The lessons' Markdown (its lexer; views/markdown_dom.js builds the nodes).
+  ['marked/lib/marked.esm.js', 'marked.esm.js'],
+  ['marked/LICENSE', 'marked.LICENSE.txt'],
 ];
 
 const target = join(process.argv[2] ?? 'web', 'vendor');

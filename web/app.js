@@ -5,6 +5,8 @@ import { STALLED, fetchText } from './fetching.js';
 
 const params = new URLSearchParams(location.search);
 const embed = params.get('embed') === '1';
+// Opened without a link: a newcomer, shown where the course starts.
+const newcomer = !location.hash;
 // Set when this tab lost its WebGPU device: the page reloads on the CPU and says why.
 const GPU_LOST_KEY = 'iagen.gpuLost';
 // Storage can be denied (a course platform's cross-site frame): the page needs none to run.
@@ -300,6 +302,14 @@ async function main() {
     }),
   );
   document.body.dataset.view = family.id;
+  document.getElementById('first-visit').hidden = !newcomer || embed || family.id === 'lessons';
+  const firstLesson = document.getElementById('first-visit-link');
+  firstLesson.href = `${location.pathname}${location.search}#v=2&view=lessons&lang=${lang}`;
+  firstLesson.onclick = (event) => {
+    event.preventDefault();
+    history.replaceState(null, '', firstLesson.href);
+    location.reload();
+  };
   const { mount } = await import(family.module);
   const view = await mount(document.getElementById('view'), {
     call,
@@ -309,6 +319,10 @@ async function main() {
     t,
     showError,
     lang: () => lang,
+    // What a view measures, for a lesson's tasks (views/lessons.js); the free views ignore it.
+    measure: () => {},
+    // The lessons view draws parts of the page after mounting (another lesson's experiment).
+    translatePage,
   });
   translatePage();
   view.translate();

@@ -1,7 +1,8 @@
-// The model families the page offers, in the order of the navigation. Each view module
-// exports `mount(root, shell)` and declares everything else about its family itself.
-// Adding a family adds one line here.
+// The views the page offers, in the order of the navigation: the lessons, then the model
+// families. Each view module exports `mount(root, shell)` and declares everything else about
+// its family itself. Adding a family adds one line here.
 export const FAMILIES = [
+  { id: 'lessons', module: './views/lessons.js' },
   { id: 'gpt', module: './views/gpt.js' },
   { id: 'diffusion', module: './views/diffusion.js' },
   { id: 'vae', module: './views/vae.js' },

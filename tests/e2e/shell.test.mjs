@@ -17,7 +17,8 @@ test('one tab per registered family, named in Spanish, and a tab opens its view'
     tabs.map(([id]) => id),
     FAMILIES.map((f) => f.id),
   );
-  assert.deepEqual(tabs[0], ['gpt', 'Mini GPT', 'true']);
+  assert.deepEqual(tabs[0], ['lessons', 'Lecciones', 'false']);
+  assert.deepEqual(tabs[1], ['gpt', 'Mini GPT', 'true']);
   assert.ok(
     tabs.every(([, label]) => label.length > 0 && !label.startsWith('view.')),
     JSON.stringify(tabs),

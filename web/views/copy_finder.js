@@ -27,7 +27,7 @@ export async function corpusReady(call, corpusFile) {
  * Wires the panel: `text()` is the generated text to check, `corpusFile()` the training text's
  * file when the session must be given it (shipped weights), `exclusive` the view's job queue.
  */
-export function copyFinder({ $, call, t, jobs, save, exclusive, text, corpusFile, showError }) {
+export function copyFinder({ $, call, t, jobs, save, exclusive, text, corpusFile, showError, measure }) {
   let prepared = null; // resolves to {chars, indexMs} once the session's corpus is indexed
   let shown = null; // {text, min, runs, share, longest, ms}
   let passage = null; // {run, before, copied, after, offset, total}
@@ -83,6 +83,7 @@ export function copyFinder({ $, call, t, jobs, save, exclusive, text, corpusFile
     const out = $('copies-text');
     $('copies-passage').hidden = !passage;
     out.hidden = !shown;
+    measure('copied', shown ? Math.round(shown.share * 100) : null);
     if (!shown) {
       status.textContent = message || '';
       out.replaceChildren();

@@ -26,7 +26,7 @@ const SIZES = ['nano', 'tiny'];
 const SCALE = 3; // grid pixels per image pixel
 const THUMBS = 10; // thumbnails along the trajectory of the selected sample
 
-export async function mount(root, { call, listeners, spec, updateSpec, t, showError, lang }) {
+export async function mount(root, { call, listeners, spec, updateSpec, t, showError, lang, measure }) {
   root.append(html`
   <section class="card" id="diff-generate">
     <h2 data-i18n="view.diffusion"></h2>
@@ -179,6 +179,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
       return loaded;
     });
     state.model = { kind: 'pretrained', info, manifest: info.manifest };
+    measure('model');
     describeModel();
     resetTrajectory();
     quiz.modelChanged(true);
@@ -255,6 +256,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     state.traj = [];
     state.pos = 0;
     state.verdict = null;
+    measure('match', null);
     state.started = false;
     copies.modelChanged(Boolean(state.model));
     drawDenoising();
@@ -268,6 +270,8 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     $('t-label').textContent = state.traj.length
       ? t('diff.t', { t: Math.max(now, 0), done: state.pos, total }) + (now < 0 ? ` · ${t('diff.clean')}` : '')
       : t('diff.t.none');
+    measure('steps_done', state.traj.length);
+    measure('step', state.traj.length ? state.pos : null);
     const grid = $('samples');
     grid.dataset.t = String(now);
     grid.dataset.position = String(state.pos);
@@ -385,10 +389,12 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     state.verdict = Array.from(await call('verb', { name: 'classify', args: { pixels: Array.from(last), n: state.count } }));
     document.body.dataset.judged = JSON.stringify({ asked: state.labels, seen: state.verdict });
     drawVerdict();
+    measure('match', (100 * state.verdict.filter((c, i) => c === state.labels[i]).length) / state.count);
+    measure('finished');
     await copies.afterGeneration();
   }
   // What the risk cards need from this view.
-  const kit = { $, call, t, lang, jobs, exclusive, showError, imagesFile: () => `assets/data/${v().idata}.bin` };
+  const kit = { $, call, t, lang, jobs, exclusive, showError, measure, imagesFile: () => `assets/data/${v().idata}.bin` };
   const copies = imageCopies({
     ...kit,
     // The clean samples, once the trajectory has reached them.
@@ -473,6 +479,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     drawImages($('fwd-xt'), out.xt, 1, 1, 4);
     const abar = state.model.info.alpha_bars[t_];
     $('fwd-t-label').textContent = `t = ${t_}`;
+    measure('forward_t', t_);
     $('fwd-status').textContent = t('diff.forward.status', { a: fixed(Math.sqrt(abar), 3), b: fixed(Math.sqrt(1 - abar), 3) });
   }
   const forward = () => exclusive(drawForward).catch(showError);
@@ -515,6 +522,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     lockControls,
     drawLoss,
     family: 'diffusion',
+    measure,
     costReference: 'sd',
     opened: loadJudge,
     chunk: { webgpu: 1, cpu: 2 },

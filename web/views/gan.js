@@ -21,7 +21,7 @@ const COLLAPSE = { glr: 0.005, dlr: 0.001, diters: 1, steps: 1500 };
 const FIX = { glr: 0.001, dlr: 0.001, diters: 1, steps: 1500 };
 const rgb = ([r, g, b], alpha = 1) => `rgba(${r},${g},${b},${alpha})`;
 
-export async function mount(root, { call, listeners, spec, updateSpec, t, showError, lang }) {
+export async function mount(root, { call, listeners, spec, updateSpec, t, showError, lang, measure }) {
   const number = (id, min, max, step) => `<input id="${id}" type="number" min="${min}" max="${max}" step="${step}">`;
   const select = (id, options, prefix) =>
     `<select id="${id}">${options.map((o) => `<option value="${o}" data-i18n="${prefix}.${o}"></option>`).join('')}</select>`;
@@ -175,7 +175,9 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     describeModel();
     const info = await call('newTraining', { family: 'gan2d', options: options(), text: '' });
     state.model = { kind: 'trained', info };
+    measure('model');
     state.trained = 0;
+    measure('rounds', 0);
     state.history = [];
     state.divergence = [];
     describeModel();
@@ -295,6 +297,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     const c = s?.coverage;
     $('coverage').textContent = c ? t('gan.coverage', { hit: c.modes_hit, modes: c.modes, within: Math.round(100 * c.within) }) : '';
     $('coverage').dataset.modes = c ? String(c.modes_hit) : '';
+    measure('modes', c ? c.modes_hit : null);
     $('coverage').dataset.within = c ? String(c.within) : '';
     $('js-value').textContent = s ? t('gan.js', { js: fixed(s.js, 3) }) : '';
   }
@@ -369,6 +372,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
         await sleep(SLOW_PAUSE_MS);
         await stepOne('g');
         await sleep(SLOW_PAUSE_MS);
+        measure('slow_rounds');
       } finally {
         highlight(null);
         document.body.dataset.slowRounds = String((document.body.dataset.slowRounds | 0) + 1);
@@ -417,6 +421,8 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     lockControls,
     drawLoss: drawCharts,
     family: 'gan2d',
+    measure,
+    stepName: 'rounds',
     chunk: { webgpu: 2, cpu: 10 },
     glimpse: () => ({ verb: 'snapshot', args: { n: POINTS, field: FIELD, mesh: MESH, seed: SNAPSHOT_SEED }, every: snapshotEvery() }),
     showGlimpse: (e) => show(e.value, e.step),

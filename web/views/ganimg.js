@@ -38,7 +38,7 @@ const REAL = '#1b7f4c';
 const FAKE = '#8e44ad';
 const CLASS_COLOURS = ['#3d5afe', '#e07a00', '#1b7f4c', '#b0008a', '#00838f', '#c62828', '#6d4c41', '#546e7a', '#9e9d24', '#5e35b1'];
 
-export async function mount(root, { call, listeners, spec, updateSpec, t, lang, showError }) {
+export async function mount(root, { call, listeners, spec, updateSpec, t, lang, showError, measure }) {
   const number = (id, min, max, step) => `<input id="${id}" type="number" min="${min}" max="${max}" step="${step}">`;
   root.append(html`
   <section class="card" id="gi-samples">
@@ -170,6 +170,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, lang, 
       return loaded;
     });
     state.model = { kind: 'pretrained', info, manifest: info.manifest };
+    measure('model');
     describeModel();
     await refreshAll();
   }
@@ -214,6 +215,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, lang, 
     $('grid').dataset.seed = String(v().seed);
     await showInterpolation();
     await copies.afterGeneration();
+    return true;
   }
   function drawGridCost() {
     if (state.gridFlops === undefined) return;
@@ -277,9 +279,11 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, lang, 
   }
   $('walk').addEventListener('input', showWalk);
 
-  $('generate').onclick = () => exclusive(showGrid).catch(showError);
+  // Only a grid asked for counts, not one redrawn for a new model or seed.
+  const generateGrid = () => showGrid().then((drawn) => drawn && measure('grids'));
+  $('generate').onclick = () => exclusive(generateGrid).catch(showError);
   // What the risk cards need from this view.
-  const kit = { $, call, t, lang, jobs, exclusive, showError, imagesFile };
+  const kit = { $, call, t, lang, jobs, exclusive, showError, measure, imagesFile };
   const copies = imageCopies({
     ...kit,
     shown: () => (state.grid ? { pixels: state.grid, n: GRID } : null),
@@ -295,7 +299,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, lang, 
   $('class').addEventListener('keydown', (e) => {
     if (e.key === 'Enter')
       save({ class: $('class').value })
-        .then(() => exclusive(showGrid))
+        .then(() => exclusive(generateGrid))
         .catch(showError);
   });
   $('seed').addEventListener('change', () => exclusive(showGrid).catch(showError));
@@ -461,6 +465,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, lang, 
     lockControls,
     drawLoss,
     family: 'ganimg',
+    measure,
     costReference: 'sd',
     opened: ({ restored } = {}) => prepare(false, restored),
     chunk: { webgpu: 2, cpu: 1 },

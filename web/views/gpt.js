@@ -15,7 +15,7 @@ const EXPLAINED = ['musica', 'moleculas'];
 const SIZES = ['nano', 'tiny', 'small'];
 const INSPECT_CHARS = 48; // the attention map stays readable up to about this many rows
 
-export async function mount(root, { call, listeners, spec, updateSpec, t, showError, lang }) {
+export async function mount(root, { call, listeners, spec, updateSpec, t, showError, lang, measure }) {
   root.append(html`
   <section class="card" id="gpt-generate">
     <h2 data-i18n="view.gpt"></h2>
@@ -100,8 +100,8 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     lastInspect: null,
   };
 
-  const tune = tunePanel({ $, t, showError });
-  const molecules = moleculePanel({ $, t, showError });
+  const tune = tunePanel({ $, t, showError, measure });
+  const molecules = moleculePanel({ $, t, showError, measure });
 
   // ---- controls <-> spec ---------------------------------------------------------------
   const save = bindSpecControls($, jobs, {
@@ -131,8 +131,18 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     text: () => state.text.generated,
     corpusFile: () => `assets/data/${state.model.manifest.data}.txt`,
     showError,
+    measure,
   });
-  const bias = wordBias({ $, call, t, jobs, exclusive, showError, corpusFile: () => `assets/data/${state.model.manifest.data}.txt` });
+  const bias = wordBias({
+    $,
+    call,
+    t,
+    jobs,
+    exclusive,
+    showError,
+    measure,
+    corpusFile: () => `assets/data/${state.model.manifest.data}.txt`,
+  });
   const sampling = () => ({ temp: Number(jobs.values.temp), topk: Number(jobs.values.topk), topp: Number(jobs.values.topp) });
   $('temp').addEventListener('input', () => {
     $('temp-value').textContent = fixed($('temp').value, 2);
@@ -189,6 +199,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
       () => listeners.delete(progress),
     );
     state.model = { kind: 'pretrained', info, manifest: info.manifest };
+    measure('model');
     describeModel();
     copies.modelChanged(true);
     bias.modelChanged(true);
@@ -251,6 +262,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     if (index === undefined || state.generating) return;
     state.selected = Number(index);
     drawOutput();
+    measure('clicked');
     inspect([...state.text.generated].slice(0, state.selected).join(''));
   });
   async function inspect(generatedPrefix) {
@@ -264,6 +276,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
   for (const id of ['layer', 'head']) {
     $(id).addEventListener('change', () => state.lastInspect && inspect(state.lastInspect.prefix));
   }
+  $('head').addEventListener('change', () => measure('head', Number($('head').value) + 1));
   function drawAttention({ chars, attention }) {
     const canvas = $('attention');
     const ctx = canvas.getContext('2d');
@@ -306,7 +319,8 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     drawOutput();
     try {
       const args = { prompt: state.text.prompt, seed: Number(jobs.values.seed), ...sampling() };
-      const { items, ms } = await call('stream', { first: 'start', args, next: 'next', count: Number(jobs.values.len) });
+      const { items, ms, stopped } = await call('stream', { first: 'start', args, next: 'next', count: Number(jobs.values.len) });
+      if (!stopped) measure('generated');
       showSpeed(items, ms);
       state.genChars = items;
       showGenerationCost();
@@ -347,6 +361,8 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
       ['val', t('train.loss.val')],
     ];
     drawLossChart($('loss-chart'), state.history, Number(jobs.values.steps), series, (l) => fixed(l / Math.LN2, 1));
+    const val = state.history.findLast((p) => Number.isFinite(p.val));
+    measure('val_loss', val ? val.val / Math.LN2 : null);
   }
   listeners.add((e) => {
     if (e.event === 'stream-start') {
@@ -398,6 +414,8 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     drawLoss,
     family: 'gpt',
     lang,
+    measure,
+    stepName: 'step',
     chunk: { webgpu: 2, cpu: 5 },
     valEvery: sampleEvery,
     glimpse: () => ({ verb: 'sample', args: { prompt: '', len: 120, temp: 0.8, seed: 1 }, every: sampleEvery() }),

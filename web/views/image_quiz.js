@@ -28,7 +28,7 @@ const JUDGE_SURE = 0.9;
  * probability "real" for each; `imagesFile()` names the data set's file; `classNames()` the
  * classes in the page's language.
  */
-export function imageQuiz({ $, call, t, jobs, exclusive, showError, generate, discriminate, imagesFile, classNames }) {
+export function imageQuiz({ $, call, t, jobs, exclusive, showError, measure, generate, discriminate, imagesFile, classNames }) {
   let quiz = null; // {pixels, real, classes, confidence, d, answers, checked}
   let started = false;
 
@@ -145,6 +145,7 @@ export function imageQuiz({ $, call, t, jobs, exclusive, showError, generate, di
     if (!quiz || quiz.answers.includes(null)) return;
     quiz.checked = true;
     draw();
+    measure('quiz_checked');
   };
 
   return {

@@ -73,7 +73,7 @@ const svgImage = (svg) => {
   return img;
 };
 
-export function moleculePanel({ $, t, showError }) {
+export function moleculePanel({ $, t, showError, measure }) {
   let chem = null; // a promise of the worker's `call`, once it has RDKit and the training set
   let status = ['mol.empty', {}];
   let tally = null; // {generated, valid, canonical: Map canonical → known}
@@ -113,6 +113,7 @@ export function moleculePanel({ $, t, showError }) {
   }
 
   function drawTally() {
+    measure('molecules', tally?.generated ?? 0);
     if (!tally) {
       $('mol-tally').textContent = '';
       return;

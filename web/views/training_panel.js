@@ -71,7 +71,9 @@ const PROBE_LONG_S = 5;
  * the pretrained model again), `opened({restored})` (optional: what a new session needs before it
  * trains), `stopOther()` (optional: what a run interrupts), `errorText(err)` (optional) and
  * `lang()` (optional: the page's language, for the cost meter's numbers) and `costReference`
- * (optional: the large model the meter compares with, `sd` for images; GPT-3 otherwise).
+ * (optional: the large model the meter compares with, `sd` for images; GPT-3 otherwise),
+ * `measure` (the shell's: a lesson's measurements) and `stepName` (optional: the name the run's
+ * steps are measured under; none when absent).
  */
 export function trainingPanel(view) {
   const { $, t, call, jobs, state, listeners } = view;
@@ -138,6 +140,7 @@ export function trainingPanel(view) {
         await view.opened?.();
         await adopt(info, 0);
         view.modelChanged();
+        view.measure('model');
       } else {
         // A view may have opened this session itself (the 2-D GAN does).
         await meter(state.trained === 0);
@@ -157,6 +160,7 @@ export function trainingPanel(view) {
       if (result.reason === 'diverged') $('train-message').textContent = t('train.diverged');
       if (save) await jobs.save({ trained: state.trained });
       view.modelChanged();
+      view.measure('model');
       return result;
     } catch (err) {
       // A run that failed while its session opened leaves no "loading" status behind.
@@ -190,6 +194,8 @@ export function trainingPanel(view) {
       await jobs.save({ trained: 0 });
       state.trained = 0;
       state.history = [];
+      view.measure('model');
+      if (view.stepName) view.measure(view.stepName, 0);
       $('train-cost-box').hidden = true;
       view.drawLoss();
       $('progress-bar').style.width = '0';
@@ -210,6 +216,7 @@ export function trainingPanel(view) {
     $('progress-bar').style.width = `${Math.min(100, (100 * e.step) / total)}%`;
     const rate = e.rate ? fixed(e.rate, e.rate < 10 ? 2 : 1) : '–';
     $('train-status').textContent = t('train.progress', { step: e.step, total, rate }) + (e.losses ? ` · ${view.lossText(e.losses)}` : '');
+    if (view.stepName) view.measure(view.stepName, e.step);
     view.drawLoss();
     drawCost();
   }
@@ -280,7 +287,10 @@ export function trainingPanel(view) {
   // ---- saving and opening a model file -------------------------------------------------
   async function saveModel() {
     const weights = await call('saveModel');
-    const header = JSON.stringify({ family: view.family, hash: location.hash.slice(1), steps: state.trained });
+    // The view's own state: inside a lesson it is the experiment's, not the page's link.
+    const pairs = Object.entries(jobs.values).map(([key, value]) => [key, String(value)]);
+    const { hash } = await call('encodeSpec', { pairs });
+    const header = JSON.stringify({ family: view.family, hash, steps: state.trained });
     const blob = new Blob([FILE_MAGIC, header, '\n', weights], { type: 'application/octet-stream' });
     const link = document.createElement('a');
     link.href = URL.createObjectURL(blob);
@@ -323,6 +333,8 @@ export function trainingPanel(view) {
       $('train-status').textContent = '';
       view.drawLoss();
       view.modelChanged();
+      view.measure('model');
+      if (view.stepName) view.measure(view.stepName, parsed.steps);
       showSavable();
       say('file.opened', { steps: parsed.steps });
     });

@@ -54,7 +54,7 @@ function playNote(audio, out, pitch, at, seconds, volume = 80) {
   osc.stop(end + 0.05);
 }
 
-export function tunePanel({ $, t, showError }) {
+export function tunePanel({ $, t, showError, measure }) {
   let abcjs = null;
   let tune = null; // abcjs's tune as drawn
   let playing = null; // {audio, timing, lit}
@@ -97,6 +97,7 @@ export function tunePanel({ $, t, showError }) {
     warnings = (tune?.warnings ?? []).map(readWarning);
     const notes = score.querySelectorAll('.abcjs-note').length;
     score.dataset.notes = String(notes);
+    measure('tune_notes', notes);
     score.dataset.warnings = String(warnings.length);
     score.dataset.abc = abc;
     drawWarnings();

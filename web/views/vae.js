@@ -51,7 +51,7 @@ function pretrainedName(data, latent) {
 }
 const fmt = (x) => (x < 0 ? `−${fixed(-x, 2)}` : fixed(x, 2));
 
-export async function mount(root, { call, listeners, spec, updateSpec, t, showError, lang }) {
+export async function mount(root, { call, listeners, spec, updateSpec, t, showError, lang, measure }) {
   root.append(html`
   <section class="card" id="vae-explore">
     <h2 data-i18n="view.vae"></h2>
@@ -232,6 +232,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     const retry = () => exclusive(loadPretrained).catch(showError);
     const info = await loadingModel(state, { describe: describeModel, retry }, () => call('load', { family: 'vae', name }));
     state.model = { kind: 'pretrained', info, manifest: info.manifest };
+    measure('model');
     describeModel();
     // The images come after the model: sampling needs none, so a failed download leaves it usable.
     await prepare();
@@ -373,6 +374,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
       drawImages($('hover'), image, 1, 1, 4);
       $('hover').dataset.checksum = checksum(image);
       $('hover-z').textContent = t('vae.hover', { z1: fmt(z[0]), z2: fmt(z[1]) });
+      measure('decoded');
       document.body.dataset.hovered = String((document.body.dataset.hovered | 0) + 1);
       drawMap();
     } catch {
@@ -482,6 +484,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     exclusive(async () => {
       state.draw += 1;
       await showEpsilon();
+      measure('eps_draws');
     }).catch(showError);
 
   // ---- interpolation -------------------------------------------------------------------
@@ -518,6 +521,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
   }
   $('mix').addEventListener('input', () => {
     labelMix();
+    measure('mix', Number($('mix').value));
     if (ready()) showMix().catch(() => {});
   });
 
@@ -576,6 +580,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     const c = Number(v().skew);
     if (!state.shares || !state.trainingShares || c < 0) {
       box.textContent = '';
+      measure('skew_share', null);
       return;
     }
     const total = state.shares.reduce((a, b) => a + b, 0) || 1;
@@ -585,10 +590,11 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
       generated: Math.round((100 * state.shares[c]) / total),
       n: total,
     });
+    measure('skew_share', Math.round((100 * state.shares[c]) / total));
   }
   $('sample').onclick = () => exclusive(showPrior).catch(showError);
   // What the risk cards need from this view.
-  const kit = { $, call, t, lang, jobs, exclusive, showError, imagesFile: () => `assets/data/${v().idata}.bin` };
+  const kit = { $, call, t, lang, jobs, exclusive, showError, measure, imagesFile: () => `assets/data/${v().idata}.bin` };
   const copies = imageCopies({
     ...kit,
     shown: () => (state.prior ? { pixels: state.prior, n: PRIOR_SAMPLES } : null),
@@ -636,6 +642,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     ctx.clearRect(0, 0, width, height);
     const kl = klPerDimension();
     canvas.dataset.kl = JSON.stringify(kl.map((k) => Number(k.toFixed(3))));
+    measure('kl', kl.length ? kl.reduce((a, b) => a + b, 0) : null);
     if (!kl.length) return;
     const top = Math.max(...kl, 0.5);
     const bar = Math.min(60, width / kl.length);
@@ -693,6 +700,8 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     lockControls,
     drawLoss,
     family: 'vae',
+    measure,
+    stepName: 'step',
     costReference: 'sd',
     opened: prepare,
     chunk: { webgpu: 5, cpu: 10 },

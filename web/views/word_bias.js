@@ -23,7 +23,7 @@ const SAMPLE_CHARS = 10000;
 const PIECE_CHARS = 2000;
 
 /** Wires the panel; `corpusFile()` names the training text for shipped weights. */
-export function wordBias({ $, call, t, jobs, exclusive, showError, corpusFile }) {
+export function wordBias({ $, call, t, jobs, exclusive, showError, measure, corpusFile }) {
   let shown = null; // {words, training, generated}
 
   async function compare() {
@@ -45,6 +45,7 @@ export function wordBias({ $, call, t, jobs, exclusive, showError, corpusFile })
     }
     shown = { words, ...(await call('verb', { name: 'word_rates', args: { words, text } })) };
     draw();
+    measure('compared');
     document.body.dataset.biasCompared = String((document.body.dataset.biasCompared | 0) + 1);
   }
 

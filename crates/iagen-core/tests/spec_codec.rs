@@ -253,3 +253,22 @@ fn an_image_gan_link_carries_its_grid_and_run_and_clamps_bad_values() {
     assert_eq!(spec.int(&ganimg::FROM), ganimg::GRID - 1);
     assert_eq!(spec.choice(&ganimg::START), "shipped");
 }
+
+#[test]
+fn a_lesson_link_holds_the_lesson_and_its_finished_tasks() {
+    use iagen_core::spec::lessons::{DONE, LESSON};
+    let (spec, notices) = Spec::from_hash("#v=2&view=lessons&lesson=3&done=5&lang=en");
+    assert!(notices.is_empty(), "{notices:?}");
+    assert_eq!(
+        (spec.view(), spec.int(&LESSON), spec.int(&DONE)),
+        ("lessons", 3, 5)
+    );
+    assert_eq!(spec.to_hash(), "v=2&view=lessons&lang=en&lesson=3&done=5");
+    // Three tasks at most: a fourth bit is out of range, clamped with a notice.
+    let (spec, notices) = Spec::from_hash("#v=2&view=lessons&lesson=1&done=15");
+    assert_eq!(
+        (notices[0].kind, notices[0].key.as_str()),
+        (NoticeKind::OutOfRange, "done")
+    );
+    assert_eq!(spec.int(&DONE), 7);
+}

@@ -4,13 +4,13 @@
 //!
 //! Like TensorFlow Playground's `state.ts`, the state is declared in tables of typed fields with
 //! stable keys and their defaults: a common table (view, language) and one table per model
-//! family (`gpt.rs`, `diffusion.rs`, `vae.rs`, `gan.rs`, `ganimg.rs`; the keys every trainable
-//! family shares are in `training.rs`, the image families' risk experiments in
-//! `image_risks.rs`). A link is validated by its view's table first; keys of the other families
-//! are kept (validated by their own table) so switching views keeps their settings. Links are
-//! versioned (`v=1`) and omit defaults. Parsing never fails and never yields NaN: every problem
-//! becomes a [`Notice`] and the field keeps its default (or is clamped into range), so the page
-//! can tell the user what it changed.
+//! family (`gpt.rs`, `diffusion.rs`, `vae.rs`, `gan.rs`, `ganimg.rs`, and the Lecciones view's
+//! `lessons.rs`; the keys every trainable family shares are in `training.rs`, the image
+//! families' risk experiments in `image_risks.rs`). A link is validated by its view's table
+//! first; keys of the other families are kept (validated by their own table) so switching views
+//! keeps their settings. Links are versioned (`v=1`) and omit defaults. Parsing never fails and
+//! never yields NaN: every problem becomes a [`Notice`] and the field keeps its default (or is
+//! clamped into range), so the page can tell the user what it changed.
 
 pub mod diffusion;
 mod field;
@@ -18,6 +18,7 @@ pub mod gan;
 pub mod ganimg;
 pub mod gpt;
 pub mod image_risks;
+pub mod lessons;
 mod percent;
 pub mod training;
 pub mod vae;
@@ -45,7 +46,7 @@ static OLD_DEFAULTS: &[(u32, &str, &str)] = &[(1, "data", "refranes")];
 
 pub static VIEW: ChoiceField = ChoiceField {
     key: "view",
-    options: &["gpt", "diffusion", "vae", "gan", "ganimg"],
+    options: &["gpt", "diffusion", "vae", "gan", "ganimg", "lessons"],
     default: "gpt",
     aliases: &[],
 };
@@ -65,6 +66,7 @@ static FAMILIES: &[(&str, &[Field])] = &[
     ("vae", vae::TABLE),
     ("gan", gan::TABLE),
     ("ganimg", ganimg::TABLE),
+    ("lessons", lessons::TABLE),
 ];
 
 /// The fields of a spec whose view is `view`, in link order (the common table, then every

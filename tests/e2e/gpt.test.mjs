@@ -65,11 +65,35 @@ describe('CPU path', () => {
     await shot(page, 'cpu-generated');
   });
 
+  test("the view opens with a first sample from the link's seed: the start of what Generate writes", async () => {
+    const link = `${server.url}?backend=cpu#v=2&data=refranes&seed=11&len=150`;
+    const samples = [];
+    for (let i = 0; i < 2; i++) {
+      const page = await openPage(browser, link);
+      await page.waitForFunction(() => /primera muestra de 60 caracteres/.test(document.getElementById('gen-speed').textContent), null, {
+        timeout: 120_000,
+      });
+      samples.push(await page.$$eval('#output span.ch', (s) => s.map((c) => c.textContent).join('')));
+      assert.ok((await page.locator('#bars .bar').count()) > 0, 'the bars show what the model weighed');
+      if (i === 0) await shot(page, 'cpu-gpt-first-sample');
+      // Generate writes the whole text, which starts with the same 60 characters.
+      const whole = await generate(page);
+      assert.equal([...whole].length, 150);
+      assert.equal([...whole].slice(0, 60).join(''), samples[0]);
+      await page.context().close();
+    }
+    assert.equal([...samples[0]].length, 60);
+    assert.equal(samples[1], samples[0], 'the same link writes the same first sample');
+  });
+
   test('Stop ends a long generation part-way, keeping what was written', async () => {
     const page = await openPage(browser, `${server.url}?backend=cpu#v=2&len=2000`);
     await page.waitForFunction(() => !document.getElementById('generate').disabled);
     await page.click('#generate');
-    await page.waitForFunction(() => document.querySelectorAll('#output span.ch').length >= 40);
+    // The generation itself (not the first sample, written on arrival) has written 40 characters.
+    await page.waitForFunction(
+      () => !document.getElementById('stop-generate').disabled && document.querySelectorAll('#output span.ch').length >= 40,
+    );
     await page.click('#stop-generate');
     await page.waitForFunction(() => !document.getElementById('generate').disabled, null, { timeout: 5000 });
     const written = await page.locator('#output span.ch').count();

@@ -14,6 +14,7 @@ const DATA = ['frases', 'refranes', 'shakespeare', 'palabras', 'musica', 'molecu
 const EXPLAINED = ['musica', 'moleculas'];
 const SIZES = ['nano', 'tiny', 'small'];
 const INSPECT_CHARS = 48; // the attention map stays readable up to about this many rows
+const FIRST_SAMPLE_CHARS = 60; // written on arrival: cheap, and enough to show the model's style
 
 export async function mount(root, { call, listeners, spec, updateSpec, t, showError, lang, measure }) {
   root.append(html`
@@ -308,6 +309,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
   async function generateNow() {
     state.generating = true;
     state.selected = null;
+    state.firstSample = null;
     state.text = { prompt: $('prompt').value, generated: '' };
     await save({ prompt: $('prompt').value });
     $('generate').disabled = true;
@@ -440,10 +442,30 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
   });
 
   // ---- first view ----------------------------------------------------------------------
+  // The view opens with its model at work: a short text from the link's prompt and seed, once
+  // the model is in. Generate queues behind it (a moment) and writes the whole text.
+  async function firstSample() {
+    if (!state.model || state.text.generated || state.training) return;
+    state.generating = true;
+    state.text = { prompt: $('prompt').value, generated: '' };
+    const count = Math.min(FIRST_SAMPLE_CHARS, Number(jobs.values.len));
+    try {
+      const args = { prompt: state.text.prompt, seed: Number(jobs.values.seed), ...sampling() };
+      await call('stream', { first: 'start', args, next: 'next', count });
+      await inspect(state.text.generated);
+      state.firstSample = count;
+      $('gen-speed').textContent = t('gen.first', { n: count });
+    } finally {
+      state.generating = false;
+    }
+  }
   drawOutput();
   // Not awaited: the page is usable (and translated) while a model downloads or a link's steps
   // replay; the buttons that need the model queue behind it.
-  panel.start(() => loadPretrainedFor(jobs.values.data)).catch(showError);
+  panel
+    .start(() => loadPretrainedFor(jobs.values.data))
+    .then(() => exclusive(firstSample))
+    .catch(showError);
   $('sample-title').textContent = t('train.sample', { n: sampleEvery() });
 
   return {
@@ -457,6 +479,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
       tune.translate();
       molecules.translate();
       showGenerationCost();
+      if (state.firstSample) $('gen-speed').textContent = t('gen.first', { n: state.firstSample });
       panel.drawCost();
       if (state.barsContext !== undefined) drawBarsHelp();
     },

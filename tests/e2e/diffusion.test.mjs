@@ -65,6 +65,28 @@ describe('CPU path', () => {
     await shot(page, 'cpu-diffusion-stepped');
   });
 
+  test("the view opens with the link's grid denoised, which the slider scrubs; Generate draws the same grid", async () => {
+    const link = view('dsteps=8&count=4&seed=3');
+    const clean = () => page.waitForFunction(() => Number(document.getElementById('samples').dataset.t) < 0, null, { timeout: 120_000 });
+    let page = await openPage(browser, link);
+    await clean();
+    const first = await grid(page);
+    assert.equal(first.position, 8);
+    assert.equal(await page.$eval('#t-slider', (s) => s.max), '8');
+    assert.match(await page.textContent('#judge-verdict'), /El juez/);
+    await shot(page, 'cpu-diffusion-first-grid');
+    await page.fill('#t-slider', '0');
+    await page.dispatchEvent('#t-slider', 'input');
+    assert.deepEqual(await grid(page).then((g) => [g.t, g.position]), [999, 0]);
+    await generateImages(page);
+    assert.equal((await grid(page)).checksum, first.checksum, 'the same seed and settings');
+    await page.context().close();
+    page = await openPage(browser, link);
+    await clean();
+    assert.equal((await grid(page)).checksum, first.checksum, 'the same link, the same grid');
+    await page.context().close();
+  });
+
   // A word in each data set: the shipped digits model and the clothes model (another size).
   for (const { data, word, label } of [
     { data: 'mnist', word: 'siete', label: 7 },

@@ -4,7 +4,18 @@
 // answers and a link draws the same quiz. The cost meter compares a run with Stable Diffusion.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyLink, data, openPage, serveAndBrowse, shot, train, trainingCost, waitCounter, waitRefreshedAt } from './harness.mjs';
+import {
+  copyLink,
+  data,
+  openPage,
+  serveAndBrowse,
+  setControl,
+  shot,
+  train,
+  trainingCost,
+  waitCounter,
+  waitRefreshedAt,
+} from './harness.mjs';
 
 const env = serveAndBrowse();
 
@@ -46,11 +57,13 @@ test('Sesgo: a VAE trained on digits that are 70 % ones makes mostly ones, and i
 });
 
 test('¿Copia o inventa?: diffusion samples beside their nearest training images, no nearer than held-out images', async () => {
-  const page = await openPage(env.browser, `${env.server.url}?backend=cpu#v=2&view=diffusion&count=8&dsteps=10&seed=5`);
+  // A trajectory too long to run on arrival: the view opens without images.
+  const page = await openPage(env.browser, `${env.server.url}?backend=cpu#v=2&view=diffusion&count=8&dsteps=60&seed=5`);
   await page.waitForFunction(() => !document.getElementById('find-neighbours').disabled, null, { timeout: 120_000 });
   await page.click('#find-neighbours');
   await page.waitForFunction(() => document.getElementById('neighbours-status').textContent.length > 0);
   assert.match(await page.textContent('#neighbours-status'), /Genera imágenes primero/);
+  await setControl(page, 'dsteps', '10');
   assert.match(page.url(), /copies=1/);
   // With the check on, each generation is checked when it is clean.
   const checked = Number((await page.evaluate(() => document.body.dataset.imageCopies)) || 0);

@@ -26,6 +26,8 @@ const SIZES = ['nano', 'tiny'];
 const SCALE = 3; // grid pixels per image pixel
 const THUMBS = 10; // thumbnails along the trajectory of the selected sample
 
+// The longest trajectory the view denoises on its own when it opens.
+const FIRST_GRID_MAX_STEPS = 50;
 export async function mount(root, { call, listeners, spec, updateSpec, t, showError, lang, measure }) {
   root.append(html`
   <section class="card" id="diff-generate">
@@ -256,6 +258,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     state.traj = [];
     state.pos = 0;
     state.verdict = null;
+    state.preview = false;
     measure('match', null);
     state.started = false;
     copies.modelChanged(Boolean(state.model));
@@ -270,8 +273,10 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     $('t-label').textContent = state.traj.length
       ? t('diff.t', { t: Math.max(now, 0), done: state.pos, total }) + (now < 0 ? ` · ${t('diff.clean')}` : '')
       : t('diff.t.none');
-    measure('steps_done', state.traj.length);
-    measure('step', state.traj.length ? state.pos : null);
+    if (!state.preview) {
+      measure('steps_done', state.traj.length);
+      measure('step', state.traj.length ? state.pos : null);
+    }
     const grid = $('samples');
     grid.dataset.t = String(now);
     grid.dataset.position = String(state.pos);
@@ -389,8 +394,10 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     state.verdict = Array.from(await call('verb', { name: 'classify', args: { pixels: Array.from(last), n: state.count } }));
     document.body.dataset.judged = JSON.stringify({ asked: state.labels, seen: state.verdict });
     drawVerdict();
-    measure('match', (100 * state.verdict.filter((c, i) => c === state.labels[i]).length) / state.count);
-    measure('finished');
+    if (!state.preview) {
+      measure('match', (100 * state.verdict.filter((c, i) => c === state.labels[i]).length) / state.count);
+      measure('finished');
+    }
     await copies.afterGeneration();
   }
   // What the risk cards need from this view.
@@ -545,9 +552,21 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
   });
 
   // ---- first view ----------------------------------------------------------------------
+  // The view opens with its model at work: the link's grid denoised once the model is in, for
+  // the slider to scrub through; only a short trajectory (DDIM's default is 20 steps). It is a
+  // preview, which a lesson's tasks do not count: they ask for the student's own grid.
+  async function firstGrid() {
+    if (!state.model || state.traj.length || Number(v().dsteps) > FIRST_GRID_MAX_STEPS) return;
+    if (!(await startDenoising())) return;
+    state.preview = true;
+    while (await stepOnce());
+  }
   // Not awaited: the page is usable (and translated) while the model downloads or a link's
   // steps replay; the buttons that need the model queue behind it.
-  panel.start(loadPretrained).catch(showError);
+  panel
+    .start(loadPretrained)
+    .then(() => exclusive(firstGrid))
+    .catch(showError);
   $('preview-title').textContent = t('diff.preview', { n: previewEvery() });
 
   return {

@@ -2,6 +2,7 @@
 // worker connection. Views (views/<family>.js) draw the controls and results.
 import { FAMILIES } from './families.js';
 import { STALLED, fetchText } from './fetching.js';
+import { reloadingLink } from './views/common.js';
 
 const params = new URLSearchParams(location.search);
 const embed = params.get('embed') === '1';
@@ -305,11 +306,7 @@ async function main() {
   document.getElementById('first-visit').hidden = !newcomer || embed || family.id === 'lessons';
   const firstLesson = document.getElementById('first-visit-link');
   firstLesson.href = `${location.pathname}${location.search}#v=2&view=lessons&lang=${lang}`;
-  firstLesson.onclick = (event) => {
-    event.preventDefault();
-    history.replaceState(null, '', firstLesson.href);
-    location.reload();
-  };
+  reloadingLink(firstLesson);
   const { mount } = await import(family.module);
   const view = await mount(document.getElementById('view'), {
     call,

@@ -7,6 +7,19 @@ export function html(strings, ...values) {
   return template.content;
 }
 
+/**
+ * Makes `link` (to another state of this page, `…#v=2&…`) load the page again when followed: one
+ * view per page load, and the shell reads the link only then.
+ */
+export function reloadingLink(link) {
+  link.onclick = (event) => {
+    event.preventDefault();
+    history.replaceState(null, '', link.href);
+    location.reload();
+  };
+  return link;
+}
+
 /** A seed box (a 32-bit unsigned integer, as the link holds it) with a dice button `diceId`. */
 export function seedControl(id, diceId, labelKey) {
   return `<label><span data-i18n="${labelKey}"></span><span><input id="${id}" type="number" min="0" max="4294967295" step="1">

@@ -5,7 +5,7 @@
 // lesson and its finished tasks; the lesson file holds the experiment. LESSONS.md: the format.
 import { FAMILIES } from '../families.js';
 import { fetchText } from '../fetching.js';
-import { html } from './common.js';
+import { html, reloadingLink } from './common.js';
 import { LessonError, parseLesson, splitBody } from './lesson_file.js';
 import { holds, measurements } from './lesson_vocabulary.js';
 import { markdownNodes } from './markdown_dom.js';
@@ -21,18 +21,12 @@ export async function mount(root, shell) {
 
   // A lesson's own address: this page, this lesson (the search keeps `embed` and `backend`).
   const lessonHref = (n) => `${location.pathname}${location.search}#v=2&view=lessons&lesson=${n}&lang=${lang()}`;
-  const open = (event, n) => {
-    event.preventDefault();
-    history.replaceState(null, '', lessonHref(n));
-    location.reload();
-  };
   const link = (n, text, id) => {
     const a = document.createElement('a');
     a.href = lessonHref(n);
     a.textContent = text;
     if (id) a.id = id;
-    a.onclick = (e) => open(e, n);
-    return a;
+    return reloadingLink(a);
   };
   async function readLesson(name, code = lang()) {
     const file = `${code}/${name}`;

@@ -2,6 +2,7 @@
 // built here from its tokens with createElement and text nodes, so a lesson's text never becomes
 // markup: raw HTML shows as text, and only web links (and the page's own #links) are followed.
 import { Lexer } from '../vendor/marked.esm.js';
+import { reloadingLink } from './common.js';
 
 function element(tag, children = []) {
   const node = document.createElement(tag);
@@ -37,12 +38,7 @@ function inline(tokens = []) {
         const link = element('a', inline(token.tokens));
         link.href = href;
         if (token.href.startsWith('#')) {
-          // Another lesson or view of this page: one view per page load, so it loads again.
-          link.onclick = (event) => {
-            event.preventDefault();
-            history.replaceState(null, '', href);
-            location.reload();
-          };
+          reloadingLink(link); // another lesson or view of this page
         } else {
           link.target = '_blank';
           link.rel = 'noopener noreferrer';

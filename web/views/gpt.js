@@ -129,7 +129,8 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     jobs,
     save,
     exclusive,
-    text: () => state.text.generated,
+    // The first sample is a preview: what is checked is a text the student generated.
+    text: () => (state.firstSample ? '' : state.text.generated),
     corpusFile: () => `assets/data/${state.model.manifest.data}.txt`,
     showError,
     measure,
@@ -444,7 +445,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
   // ---- first view ----------------------------------------------------------------------
   // The view opens with its model at work: a short text from the link's prompt and seed, once
   // the model is in. Generate queues behind it (a moment) and writes the whole text.
-  async function firstSample() {
+  async function writeFirstSample() {
     if (!state.model || state.text.generated || state.training) return;
     state.generating = true;
     state.text = { prompt: $('prompt').value, generated: '' };
@@ -464,7 +465,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
   // replay; the buttons that need the model queue behind it.
   panel
     .start(() => loadPretrainedFor(jobs.values.data))
-    .then(() => exclusive(firstSample))
+    .then(() => exclusive(writeFirstSample))
     .catch(showError);
   $('sample-title').textContent = t('train.sample', { n: sampleEvery() });
 

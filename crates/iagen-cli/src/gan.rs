@@ -99,7 +99,10 @@ pub struct TrainGanArgs {
     device: DeviceArg,
 }
 
-fn load_gan_files(prefix: &str, device: &Device) -> Result<(ImageGanManifest, ImageGan), String> {
+pub(crate) fn load_gan_files(
+    prefix: &str,
+    device: &Device,
+) -> Result<(ImageGanManifest, ImageGan), String> {
     let (manifest, bytes): (ImageGanManifest, _) = model_files::load(prefix)?;
     let model = load_image_gan(&manifest.config, bytes, device)?;
     Ok((manifest, model))
@@ -162,7 +165,7 @@ pub fn train(args: &TrainGanArgs) -> Result<(), String> {
 }
 
 /// Images `[n, 784]` as bytes.
-fn image_bytes(images: Tensor<4>) -> Result<Vec<u8>, String> {
+pub(crate) fn image_bytes(images: Tensor<4>) -> Result<Vec<u8>, String> {
     Ok(images
         .into_data()
         .try_to_vec::<f32>()

@@ -2,6 +2,7 @@
 //! on the same model crates the page runs. `iagen-cli --help` (and `--help` after any command)
 //! lists every flag; PREFIX names PREFIX.bpk (weights) and PREFIX.json (manifest).
 
+mod compare;
 mod copies;
 mod gan;
 mod gpt;
@@ -67,6 +68,9 @@ enum Eval {
     Gan(gan::EvalGanArgs),
     /// How near a diffusion model's samples come to its training images (¿Copia o inventa?)
     Copies(copies::EvalCopiesArgs),
+    /// The image families side by side on digits: quality, diversity, Fréchet distance,
+    /// memorisation, speed and size.
+    Compare(compare::EvalCompareArgs),
 }
 
 #[derive(Subcommand)]
@@ -95,6 +99,7 @@ fn main() {
         Command::Eval(Eval::Vae(a)) => vae::eval(&a),
         Command::Eval(Eval::Gan(a)) => gan::eval(&a),
         Command::Eval(Eval::Copies(a)) => copies::eval_copies(&a),
+        Command::Eval(Eval::Compare(a)) => compare::eval_compare(&a),
         Command::Bench(Bench::Gpt(a)) => gpt::bench(&a),
         Command::Bench(Bench::Diffusion(a)) => images::bench_diffusion(&a),
         Command::Bench(Bench::Vae(a)) => vae::bench(&a),

@@ -4,10 +4,10 @@
 
 use iagen_core::pixel_text::{FULL, LEVELS, SIDE, class_token, decode};
 use iagen_core::rng::Rng;
-use iagen_core::sampling::sample;
+use iagen_core::sampling::{SamplingParams, sample};
 use iagen_gpt::Sampler;
 
-use crate::gpt::{SamplingArgs, load};
+use crate::gpt::{LoadedGpt, SamplingArgs, load};
 use crate::host::{DeviceArg, floats};
 use crate::images::{SampleOutArgs, class_arg};
 
@@ -32,24 +32,42 @@ pub struct SamplePixelArgs {
 
 pub fn sample_digits(args: &SamplePixelArgs) -> Result<(), String> {
     let loaded = load(&args.model, &args.device.get())?;
-    let class = class_arg("mnist", &args.class)?.map(|c| c as u8);
+    let class = class_arg("mnist", &args.class)?;
+    let classes = vec![class; args.output.n];
+    let images = write_digits(
+        &loaded,
+        &args.model,
+        &classes,
+        args.seed,
+        args.sampling.params(),
+    )?;
+    args.output.write(&images)
+}
+
+/// Digits of `classes` (each a digit, or none) written by a pixel GPT (`name` says which, in
+/// errors), digit i from seed `seed + i`; bytes `n × 784`, at 28 × 28.
+pub(crate) fn write_digits(
+    loaded: &LoadedGpt,
+    name: &str,
+    classes: &[Option<usize>],
+    seed: u64,
+    params: SamplingParams,
+) -> Result<Vec<u8>, String> {
     let token = |c: char| {
-        loaded.tokenizer.id(c).ok_or_else(|| {
-            format!(
-                "{}: {c:?} is not in its vocabulary: not a pixel GPT",
-                args.model
-            )
-        })
+        loaded
+            .tokenizer
+            .id(c)
+            .ok_or_else(|| format!("{name}: {c:?} is not in its vocabulary: not a pixel GPT"))
     };
     let pixels = LEVELS
         .iter()
         .map(|&c| token(c))
         .collect::<Result<Vec<_>, _>>()?;
-    // A digit starts a line: a newline, then its class token.
-    let prompt = [token('\n')?, token(class_token(class))?];
-    let mut images = Vec::with_capacity(args.output.n * FULL * FULL);
-    for i in 0..args.output.n {
-        let mut rng = Rng::new(args.seed + i as u64);
+    let mut images = Vec::with_capacity(classes.len() * FULL * FULL);
+    for (i, class) in classes.iter().enumerate() {
+        // A digit starts a line: a newline, then its class token.
+        let prompt = [token('\n')?, token(class_token(class.map(|c| c as u8)))?];
+        let mut rng = Rng::new(seed + i as u64);
         let mut sampler = Sampler::new(loaded.model.clone());
         let mut logits = sampler.feed(&prompt);
         let mut written = String::with_capacity(SIDE * SIDE);
@@ -60,12 +78,12 @@ pub fn sample_digits(args: &SamplePixelArgs) -> Result<(), String> {
             for &id in &pixels {
                 allowed[id] = all[id];
             }
-            let next = sample(&allowed, args.sampling.params(), &mut rng);
+            let next = sample(&allowed, params, &mut rng);
             written.push(loaded.tokenizer.char(next));
             logits = sampler.feed(&[next]);
         }
         let image = decode(&written)?;
         images.extend(image.iter().map(|v| (v * 255.0).round() as u8));
     }
-    args.output.write(&images)
+    Ok(images)
 }

@@ -284,7 +284,7 @@ impl Codes<'_> {
     }
 }
 
-fn load_vae_files(prefix: &str, device: &Device) -> Result<(VaeManifest, Vae), String> {
+pub(crate) fn load_vae_files(prefix: &str, device: &Device) -> Result<(VaeManifest, Vae), String> {
     let (manifest, bytes): (VaeManifest, _) = model_files::load(prefix)?;
     let model = load_vae(&manifest.config, bytes, device)?;
     Ok((manifest, model))

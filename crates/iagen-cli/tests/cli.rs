@@ -284,3 +284,51 @@ fn a_pixel_gpt_draws_digits_of_pixel_levels_only_and_a_seed_reproduces_them() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn the_image_families_are_compared_on_digits_with_the_same_measures() {
+    // From the repository's root, where the shipped models and digits are.
+    let out = Command::new(env!("CARGO_BIN_EXE_iagen-cli"))
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+        .args(["eval", "compare", "--n", "20", "--steps", "10"])
+        .output()
+        .expect("the CLI runs");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let table = text(&out.stdout);
+    let row = |family: &str| -> Vec<String> {
+        let line = table
+            .lines()
+            .find(|l| l.starts_with(family))
+            .unwrap_or_else(|| panic!("no {family} row in:\n{table}"));
+        line[family.len()..]
+            .split_whitespace()
+            .map(str::to_string)
+            .collect()
+    };
+    for family in ["diffusion", "VAE", "GAN"] {
+        // params, ms/image, as asked (a share, or — for the VAE), top p, entropy "bits", FD,
+        // nearest×
+        let r = row(family);
+        let number = |i: usize| r[i].parse::<f64>().unwrap_or_else(|_| panic!("{r:?}"));
+        assert!(number(0) > 1000.0, "{family}: {r:?}");
+        assert_eq!(
+            r[2] == "—",
+            family == "VAE",
+            "only the VAE cannot be asked for a digit"
+        );
+        let (top, entropy, fd, nearest) = (number(3), number(4), number(6), number(7));
+        assert!((0.1..=1.0).contains(&top), "{family}: {r:?}");
+        assert!(
+            entropy > 0.0 && entropy <= 10f64.log2() + 1e-9,
+            "{family}: {r:?}"
+        );
+        assert!(fd >= 0.0, "{family}: {r:?}");
+        // The shipped models draw new digits, about as far from the training set as real ones.
+        assert!(nearest > 0.5, "{family}: {r:?}");
+    }
+    let asked: f64 = row("diffusion")[2].trim_end_matches('%').parse().unwrap();
+    assert!(
+        asked >= 50.0,
+        "the diffusion model draws the digit asked for: {table}"
+    );
+}

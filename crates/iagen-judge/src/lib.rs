@@ -55,11 +55,17 @@ impl JudgeConfig {
 impl Judge {
     /// Class log-probabilities of images `[B, 1, 28, 28]` (pixels in [-1, 1]) → `[B, classes]`.
     pub fn forward(&self, images: Tensor<4>) -> Tensor<2> {
+        let h = self.dropout.forward(self.features(images));
+        log_softmax(self.out.forward(h), 1) // [B, classes]
+    }
+
+    /// The features the judge classifies from, `[B, 64]`: what a Fréchet distance compares
+    /// (the FID recipe, with this judge in place of Inception).
+    pub fn features(&self, images: Tensor<4>) -> Tensor<2> {
         let h = self.pool.forward(relu(self.conv_1.forward(images))); // [B, 16, 14, 14]
         let h = self.pool.forward(relu(self.conv_2.forward(h))); // [B, 32, 7, 7]
         let h: Tensor<2> = h.flatten(1, 3); // [B, 1568]
-        let h = self.dropout.forward(relu(self.hidden.forward(h))); // [B, 64]
-        log_softmax(self.out.forward(h), 1) // [B, classes]
+        relu(self.hidden.forward(h)) // [B, 64]
     }
 
     /// How sure the judge is of each image's most likely class: its probability, `[B]`.

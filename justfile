@@ -27,7 +27,7 @@ wasm profile="release": setup
 serve: (wasm "release")
     PORT={{port}} node tools/serve.mjs web
 
-# Every test: the corpus builder, Rust (native) and the browser tests on WebGPU (SwiftShader) and CPU
+# Every test: the corpus builder, the page's pure modules (Node), Rust (native) and the browser tests on WebGPU (SwiftShader) and CPU
 test: setup
     python3 -m unittest discover -s tools -p 'test_*.py'
     node --test tests/unit/

@@ -7,7 +7,8 @@
 //!   judge's features (`iagen_core::frechet`);
 //! - memorisation: the median distance from a sample to its nearest training digit, over the
 //!   same for held-out digits (near 1: new digits; near 0: copies);
-//! - speed: milliseconds per class-free image on this machine; size: parameters.
+//! - speed: milliseconds per class-free image on this machine; cost: floating-point operations
+//!   per image (the cost meter's counts); size: parameters.
 
 use std::time::Instant;
 
@@ -23,7 +24,9 @@ use iagen_vae::prior_samples;
 use crate::gan::{image_bytes, load_gan_files};
 use crate::gpt::{SamplingArgs, load};
 use crate::host::{DeviceArg, floats};
-use crate::images::{ImageSetArgs, SamplerArgs, generate, load_diffusion_files, load_judge_files};
+use crate::images::{
+    ImageSetArgs, SamplerArgs, generate_counted, load_diffusion_files, load_judge_files,
+};
 use crate::pixelgpt::write_digits;
 use crate::vae::load_vae_files;
 
@@ -71,8 +74,9 @@ pub struct EvalCompareArgs {
     device: DeviceArg,
 }
 
-/// How a family draws digits for some labels (a digit, or none) from a seed: bytes `n × 784`.
-type Draw<'a> = Box<dyn Fn(&[Option<usize>], u64) -> Result<Vec<u8>, String> + 'a>;
+/// How a family draws digits for some labels (a digit, or none) from a seed: bytes `n × 784`,
+/// and the floating-point operations it took.
+type Draw<'a> = Box<dyn Fn(&[Option<usize>], u64) -> Result<(Vec<u8>, f64), String> + 'a>;
 
 /// One family: its name, parameters, whether it can be asked for a digit, and how it draws.
 struct Family<'a> {
@@ -175,7 +179,7 @@ pub fn eval_compare(args: &EvalCompareArgs) -> Result<(), String> {
             params: unet.num_params(),
             takes_class: true,
             draw: Box::new(|labels: &[Option<usize>], seed| {
-                Ok(generate(
+                Ok(generate_counted(
                     &unet,
                     &diffusion_manifest,
                     labels,
@@ -191,10 +195,11 @@ pub fn eval_compare(args: &EvalCompareArgs) -> Result<(), String> {
             takes_class: false,
             draw: Box::new(|labels: &[Option<usize>], seed| {
                 let (_, probs) = prior_samples(&vae, seed, labels.len(), &device);
-                Ok(floats(probs)
+                let bytes = floats(probs)
                     .iter()
                     .map(|&p| to_byte(p * 2.0 - 1.0))
-                    .collect())
+                    .collect();
+                Ok((bytes, vae.decode_flops(labels.len())))
             }),
         },
         Family {
@@ -202,7 +207,8 @@ pub fn eval_compare(args: &EvalCompareArgs) -> Result<(), String> {
             params: gan.g.num_params(),
             takes_class: true,
             draw: Box::new(|labels: &[Option<usize>], seed| {
-                image_bytes(generate_images(&gan.g, labels, seed, &device))
+                let bytes = image_bytes(generate_images(&gan.g, labels, seed, &device))?;
+                Ok((bytes, gan.g.flops(labels.len())))
             }),
         },
     ];
@@ -227,14 +233,22 @@ pub fn eval_compare(args: &EvalCompareArgs) -> Result<(), String> {
         entropy_bits(&held_verdicts.classes),
     );
     println!(
-        "{:<10} {:>10} {:>12} {:>10} {:>9} {:>11} {:>8} {:>10}",
-        "family", "params", "ms/image", "as asked", "top p", "entropy", "FD", "nearest×"
+        "{:<10} {:>10} {:>12} {:>11} {:>10} {:>9} {:>11} {:>8} {:>10}",
+        "family",
+        "params",
+        "ms/image",
+        "FLOP/image",
+        "as asked",
+        "top p",
+        "entropy",
+        "FD",
+        "nearest×"
     );
     let seed = args.sampler.seed;
     for family in &families {
         let asked = if family.takes_class {
             let labels: Vec<Option<usize>> = (0..n).map(|i| Some(i % CLASSES)).collect();
-            let verdicts = judge_all(&judge, &(family.draw)(&labels, seed)?, &device);
+            let verdicts = judge_all(&judge, &(family.draw)(&labels, seed)?.0, &device);
             let right = verdicts
                 .classes
                 .iter()
@@ -246,15 +260,16 @@ pub fn eval_compare(args: &EvalCompareArgs) -> Result<(), String> {
             "—".to_string()
         };
         let started = Instant::now();
-        let free = (family.draw)(&vec![None; n], seed + 1)?;
+        let (free, flops) = (family.draw)(&vec![None; n], seed + 1)?;
         let ms = started.elapsed().as_secs_f64() * 1000.0 / n as f64;
         let verdicts = judge_all(&judge, &free, &device);
         let fd = frechet_distance(&Gaussian::of(&verdicts.features, FEATURES), &held_gaussian);
         println!(
-            "{:<10} {:>10} {:>12.2} {:>10} {:>9.3} {:>6.2} bits {:>8.1} {:>10.2}",
+            "{:<10} {:>10} {:>12.2} {:>11.2e} {:>10} {:>9.3} {:>6.2} bits {:>8.1} {:>10.2}",
             family.name,
             family.params,
             ms,
+            flops / n as f64,
             asked,
             mean(&verdicts.top),
             entropy_bits(&verdicts.classes),

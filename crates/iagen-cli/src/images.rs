@@ -314,6 +314,18 @@ pub fn generate(
     seed: u64,
     device: &Device,
 ) -> Vec<u8> {
+    generate_counted(model, manifest, labels, s, seed, device).0
+}
+
+/// `generate`, and the floating-point operations of its U-Net passes.
+pub fn generate_counted(
+    model: &UNet,
+    manifest: &DiffusionManifest,
+    labels: &[Option<usize>],
+    s: &SamplerArgs,
+    seed: u64,
+    device: &Device,
+) -> (Vec<u8>, f64) {
     let schedule = manifest.config.noise_schedule();
     let mut denoiser = Denoiser::new(
         schedule,
@@ -325,13 +337,16 @@ pub fn generate(
         seed,
         device,
     );
-    while denoiser.step(model).is_some() {}
+    let mut flops = 0.0;
+    while denoiser.step(model).is_some() {
+        flops += denoiser.step_flops(model);
+    }
     let values = denoiser
         .sample()
         .into_data()
         .try_to_vec::<f32>()
         .expect("f32 tensor");
-    values.into_iter().map(to_byte).collect()
+    (values.into_iter().map(to_byte).collect(), flops)
 }
 
 /// How images are drawn: the sampler, its steps, the guidance and the noise's seed.

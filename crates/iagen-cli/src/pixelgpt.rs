@@ -34,7 +34,7 @@ pub fn sample_digits(args: &SamplePixelArgs) -> Result<(), String> {
     let loaded = load(&args.model, &args.device.get())?;
     let class = class_arg("mnist", &args.class)?;
     let classes = vec![class; args.output.n];
-    let images = write_digits(
+    let (images, _) = write_digits(
         &loaded,
         &args.model,
         &classes,
@@ -45,14 +45,15 @@ pub fn sample_digits(args: &SamplePixelArgs) -> Result<(), String> {
 }
 
 /// Digits of `classes` (each a digit, or none) written by a pixel GPT (`name` says which, in
-/// errors), digit i from seed `seed + i`; bytes `n × 784`, at 28 × 28.
+/// errors), digit i from seed `seed + i`: bytes `n × 784`, at 28 × 28, and the floating-point
+/// operations of the model's passes.
 pub(crate) fn write_digits(
     loaded: &LoadedGpt,
     name: &str,
     classes: &[Option<usize>],
     seed: u64,
     params: SamplingParams,
-) -> Result<Vec<u8>, String> {
+) -> Result<(Vec<u8>, f64), String> {
     let token = |c: char| {
         loaded
             .tokenizer
@@ -64,6 +65,7 @@ pub(crate) fn write_digits(
         .map(|&c| token(c))
         .collect::<Result<Vec<_>, _>>()?;
     let mut images = Vec::with_capacity(classes.len() * FULL * FULL);
+    let mut flops = 0.0;
     for (i, class) in classes.iter().enumerate() {
         // A digit starts a line: a newline, then its class token.
         let prompt = [token('\n')?, token(class_token(class.map(|c| c as u8)))?];
@@ -82,8 +84,9 @@ pub(crate) fn write_digits(
             written.push(loaded.tokenizer.char(next));
             logits = sampler.feed(&[next]);
         }
+        flops += sampler.flops();
         let image = decode(&written)?;
         images.extend(image.iter().map(|v| (v * 255.0).round() as u8));
     }
-    Ok(images)
+    Ok((images, flops))
 }

@@ -306,17 +306,18 @@ fn the_image_families_are_compared_on_digits_with_the_same_measures() {
             .collect()
     };
     for family in ["diffusion", "VAE", "GAN"] {
-        // params, ms/image, as asked (a share, or — for the VAE), top p, entropy "bits", FD,
-        // nearest×
+        // params, ms/image, FLOP/image, as asked (a share, or — for the VAE), top p, entropy
+        // "bits", FD, nearest×
         let r = row(family);
         let number = |i: usize| r[i].parse::<f64>().unwrap_or_else(|_| panic!("{r:?}"));
         assert!(number(0) > 1000.0, "{family}: {r:?}");
+        assert!(number(2) > 1e4, "{family}: operations per image {r:?}");
         assert_eq!(
-            r[2] == "—",
+            r[3] == "—",
             family == "VAE",
             "only the VAE cannot be asked for a digit"
         );
-        let (top, entropy, fd, nearest) = (number(3), number(4), number(6), number(7));
+        let (top, entropy, fd, nearest) = (number(4), number(5), number(7), number(8));
         assert!((0.1..=1.0).contains(&top), "{family}: {r:?}");
         assert!(
             entropy > 0.0 && entropy <= 10f64.log2() + 1e-9,
@@ -326,9 +327,12 @@ fn the_image_families_are_compared_on_digits_with_the_same_measures() {
         // The shipped models draw new digits, about as far from the training set as real ones.
         assert!(nearest > 0.5, "{family}: {r:?}");
     }
-    let asked: f64 = row("diffusion")[2].trim_end_matches('%').parse().unwrap();
+    let asked: f64 = row("diffusion")[3].trim_end_matches('%').parse().unwrap();
     assert!(
         asked >= 50.0,
         "the diffusion model draws the digit asked for: {table}"
     );
+    // Ten passes of a U-Net cost more than one pass of the GAN's generator.
+    let flops = |family: &str| row(family)[2].parse::<f64>().unwrap();
+    assert!(flops("diffusion") > 10.0 * flops("GAN"), "{table}");
 }

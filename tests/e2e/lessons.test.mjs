@@ -30,6 +30,14 @@ test('a newcomer is shown the lessons, and the index lists every lesson by secti
   assert.equal(await page.$$eval('#lessons-list a', (as) => as.length), LESSONS.length);
   assert.equal(await page.$$eval('.lesson-error', (e) => e.length), 0);
   await shot(page, 'cpu-lessons-index');
+  // In English, the index is English: its sections, its lessons' titles, its labels.
+  await page.click('#lang-switch');
+  await page.waitForFunction(() => /Section 1 · Fundamentals/.test(document.getElementById('lessons-list').textContent));
+  assert.equal(await page.textContent('#lessons-index h2'), 'Lessons: the course step by step');
+  const firstTitle = /^title: (.*)$/m.exec(readFileSync(`web/lessons/en/${LESSONS[0]}`, 'utf8'))[1];
+  assert.equal(await page.textContent('#lessons-list a'), firstTitle);
+  await page.click('#lang-switch');
+  await page.waitForFunction(() => /Sección 1 · Fundamentos/.test(document.getElementById('lessons-list').textContent));
   // A lesson number past the end says so and shows the index.
   await page.goto('about:blank');
   await page.goto(lessonUrl(LESSONS.length + 5));
@@ -111,6 +119,22 @@ test('the page ticks a task when the student does it, and the link keeps the pro
   await heads.selectOption('#head', { value: '1' }); // the second head (labels count from 1)
   await waitDone(heads, 2);
   await heads.context().close();
+});
+
+test('the language switch turns the lesson, its tasks and its experiment to English, keeping the progress', async () => {
+  const page = await openPage(env.browser, lessonUrl(1, '&done=4'));
+  await waitLesson(page);
+  await page.click('#lang-switch');
+  const english = /^title: (.*)$/m.exec(readFileSync(`web/lessons/en/${LESSONS[0]}`, 'utf8'))[1];
+  await page.waitForFunction((title) => document.getElementById('lesson-title').textContent === title, english);
+  assert.match(await page.textContent('#lesson-task-list li[data-task="1"] .do'), /Temperature/);
+  assert.equal(await page.textContent('#lesson-tasks h3'), 'Tasks');
+  assert.equal(await page.textContent('#generate'), 'Generate');
+  assert.match(await page.textContent('#lesson-nav'), /Lesson 1 of 18/);
+  assert.deepEqual(await doneTasks(page), [3]);
+  await page.waitForURL(/lang=en/);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
 });
 
 test('an embedded lesson shows its text, experiment and progress, and writes what the lesson link writes', async () => {

@@ -21,6 +21,7 @@ use iagen_gan::generate_images;
 use iagen_judge::Judge;
 use iagen_vae::prior_samples;
 
+use crate::copies::{nearest_distances, quantile};
 use crate::gan::{image_bytes, load_gan_files};
 use crate::gpt::{SamplingArgs, load};
 use crate::host::{DeviceArg, floats};
@@ -122,15 +123,7 @@ fn judge_all(judge: &Judge, images: &[u8], device: &Device) -> Verdicts {
 }
 
 fn median_nearest(index: &PixelIndex, images: &[u8]) -> f32 {
-    let mut d: Vec<f32> = images
-        .chunks_exact(784)
-        .map(|image| {
-            let query: Vec<f32> = image.iter().map(|&p| unit(p)).collect();
-            index.nearest(&query, 1)[0].distance
-        })
-        .collect();
-    d.sort_by(f32::total_cmp);
-    d[d.len() / 2]
+    quantile(&nearest_distances(index, images), 0.5)
 }
 
 /// The entropy of the class shares, in bits (log₂ 10 ≈ 3.32 when every digit is as common).

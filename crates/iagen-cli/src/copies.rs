@@ -25,8 +25,21 @@ pub struct EvalCopiesArgs {
 }
 
 /// The `q` quantile of sorted `values`.
-fn quantile(values: &[f32], q: f32) -> f32 {
+pub(crate) fn quantile(values: &[f32], q: f32) -> f32 {
     values[((values.len() - 1) as f32 * q).round() as usize]
+}
+
+/// Each image's distance to its nearest image in `index` (images as bytes, `n × 784`), sorted.
+pub(crate) fn nearest_distances(index: &PixelIndex, images: &[u8]) -> Vec<f32> {
+    let mut d: Vec<f32> = images
+        .chunks_exact(784)
+        .map(|image| {
+            let query: Vec<f32> = image.iter().map(|&p| unit(p)).collect();
+            index.nearest(&query, 1)[0].distance
+        })
+        .collect();
+    d.sort_by(f32::total_cmp);
+    d
 }
 
 pub fn eval_copies(args: &EvalCopiesArgs) -> Result<(), String> {
@@ -45,19 +58,8 @@ pub fn eval_copies(args: &EvalCopiesArgs) -> Result<(), String> {
         args.sampling.seed,
         &device,
     );
-    let nearest = |bytes: &[u8]| -> Vec<f32> {
-        let mut d: Vec<f32> = bytes
-            .chunks_exact(784)
-            .map(|image| {
-                let query: Vec<f32> = image.iter().map(|&p| unit(p)).collect();
-                index.nearest(&query, 1)[0].distance
-            })
-            .collect();
-        d.sort_by(f32::total_cmp);
-        d
-    };
-    let generated = nearest(&generated);
-    let held = nearest(&held.pixels[..args.n.min(held.len()) * 784]);
+    let generated = nearest_distances(&index, &generated);
+    let held = nearest_distances(&index, &held.pixels[..args.n.min(held.len()) * 784]);
     let near = quantile(&held, 0.05);
     let below = generated.iter().filter(|&&d| d < near).count();
     for (name, d) in [("generated", &generated), ("held-out", &held)] {

@@ -19,8 +19,10 @@ export async function mount(root, shell) {
   // `number`: the shown lesson's place in the index; null for the index or a lesson from a file.
   const page = { number: null, lesson: null, file: null, view: null, done: Number(spec.done) };
 
-  // A lesson's own address: this page, this lesson (the search keeps `embed` and `backend`).
-  const lessonHref = (n) => `${location.pathname}${location.search}#v=2&view=lessons&lesson=${n}&lang=${lang()}`;
+  const $ = (id) => root.querySelector(`#${id}`);
+  // A lesson's own address: this page, this lesson (by default the search keeps `embed` and
+  // `backend`).
+  const lessonHref = (n, search = location.search) => `${location.pathname}${search}#v=2&view=lessons&lesson=${n}&lang=${lang()}`;
   const link = (n, text, id) => {
     const a = document.createElement('a');
     a.href = lessonHref(n);
@@ -153,7 +155,6 @@ export async function mount(root, shell) {
       </div>
       <section class="card lesson-text" id="lesson-after"></section>
     </article>`);
-    const $ = (id) => root.querySelector(`#${id}`);
     drawNav(n);
     drawText();
 
@@ -199,7 +200,7 @@ export async function mount(root, shell) {
     // Embedded in a course site: the whole page, in a new tab, at this lesson.
     if (document.body.classList.contains('embed') && n !== null) {
       const whole = document.createElement('a');
-      whole.href = `${location.pathname}#v=2&view=lessons&lesson=${n}&lang=${lang()}`;
+      whole.href = lessonHref(n, '');
       whole.target = '_blank';
       whole.rel = 'noopener';
       whole.id = 'lesson-whole';
@@ -210,7 +211,6 @@ export async function mount(root, shell) {
   }
   function drawText() {
     const { lesson } = page;
-    const $ = (id) => root.querySelector(`#${id}`);
     $('lesson-section').textContent = t('lessons.section', { n: lesson.section, name: t(`lessons.section.${lesson.section}`) });
     $('lesson-title').textContent = lesson.title;
     const [before, after] = splitBody(lesson.body);

@@ -61,6 +61,7 @@ bench: (wasm "release")
     RAYON_NUM_THREADS=1 cargo run -p iagen-cli -- bench diffusion --model web/assets/models/diffusion-mnist --n 16
     cargo run -p iagen-cli -- bench vae --model web/assets/models/vae-mnist
     cargo run -p iagen-cli -- bench gan
+    RAYON_NUM_THREADS=1 cargo run -p iagen-cli -- bench pixelgpt --model web/assets/models/pixeles
     node bench/run.mjs
 
 # Train the shipped weights natively: GPTs, judges, VAEs, the image GAN, diffusion models (hours on a CPU; the frases

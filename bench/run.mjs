@@ -1,5 +1,5 @@
-// Browser numbers for the README table: the shipped refranes and frases GPTs, the MNIST diffusion model and
-// the MNIST VAE (latent 2) and the 2-D GAN
+// Browser numbers for the README table: the shipped refranes and frases GPTs, the MNIST diffusion model,
+// the MNIST VAE (latent 2), the 2-D GAN, the image GAN and the pixel GPT
 // in the real page, on the CPU path and on WebGPU (SwiftShader on a machine without a GPU);
 // the wasm size; and the
 // bytes the first page view downloads (shell + wasm + one model, gzipped as served).
@@ -111,10 +111,16 @@ for (const gpu of [false, true]) {
   const t6 = Date.now();
   await train(imagePage);
   const imageRoundsPerSec = imageRounds / ((Date.now() - t6) / 1000);
+  // The pixel GPT: the link's digit, which the view writes in one call on arrival (196 pixels:
+  // one pass of the model and one draw per pixel), as fast as the page reports it.
+  const pixelPage = await openPage(browser, `${server.url}${forced}#v=2&view=pixelgpt&seed=1`);
+  await pixelPage.waitForFunction(() => Number(document.body.dataset.written || 0) > 0, null, { timeout: 300_000 });
+  const pixelsPerSec = 1000 / (await pixelPage.$eval('#pix-speed', (e) => Number(e.dataset.ms)));
   rows.push({
     where: gpu ? 'Chromium WebGPU' : 'Chromium CPU',
     ganRoundsPerSec,
     imageRoundsPerSec,
+    pixelsPerSec,
     vaeStepsPerSec,
     decodesPerSec,
     backend,
@@ -156,7 +162,7 @@ const gz = (path) => gzipSync(readFileSync(`web/${path}`), { level: 9 }).length;
 const ratio = (a, b) => (a / b).toFixed(2);
 for (const r of rows) {
   console.log(
-    `${r.where}\tgenerate_chars_per_s_cold\t${r.cold.toFixed(0)}\tsteady\t${r.steady.toFixed(0)}\tdefault_model_chars_per_s\t${r.defaultCharsPerSec.toFixed(1)}\ttrain_nano_steps_per_s\t${r.stepsPerSec.toFixed(2)}\tsteps_alone\t${r.stepsAlonePerSec.toFixed(2)}\tdiffusion_ms_per_step_16_samples\t${r.msPerDenoise.toFixed(0)}\tvae_train_steps_per_s_batch_16\t${r.vaeStepsPerSec.toFixed(1)}\tvae_decodes_per_s\t${r.decodesPerSec.toFixed(1)}\tgan2d_rounds_per_s\t${r.ganRoundsPerSec.toFixed(1)}\tgan_image_rounds_per_s_batch_32\t${r.imageRoundsPerSec.toFixed(2)}\t(${r.backend})`,
+    `${r.where}\tgenerate_chars_per_s_cold\t${r.cold.toFixed(0)}\tsteady\t${r.steady.toFixed(0)}\tdefault_model_chars_per_s\t${r.defaultCharsPerSec.toFixed(1)}\ttrain_nano_steps_per_s\t${r.stepsPerSec.toFixed(2)}\tsteps_alone\t${r.stepsAlonePerSec.toFixed(2)}\tdiffusion_ms_per_step_16_samples\t${r.msPerDenoise.toFixed(0)}\tvae_train_steps_per_s_batch_16\t${r.vaeStepsPerSec.toFixed(1)}\tvae_decodes_per_s\t${r.decodesPerSec.toFixed(1)}\tgan2d_rounds_per_s\t${r.ganRoundsPerSec.toFixed(1)}\tgan_image_rounds_per_s_batch_32\t${r.imageRoundsPerSec.toFixed(2)}\tpixelgpt_pixels_per_s\t${r.pixelsPerSec.toFixed(0)}\t(${r.backend})`,
   );
   if (r.copies)
     console.log(

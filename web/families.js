@@ -8,4 +8,5 @@ export const FAMILIES = [
   { id: 'vae', module: './views/vae.js' },
   { id: 'gan', module: './views/gan.js' },
   { id: 'ganimg', module: './views/ganimg.js' },
+  { id: 'pixelgpt', module: './views/pixelgpt.js' },
 ];

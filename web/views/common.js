@@ -178,13 +178,38 @@ export function bindSpecControls($, jobs, { settings, training, others = [], dis
       if (key !== 'steps') discard();
     });
   }
-  // A view without a sampling seed (the 2-D GAN) has no `#dice`.
+  // A view without a sampling seed (the 2-D GAN) has no `#dice`; one without training (the
+  // pixel GPT) no `#tdice`.
   if ($('dice')) $('dice').onclick = () => save({ seed: randomSeed() });
-  $('tdice').onclick = () => {
-    save({ tseed: randomSeed() });
-    discard();
-  };
+  if ($('tdice'))
+    $('tdice').onclick = () => {
+      save({ tseed: randomSeed() });
+      discard();
+    };
   return save;
+}
+
+/**
+ * Probability bars in `box` (a `.bars` grid): one row per `[label, p]`, the label a string or a
+ * node, `p` in 0…1; the row whose index is `chosen` is marked as the one drawn.
+ */
+export function drawProbabilityBars(box, rows, chosen = -1) {
+  box.replaceChildren(
+    ...rows.flatMap(([text, p], i) => {
+      const label = document.createElement('span');
+      label.className = 'label';
+      label.append(text);
+      const track = document.createElement('div');
+      const bar = document.createElement('div');
+      bar.className = i === chosen ? 'bar chosen' : 'bar';
+      bar.style.width = `${(p * 100).toFixed(1)}%`;
+      track.appendChild(bar);
+      const pct = document.createElement('span');
+      pct.className = 'pct';
+      pct.textContent = `${fixed(p * 100, 1)} %`;
+      return [label, track, pct];
+    }),
+  );
 }
 
 const SERIES_COLOURS = ['#3d5afe', '#e07a00', '#1b7f4c', '#b0008a'];

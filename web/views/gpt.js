@@ -1,4 +1,14 @@
-import { html, jobQueue, drawLossChart, seedControl, bindSpecControls, fixed, loadingModel, showLoadFailure } from './common.js';
+import {
+  html,
+  jobQueue,
+  drawLossChart,
+  drawProbabilityBars,
+  seedControl,
+  bindSpecControls,
+  fixed,
+  loadingModel,
+  showLoadFailure,
+} from './common.js';
 import { TRAINING_BUTTONS, trainingPanel } from './training_panel.js';
 import { COPY_FINDER, copyFinder } from './copy_finder.js';
 import { generationCost } from './cost_meter.js';
@@ -220,21 +230,9 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     state.barsContext = context;
     delete $('probs-help').dataset.i18n; // from now on the help names the context
     drawBarsHelp();
-    $('bars').replaceChildren(
-      ...top.flatMap(([ch, p]) => {
-        const label = document.createElement('span');
-        label.className = 'label';
-        label.textContent = ch === '\n' ? '↵' : ch === ' ' ? '␣' : ch;
-        const track = document.createElement('div');
-        const bar = document.createElement('div');
-        bar.className = 'bar';
-        bar.style.width = `${(p * 100).toFixed(1)}%`;
-        track.appendChild(bar);
-        const pct = document.createElement('span');
-        pct.className = 'pct';
-        pct.textContent = `${fixed(p * 100, 1)} %`;
-        return [label, track, pct];
-      }),
+    drawProbabilityBars(
+      $('bars'),
+      top.map(([ch, p]) => [ch === '\n' ? '↵' : ch === ' ' ? '␣' : ch, p]),
     );
   }
   function drawOutput() {

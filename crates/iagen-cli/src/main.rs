@@ -71,6 +71,8 @@ enum Eval {
     /// The image families side by side on digits: quality, diversity, Fréchet distance,
     /// memorisation, speed and size.
     Compare(compare::EvalCompareArgs),
+    /// A pixel GPT's held-out negative log-likelihood per digit
+    Pixelgpt(pixelgpt::EvalPixelArgs),
 }
 
 #[derive(Subcommand)]
@@ -79,6 +81,7 @@ enum Bench {
     Diffusion(images::BenchDiffusionArgs),
     Vae(vae::BenchVaeArgs),
     Gan(gan::BenchGanArgs),
+    Pixelgpt(pixelgpt::BenchPixelArgs),
 }
 
 fn main() {
@@ -100,10 +103,12 @@ fn main() {
         Command::Eval(Eval::Gan(a)) => gan::eval(&a),
         Command::Eval(Eval::Copies(a)) => copies::eval_copies(&a),
         Command::Eval(Eval::Compare(a)) => compare::eval_compare(&a),
+        Command::Eval(Eval::Pixelgpt(a)) => pixelgpt::eval_digits(&a),
         Command::Bench(Bench::Gpt(a)) => gpt::bench(&a),
         Command::Bench(Bench::Diffusion(a)) => images::bench_diffusion(&a),
         Command::Bench(Bench::Vae(a)) => vae::bench(&a),
         Command::Bench(Bench::Gan(a)) => gan::bench(&a),
+        Command::Bench(Bench::Pixelgpt(a)) => pixelgpt::bench_digits(&a),
     };
     if let Err(message) = result {
         eprintln!("{message}");

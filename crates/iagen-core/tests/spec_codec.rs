@@ -272,3 +272,32 @@ fn a_lesson_link_holds_the_lesson_and_its_finished_tasks() {
     );
     assert_eq!(spec.int(&DONE), 7);
 }
+
+#[test]
+fn a_pixel_gpt_link_holds_the_digit_asked_for_its_temperature_and_seed() {
+    use iagen_core::spec::diffusion::CLASS;
+    use iagen_core::spec::gpt::TEMP;
+    use iagen_core::spec::training::SEED;
+    let (spec, notices) = Spec::from_hash("#v=2&view=pixelgpt&class=siete&temp=1&seed=9");
+    assert!(notices.is_empty(), "{notices:?}");
+    assert_eq!(
+        (
+            spec.view(),
+            spec.text(&CLASS),
+            spec.float(&TEMP),
+            spec.int(&SEED)
+        ),
+        ("pixelgpt", "siete", 1.0, 9)
+    );
+    assert_eq!(
+        spec.to_hash(),
+        "v=2&view=pixelgpt&seed=9&temp=1&class=siete"
+    );
+    // The temperature keeps its range here as in the text view.
+    let (spec, notices) = Spec::from_hash("#v=2&view=pixelgpt&temp=99");
+    assert_eq!(
+        (notices[0].kind, notices[0].key.as_str()),
+        (NoticeKind::OutOfRange, "temp")
+    );
+    assert!(spec.float(&TEMP) <= 2.0 + f64::EPSILON);
+}

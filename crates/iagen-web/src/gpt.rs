@@ -1,8 +1,8 @@
 //! The GPT family in the page: a tiny GPT, shipped or trained live, and its verbs —
 //! `start`/`next` (generate a few characters at a time, with the distribution the last was
 //! drawn from), `inspect` (next-character distributions and an attention map over a text) and
-//! `sample` (a whole text at once, for the training panel's glimpses); and ¿Copia o inventa?'s
-//! verbs (`text_copies.rs`).
+//! `sample` (a whole text at once, for the training panel's glimpses); ¿Copia o inventa?'s
+//! verbs (`text_copies.rs`); and a pixel GPT's digit verbs (`pixel_digits.rs`).
 
 use burn::prelude::*;
 use iagen_core::burnpack::Precision;
@@ -14,12 +14,14 @@ use iagen_gpt::{
     GptConfig, GptManifest, GptSize, GptTraining, Sampler, TextError, load_gpt, save_gpt,
     token_tensor, training_step_flops,
 };
+use iagen_judge::Judge;
 use js_sys::{Float32Array, Promise, Reflect};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
 use crate::backend::{device, js_err, serde_wasm};
 use crate::family::{Core, Family, ModelOf, Shared};
+use crate::pixel_digits;
 use crate::read;
 use crate::text_copies::Corpus;
 
@@ -30,6 +32,8 @@ struct Generation {
     sampler: Sampler,
     rng: Rng,
     params: SamplingParams,
+    /// The only characters it may write (none: any).
+    only: Vec<usize>,
     /// Logits for the next character, not read yet.
     pending: Tensor<1>,
 }
@@ -40,6 +44,8 @@ pub struct Gpt {
     generation: Option<Generation>,
     /// What it trained on, for ¿Copia o inventa?
     corpus: Corpus,
+    /// A pixel GPT's judge of the digits it writes.
+    pub(crate) judge: Option<Judge>,
 }
 
 #[derive(Deserialize)]
@@ -56,7 +62,7 @@ pub struct Options {
 
 /// Sampling settings as the page names them.
 #[derive(Deserialize, Clone, Copy)]
-struct Sampling {
+pub(crate) struct Sampling {
     temp: f32,
     topk: usize,
     topp: f32,
@@ -73,11 +79,14 @@ impl From<Sampling> for SamplingParams {
 }
 
 #[derive(Deserialize)]
-struct StartArgs {
-    prompt: String,
-    seed: u32,
+pub(crate) struct StartArgs {
+    pub prompt: String,
+    pub seed: u32,
     #[serde(flatten)]
-    sampling: Sampling,
+    pub sampling: Sampling,
+    /// The only characters it may write (empty: any).
+    #[serde(default)]
+    pub only: String,
 }
 
 #[derive(Deserialize)]
@@ -121,7 +130,13 @@ impl Gpt {
             config,
             generation: None,
             corpus,
+            judge: None,
         }
+    }
+
+    /// Whether `c` is in its vocabulary.
+    pub(crate) fn knows(&self, c: char) -> bool {
+        self.tokenizer.id(c).is_some()
     }
 
     fn top(&self, probs: &[f32]) -> Top {
@@ -221,6 +236,10 @@ impl Family for Gpt {
         args: JsValue,
         bytes: Option<Vec<u8>>,
     ) -> Result<Promise, JsError> {
+        let mut bytes = bytes;
+        if let Some(done) = pixel_digits::verb(&core, name, &args, &mut bytes) {
+            return done;
+        }
         if let Some(done) = core.borrow_mut().family.corpus.verb(name, &args, bytes) {
             return done;
         }
@@ -246,14 +265,24 @@ impl Family for Gpt {
     }
 }
 
-/// Begin generating after `prompt`. Resolves to `{unknown, top}`: prompt characters outside
-/// the vocabulary (skipped) and the next-character distribution.
-async fn start(core: &Shared<Gpt>, args: StartArgs) -> Result<JsValue, JsError> {
+/// Begin generating after `prompt`, writing only `only`'s characters when it names some.
+/// Resolves to `{unknown, top}`: prompt characters outside the vocabulary (skipped) and the
+/// next-character distribution.
+pub(crate) async fn start(core: &Shared<Gpt>, args: StartArgs) -> Result<JsValue, JsError> {
     let params = SamplingParams::from(args.sampling);
-    let (pending, unknown) = {
+    let (pending, unknown, only) = {
         let mut core = core.borrow_mut();
         let model = core.model();
         let gpt = &mut core.family;
+        let only = args
+            .only
+            .chars()
+            .map(|c| {
+                gpt.tokenizer
+                    .id(c)
+                    .ok_or_else(|| js_err(format!("{c:?} is not in the model's vocabulary")))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         let (ids, unknown) = gpt.tokenizer.encode_prompt(&args.prompt);
         let mut sampler = Sampler::new(model);
         let pending = sampler.feed(&ids);
@@ -261,11 +290,12 @@ async fn start(core: &Shared<Gpt>, args: StartArgs) -> Result<JsValue, JsError> 
             sampler,
             rng: Rng::new(args.seed as u64),
             params,
+            only: only.clone(),
             pending: pending.clone(),
         });
-        (pending, unknown)
+        (pending, unknown, only)
     };
-    let logits = read::floats(pending).await?;
+    let logits = allowed(read::floats(pending).await?, &only);
     let core = core.borrow();
     #[derive(Serialize)]
     struct Out {
@@ -276,6 +306,18 @@ async fn start(core: &Shared<Gpt>, args: StartArgs) -> Result<JsValue, JsError> 
         unknown,
         top: core.family.top(&filtered_distribution(&logits, params)),
     }))
+}
+
+/// `logits` with every character outside `only` ruled out (unless `only` is empty).
+fn allowed(mut logits: Vec<f32>, only: &[usize]) -> Vec<f32> {
+    if !only.is_empty() {
+        for (id, logit) in logits.iter_mut().enumerate() {
+            if !only.contains(&id) {
+                *logit = f32::NEG_INFINITY;
+            }
+        }
+    }
+    logits
 }
 
 /// Sample one character and advance: its id and the distribution it was drawn from.
@@ -295,39 +337,61 @@ async fn advance(core: &Shared<Gpt>) -> Result<(usize, Vec<f32>), JsError> {
         .generation
         .as_mut()
         .ok_or_else(|| js_err("call start first"))?;
+    let logits = allowed(logits, &generation.only);
     let probs = filtered_distribution(&logits, generation.params);
     let id = draw(&probs, &mut generation.rng);
     generation.pending = generation.sampler.feed(&[id]);
     Ok((id, probs))
 }
 
-/// Sample `count` characters and advance: the text and the distribution the last was drawn
-/// from (empty when `count` is 0).
-async fn write(core: &Shared<Gpt>, count: usize) -> Result<(String, Vec<f32>), JsError> {
+/// What `write` wrote.
+struct Written {
+    text: String,
+    /// The distribution the last character was drawn from (empty when none was written).
+    last: Vec<f32>,
+    /// When only some characters are allowed: for each character written, the probabilities
+    /// of the allowed ones (in `only`'s order) it was drawn from.
+    choices: Vec<f32>,
+}
+
+/// Sample `count` characters and advance.
+async fn write(core: &Shared<Gpt>, count: usize) -> Result<Written, JsError> {
     let mut ids = Vec::with_capacity(count);
-    let mut probs = Vec::new();
+    let mut last = Vec::new();
+    let mut choices = Vec::new();
     for _ in 0..count {
         let (id, drawn_from) = advance(core).await?;
         ids.push(id);
-        probs = drawn_from;
+        let core = core.borrow();
+        if let Some(generation) = &core.family.generation {
+            choices.extend(generation.only.iter().map(|&c| drawn_from[c]));
+        }
+        last = drawn_from;
     }
     let core = core.borrow();
     let tokenizer = &core.family.tokenizer;
-    Ok((ids.iter().map(|&id| tokenizer.char(id)).collect(), probs))
+    Ok(Written {
+        text: ids.iter().map(|&id| tokenizer.char(id)).collect(),
+        last,
+        choices,
+    })
 }
 
 /// Sample `count` characters (at least one) and advance: one call per few characters, not one
 /// per character, keeps the worker's messages and the page's redraws off the critical path.
-/// Resolves to `{text, top, flops}`: the characters, the distribution the last was drawn from
-/// and the generation's operations so far.
+/// Resolves to `{text, top, flops, choices}`: the characters, the distribution the last was
+/// drawn from, the generation's operations so far and, when only some characters are allowed,
+/// each character's probabilities of those (`Written::choices`).
 async fn next(core: &Shared<Gpt>, count: usize) -> Result<JsValue, JsError> {
-    let (text, probs) = write(core, count.max(1)).await?;
+    let written = write(core, count.max(1)).await?;
     #[derive(Serialize)]
     struct Out {
         text: String,
         top: Top,
         /// Operations of this generation so far, the prompt's pass included (`cost.rs`).
         flops: f64,
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        choices: Vec<f32>,
     }
     let core = core.borrow();
     let gpt = &core.family;
@@ -336,9 +400,10 @@ async fn next(core: &Shared<Gpt>, count: usize) -> Result<JsValue, JsError> {
         .as_ref()
         .ok_or_else(|| js_err("call start first"))?;
     Ok(serde_wasm(&Out {
-        text,
-        top: gpt.top(&probs),
+        text: written.text,
+        top: gpt.top(&written.last),
         flops: generation.sampler.flops(),
+        choices: written.choices,
     }))
 }
 
@@ -353,9 +418,10 @@ async fn sample_text(core: &Shared<Gpt>, args: SampleArgs) -> Result<JsValue, Js
         prompt: args.prompt,
         seed: args.seed,
         sampling,
+        only: String::new(),
     };
     start(core, first).await?;
-    Ok(JsValue::from(write(core, args.len).await?.0))
+    Ok(JsValue::from(write(core, args.len).await?.text))
 }
 
 /// Look inside the model on `text` (its last `block` characters): for each position the

@@ -13,6 +13,7 @@ mod gpt;
 mod image_reference;
 mod images;
 mod model_file;
+mod pixel_digits;
 mod read;
 mod session;
 mod spec_api;

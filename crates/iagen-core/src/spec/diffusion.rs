@@ -49,7 +49,8 @@ pub static GUIDE: FloatField = FloatField {
     max: 10.0,
     default: 3.0,
 };
-/// The word typed to choose a class; empty: one sample of each class in turn.
+/// The word typed to choose a class; empty: none (the diffusion view: one sample of each class
+/// in turn; the pixel GPT: a digit nobody asked for).
 pub static CLASS: TextField = TextField {
     key: "class",
     max_chars: 40,

@@ -4,8 +4,8 @@
 //!
 //! Like TensorFlow Playground's `state.ts`, the state is declared in tables of typed fields with
 //! stable keys and their defaults: a common table (view, language) and one table per model
-//! family (`gpt.rs`, `diffusion.rs`, `vae.rs`, `gan.rs`, `ganimg.rs`, and the Lecciones view's
-//! `lessons.rs`; the keys every trainable family shares are in `training.rs`, the image
+//! family (`gpt.rs`, `diffusion.rs`, `vae.rs`, `gan.rs`, `ganimg.rs`, the pixel GPT's `pixelgpt.rs`
+//! and the Lecciones view's `lessons.rs`; the keys every trainable family shares are in `training.rs`, the image
 //! families' risk experiments in `image_risks.rs`). A link is validated by its view's table
 //! first; keys of the other families are kept (validated by their own table) so switching views
 //! keeps their settings. Links are versioned (`v=1`) and omit defaults. Parsing never fails and
@@ -20,6 +20,7 @@ pub mod gpt;
 pub mod image_risks;
 pub mod lessons;
 mod percent;
+pub mod pixelgpt;
 pub mod training;
 pub mod vae;
 
@@ -46,7 +47,15 @@ static OLD_DEFAULTS: &[(u32, &str, &str)] = &[(1, "data", "refranes")];
 
 pub static VIEW: ChoiceField = ChoiceField {
     key: "view",
-    options: &["gpt", "diffusion", "vae", "gan", "ganimg", "lessons"],
+    options: &[
+        "gpt",
+        "diffusion",
+        "vae",
+        "gan",
+        "ganimg",
+        "pixelgpt",
+        "lessons",
+    ],
     default: "gpt",
     aliases: &[],
 };
@@ -66,6 +75,7 @@ static FAMILIES: &[(&str, &[Field])] = &[
     ("vae", vae::TABLE),
     ("gan", gan::TABLE),
     ("ganimg", ganimg::TABLE),
+    ("pixelgpt", pixelgpt::TABLE),
     ("lessons", lessons::TABLE),
 ];
 

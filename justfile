@@ -42,10 +42,23 @@ check: setup
     cargo clippy -p iagen-web --target wasm32-unknown-unknown -- -D warnings
     npx biome check
 
-# Score the tunes and molecules as MODELS.md does, with the page's abcjs and RDKit in Node (here: the held-out data; `node tools/eval_apps.mjs tunes|molecules FILE` scores a model's samples)
+# Score the tunes and molecules as MODELS.md does, with the page's abcjs and RDKit in Node: the held-out data, then each shipped model's samples (200 tunes begun from a jig's header, 1 000 molecules; written to target/NAME-samples.txt)
 eval-apps: setup
+    #!/usr/bin/env bash
+    set -euo pipefail
     node tools/eval_apps.mjs tunes web/assets/data/musica.txt 1000 --held-out
     node tools/eval_apps.mjs molecules web/assets/data/moleculas.txt 20000 --held-out
+    sample() { cargo run -q -p iagen-cli -- sample gpt --model "web/assets/models/$1" --seed 1 "${@:2}"; }
+    mkdir -p {{target_dir}}
+    if [ -e web/assets/models/musica.json ]; then
+      sample musica --prompt $'M:6/8\nL:1/8\nR:jig\nK:D\n' --len 80000 --temp 0.8 > {{target_dir}}/musica-samples.txt
+      node tools/eval_apps.mjs tunes {{target_dir}}/musica-samples.txt 200
+    else echo "musica: no shipped model yet"; fi
+    if [ -e web/assets/models/moleculas.json ]; then
+      # One molecule a line, each begun after the newline the prompt gives (a line left empty would count as invalid).
+      sample moleculas --prompt $'\n' --len 45000 --temp 0.7 | tail -n +2 > {{target_dir}}/moleculas-samples.txt
+      node tools/eval_apps.mjs molecules {{target_dir}}/moleculas-samples.txt 1000
+    else echo "moleculas: no shipped model yet"; fi
 
 # A self-contained static folder for any host: dist/ (see HOSTING.md)
 dist: (wasm "release")

@@ -119,6 +119,21 @@ test('the page ticks a task when the student does it, and the link keeps the pro
   await heads.selectOption('#head', { value: '1' }); // the second head (labels count from 1)
   await waitDone(heads, 2);
   await heads.context().close();
+
+  // Lesson 19: the pixel GPT. The digit the view writes on arrival is not the student's.
+  const pixels = await openPage(env.browser, lessonUrl(19));
+  await waitLesson(pixels);
+  await pixels.waitForFunction(() => Number(document.body.dataset.written || 0) > 0, null, { timeout: 120_000 });
+  assert.deepEqual(await doneTasks(pixels), []);
+  const written = await pixels.evaluate(() => Number(document.body.dataset.written));
+  await pixels.click('#generate');
+  await pixels.waitForFunction((n) => Number(document.body.dataset.written) > n, written, { timeout: 120_000 });
+  await waitDone(pixels, 1);
+  await pixels.fill('#pos-slider', '120');
+  await pixels.dispatchEvent('#pos-slider', 'input');
+  await waitDone(pixels, 2);
+  assert.deepEqual(await doneTasks(pixels), [1, 2], 'the temperature task waits for its digit');
+  await pixels.context().close();
 });
 
 test('the language switch turns the lesson, its tasks and its experiment to English, keeping the progress', async () => {
@@ -130,7 +145,7 @@ test('the language switch turns the lesson, its tasks and its experiment to Engl
   assert.match(await page.textContent('#lesson-task-list li[data-task="1"] .do'), /Temperature/);
   assert.equal(await page.textContent('#lesson-tasks h3'), 'Tasks');
   assert.equal(await page.textContent('#generate'), 'Generate');
-  assert.match(await page.textContent('#lesson-nav'), /Lesson 1 of 18/);
+  assert.match(await page.textContent('#lesson-nav'), new RegExp(`Lesson 1 of ${LESSONS.length}`));
   assert.deepEqual(await doneTasks(page), [3]);
   await page.waitForURL(/lang=en/);
   assert.deepEqual(page.errors, []);

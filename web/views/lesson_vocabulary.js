@@ -26,6 +26,7 @@ const GAN_TRAINING = [
   'tseed',
 ];
 const DIFFUSION_GRID = ['class', 'guide', 'sampler', 'dsteps', 'count', 'seed', 'idata', 'model'];
+const PIXEL_DIGIT = ['class', 'temp', 'seed', 'model'];
 
 export const VOCABULARY = {
   'gpt.temp': { spec: 'temp', min: 0, max: 2 },
@@ -59,6 +60,10 @@ export const VOCABULARY = {
   'gan.slow_rounds': { count: true },
   'ganimg.grids': { count: true, resetOn: ['class', 'seed', 'idata'] },
   'ganimg.quiz_checked': { count: true },
+  'pixelgpt.temp': { spec: 'temp', min: 0, max: 2 },
+  'pixelgpt.pixels': { min: 0, max: 196, resetOn: PIXEL_DIGIT },
+  'pixelgpt.finished': { count: true, resetOn: PIXEL_DIGIT },
+  'pixelgpt.match': { min: 0, max: 100, resetOn: PIXEL_DIGIT },
 };
 
 const OPERATORS = {

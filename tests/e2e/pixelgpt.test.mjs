@@ -81,6 +81,20 @@ test('a link writes the same digit again; another seed another; an unknown word 
   await page.goto('about:blank');
   await page.goto(view('class=3&seed=12&temp=1'));
   assert.notEqual((await firstDigit(page)).pixels, first.pixels, 'another seed, another digit');
+  // A digit half written with one seed is not finished with another: the next pixel starts anew.
+  for (const expected of [1, 2]) {
+    const stepped = await counter(page, 'stepped');
+    await page.click('#step-pixel');
+    await waitCount(page, 'stepped', stepped);
+    assert.equal((await digit(page)).position, expected);
+  }
+  await page.fill('#seed', '13');
+  await page.dispatchEvent('#seed', 'change');
+  await page.waitForURL(/seed=13/);
+  const stepped = await counter(page, 'stepped');
+  await page.click('#step-pixel');
+  await waitCount(page, 'stepped', stepped);
+  assert.equal((await digit(page)).position, 1);
   // Asking for no digit is allowed; a word that names none is refused, the digit kept.
   const shown = await digit(page);
   await page.fill('#class', 'dragón');

@@ -218,6 +218,7 @@ export async function mount(root, { call, spec, updateSpec, t, showError, lang, 
     }
     const args = { class: digit, seed: Number(v().seed), temp: Number(v().temp), topk: 0, topp: 1 };
     state.shape = await call('verb', { name: 'start_digit', args });
+    state.settings = settings();
     Object.assign(state, { class: digit, written: '', choices: [], flops: 0, pos: 0, verdict: null, started: true, preview: false, ms: 0 });
     drawPosition();
     return true;
@@ -249,8 +250,10 @@ export async function mount(root, { call, spec, updateSpec, t, showError, lang, 
       measure('finished');
     }
   }
+  // The settings a digit is written with: changing one starts the next step on a new digit.
+  const settings = () => JSON.stringify([v().class, v().temp, v().seed]);
   async function ensureStarted() {
-    return (state.started && !finished()) || startDigit();
+    return (state.started && !finished() && state.settings === settings()) || startDigit();
   }
   async function play() {
     state.playing = true;

@@ -56,7 +56,7 @@ eval-apps: setup
     else echo "musica: no shipped model yet"; fi
     if [ -e web/assets/models/moleculas.json ]; then
       # One molecule a line, each begun after the newline the prompt gives (a line left empty would count as invalid).
-      sample moleculas --prompt $'\n' --len 45000 --temp 0.7 | tail -n +2 > {{target_dir}}/moleculas-samples.txt
+      sample moleculas --prompt $'\n' --len 45000 --temp 0.6 | tail -n +2 > {{target_dir}}/moleculas-samples.txt
       node tools/eval_apps.mjs molecules {{target_dir}}/moleculas-samples.txt 1000
     else echo "moleculas: no shipped model yet"; fi
 
@@ -85,6 +85,8 @@ train-models:
     cargo run -p iagen-cli -- train gpt --name refranes --data web/assets/data/refranes.txt --out web/assets/models/refranes --size nano --ctx 64 --batch 16 --steps 300 --eval-every 100
     cargo run -p iagen-cli -- train gpt --name shakespeare --data web/assets/data/shakespeare.txt --out target/shakespeare-1 --size small --ctx 128 --batch 32 --steps 3000 --stop-after 900 --lr 2e-3 --eval-every 100
     cargo run -p iagen-cli -- train gpt --name shakespeare --data web/assets/data/shakespeare.txt --init target/shakespeare-1 --out web/assets/models/shakespeare --steps 2000 --batch 32 --lr 2e-3 --eval-every 100
+    RAYON_NUM_THREADS=1 cargo run -p iagen-cli -- train gpt --name moleculas --data web/assets/data/moleculas.txt --out target/runs/moleculas-1 --size tiny --ctx 128 --batch 32 --steps 4000 --lr 3e-3 --eval-every 250
+    cargo run -p iagen-cli -- train gpt --name moleculas --data web/assets/data/moleculas.txt --init target/runs/moleculas-1 --steps 4000 --precision half --out web/assets/models/moleculas
     cargo run -p iagen-cli -- train judge --data mnist --steps 1500 --out web/assets/models/judge-mnist
     cargo run -p iagen-cli -- train judge --data fashion --steps 2500 --out web/assets/models/judge-fashion
     cargo run -p iagen-cli -- train vae --data mnist --latent 2 --hidden 512 --depth 2 --steps 10000 --eval-every 2500 --precision half --out web/assets/models/vae-mnist

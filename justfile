@@ -87,6 +87,11 @@ train-models:
     cargo run -p iagen-cli -- train gpt --name shakespeare --data web/assets/data/shakespeare.txt --init target/shakespeare-1 --out web/assets/models/shakespeare --steps 2000 --batch 32 --lr 2e-3 --eval-every 100
     RAYON_NUM_THREADS=1 cargo run -p iagen-cli -- train gpt --name moleculas --data web/assets/data/moleculas.txt --out target/runs/moleculas-1 --size tiny --ctx 128 --batch 32 --steps 4000 --lr 3e-3 --eval-every 250
     cargo run -p iagen-cli -- train gpt --name moleculas --data web/assets/data/moleculas.txt --init target/runs/moleculas-1 --steps 4000 --precision half --out web/assets/models/moleculas
+    RAYON_NUM_THREADS=1 cargo run -p iagen-cli -- train gpt --name pixeles --data web/assets/data/pixeles.txt --out target/runs/pixeles-1 --size tiny --ctx 256 --batch 16 --steps 4000 --stop-after 500 --lr 3e-3 --dropout 0.05 --eval-every 250
+    RAYON_NUM_THREADS=1 cargo run -p iagen-cli -- train gpt --name pixeles --data web/assets/data/pixeles.txt --init target/runs/pixeles-1 --out target/runs/pixeles-3 --steps 2500 --stop-after 1300 --eval-every 50
+    sed -i 's/"dropout": 0.05/"dropout": 0.0/' target/runs/pixeles-3.json
+    RAYON_NUM_THREADS=1 cargo run -p iagen-cli -- train gpt --name pixeles --data web/assets/data/pixeles.txt --init target/runs/pixeles-3 --out target/runs/pixeles-4 --steps 2500 --eval-every 50
+    cargo run -p iagen-cli -- train gpt --name pixeles --data web/assets/data/pixeles.txt --init target/runs/pixeles-4 --steps 2500 --precision half --out web/assets/models/pixeles
     cargo run -p iagen-cli -- train judge --data mnist --steps 1500 --out web/assets/models/judge-mnist
     cargo run -p iagen-cli -- train judge --data fashion --steps 2500 --out web/assets/models/judge-fashion
     cargo run -p iagen-cli -- train vae --data mnist --latent 2 --hidden 512 --depth 2 --steps 10000 --eval-every 2500 --precision half --out web/assets/models/vae-mnist

@@ -94,6 +94,10 @@ pub struct TrainArgs {
     val: f32,
     #[arg(long, default_value_t = 0.0)]
     dropout: f64,
+    /// Begin every training window at a line (for text whose lines mean something from their
+    /// start: a pixel GPT's digits, whose class token opens the line).
+    #[arg(long)]
+    from_lines: bool,
     #[arg(long, default_value_t = 250)]
     eval_every: usize,
     #[command(flatten)]
@@ -169,9 +173,15 @@ pub fn train(args: &TrainArgs) -> Result<(), String> {
             break;
         }
         trainer.set_lr(lr * lr_scale(step, steps));
-        let b: TokenBatch = corpus
-            .train_batch(&mut rng, batch, ctx)
-            .ok_or("text shorter than one context")?;
+        let b: TokenBatch = if args.from_lines {
+            corpus
+                .train_batch_from_lines(&mut rng, batch, ctx)
+                .ok_or("no line begins a whole context before the text's end")?
+        } else {
+            corpus
+                .train_batch(&mut rng, batch, ctx)
+                .ok_or("text shorter than one context")?
+        };
         let loss = trainer.step(&b);
         trained = step + 1;
         if trained % args.eval_every == 0 || trained == steps {

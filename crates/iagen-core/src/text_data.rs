@@ -61,6 +61,31 @@ impl TextCorpus {
         random_windows(&self.train, rng, batch, block)
     }
 
+    /// Random windows from the training ids that each begin at a line (its newline first): for
+    /// text whose lines mean something from their start, such as a pixel GPT's digits, where a
+    /// window begun mid-line would hide the line's class token from the pixels after it. `None`
+    /// when the text has no line that begins a whole window before its end.
+    pub fn train_batch_from_lines(
+        &self,
+        rng: &mut Rng,
+        batch: usize,
+        block: usize,
+    ) -> Option<TokenBatch> {
+        let newline = self.tokenizer.id('\n')?;
+        let starts: Vec<usize> = self.train[..self.train.len().saturating_sub(block)]
+            .iter()
+            .enumerate()
+            .filter(|&(_, &id)| id == newline)
+            .map(|(i, _)| i)
+            .collect();
+        if starts.is_empty() {
+            return None;
+        }
+        Some(windows_at(&self.train, batch, block, || {
+            starts[rng.below(starts.len())]
+        }))
+    }
+
     /// Random windows from the held-out ids.
     pub fn val_batch(&self, rng: &mut Rng, batch: usize, block: usize) -> Option<TokenBatch> {
         random_windows(&self.val, rng, batch, block)
@@ -110,19 +135,31 @@ pub fn random_windows(
     if ids.len() <= block {
         return None;
     }
+    Some(windows_at(ids, batch, block, || {
+        rng.below(ids.len() - block)
+    }))
+}
+
+/// `batch` windows of `ids`, each beginning where `start()` says (at most `len - block - 1`).
+fn windows_at(
+    ids: &[usize],
+    batch: usize,
+    block: usize,
+    mut start: impl FnMut() -> usize,
+) -> TokenBatch {
     let mut inputs = Vec::with_capacity(batch * block);
     let mut targets = Vec::with_capacity(batch * block);
     for _ in 0..batch {
-        let start = rng.below(ids.len() - block);
+        let start = start();
         inputs.extend(ids[start..start + block].iter().map(|&i| i as i64));
         targets.extend(ids[start + 1..start + block + 1].iter().map(|&i| i as i64));
     }
-    Some(TokenBatch {
+    TokenBatch {
         batch,
         block,
         inputs,
         targets,
-    })
+    }
 }
 
 /// Consecutive non-overlapping windows covering `ids`, for a full held-out evaluation.
@@ -174,6 +211,34 @@ mod tests {
                 assert_eq!(b.inputs[w * 6 + t + 1], b.targets[w * 6 + t]);
             }
         }
+    }
+
+    #[test]
+    fn windows_from_lines_begin_at_a_newline_and_cover_every_line() {
+        let text = "\n0abc\n1def\n2ghi\n3jkl\n4mno\n";
+        let corpus = TextCorpus::new(text, 0.0);
+        let newline = corpus.tokenizer.id('\n').unwrap() as i64;
+        let mut rng = Rng::new(3);
+        let mut firsts = std::collections::BTreeSet::new();
+        for _ in 0..50 {
+            let b = corpus.train_batch_from_lines(&mut rng, 4, 6).unwrap();
+            for w in 0..4 {
+                assert_eq!(b.inputs[w * 6], newline);
+                firsts.insert(b.inputs[w * 6 + 1]);
+                for t in 0..5 {
+                    assert_eq!(b.inputs[w * 6 + t + 1], b.targets[w * 6 + t]);
+                }
+            }
+        }
+        // Every line that begins a whole window (the last one does not) is drawn.
+        let class = |c| corpus.tokenizer.id(c).unwrap() as i64;
+        assert_eq!(
+            firsts,
+            ['0', '1', '2', '3'].map(class).into_iter().collect()
+        );
+        // Without a newline there is no line to begin at.
+        let flat = TextCorpus::new("abcdefghijklmnop", 0.0);
+        assert!(flat.train_batch_from_lines(&mut rng, 1, 4).is_none());
     }
 
     #[test]

@@ -9,4 +9,5 @@ export const FAMILIES = [
   { id: 'gan', module: './views/gan.js' },
   { id: 'ganimg', module: './views/ganimg.js' },
   { id: 'pixelgpt', module: './views/pixelgpt.js' },
+  { id: 'compare', module: './views/compare.js' },
 ];

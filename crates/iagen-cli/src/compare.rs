@@ -14,14 +14,14 @@ use std::time::Instant;
 
 use burn::prelude::*;
 use iagen_core::classes::CLASSES;
-use iagen_core::frechet::{Gaussian, frechet_distance};
 use iagen_core::image_data::to_byte;
 use iagen_core::nearest::{PixelIndex, unit};
+use iagen_core::sample_scores::{Judged, median, score_samples, top_classes};
 use iagen_gan::generate_images;
 use iagen_judge::Judge;
 use iagen_vae::prior_samples;
 
-use crate::copies::{nearest_distances, quantile};
+use crate::copies::nearest_distances;
 use crate::gan::{image_bytes, load_gan_files};
 use crate::gpt::{SamplingArgs, load};
 use crate::host::{DeviceArg, floats};
@@ -87,60 +87,27 @@ struct Family<'a> {
     draw: Draw<'a>,
 }
 
-/// What the judge says of `images` (bytes, `n × 784`): each one's class, its top-class
-/// probability and its features, in batches.
+/// What the judge says of `images` (bytes, `n × 784`): their class probabilities and their
+/// features, in batches.
 struct Verdicts {
-    classes: Vec<usize>,
-    top: Vec<f32>,
+    probs: Vec<f32>,
     features: Vec<f32>,
 }
 const FEATURES: usize = 64;
 
 fn judge_all(judge: &Judge, images: &[u8], device: &Device) -> Verdicts {
     let mut v = Verdicts {
-        classes: Vec::new(),
-        top: Vec::new(),
+        probs: Vec::new(),
         features: Vec::new(),
     };
     for batch in images.chunks(250 * 784) {
         let n = batch.len() / 784;
         let pixels: Vec<f32> = batch.iter().map(|&p| unit(p) * 2.0 - 1.0).collect();
         let x = Tensor::<1>::from_floats(pixels.as_slice(), device).reshape([n, 1, 28, 28]);
-        let log_probs = judge.forward(x.clone());
-        let probs = floats(log_probs.exp());
-        for row in probs.chunks(CLASSES) {
-            let (class, p) = row
-                .iter()
-                .enumerate()
-                .max_by(|a, b| a.1.total_cmp(b.1))
-                .expect("classes");
-            v.classes.push(class);
-            v.top.push(*p);
-        }
+        v.probs.extend(floats(judge.forward(x.clone()).exp()));
         v.features.extend(floats(judge.features(x)));
     }
     v
-}
-
-fn median_nearest(index: &PixelIndex, images: &[u8]) -> f32 {
-    quantile(&nearest_distances(index, images), 0.5)
-}
-
-/// The entropy of the class shares, in bits (log₂ 10 ≈ 3.32 when every digit is as common).
-fn entropy_bits(classes: &[usize]) -> f64 {
-    let mut counts = [0usize; CLASSES];
-    for &c in classes {
-        counts[c] += 1;
-    }
-    let n = classes.len() as f64;
-    counts
-        .iter()
-        .filter(|&&k| k > 0)
-        .map(|&k| {
-            let p = k as f64 / n;
-            -p * p.log2()
-        })
-        .sum()
 }
 
 pub fn eval_compare(args: &EvalCompareArgs) -> Result<(), String> {
@@ -155,8 +122,15 @@ pub fn eval_compare(args: &EvalCompareArgs) -> Result<(), String> {
     let held = &held.pixels[..n.min(held.len()) * 784];
     let index = PixelIndex::new(&training);
     let held_verdicts = judge_all(&judge, held, &device);
-    let held_gaussian = Gaussian::of(&held_verdicts.features, FEATURES);
-    let held_nearest = median_nearest(&index, held);
+    let held_nearest = nearest_distances(&index, held);
+    let held = Judged {
+        probs: &held_verdicts.probs,
+        features: &held_verdicts.features,
+        nearest: &held_nearest,
+    };
+    // The held-out digits against themselves: the judge's top-class probability and the class
+    // entropy of real digits, for reference.
+    let real = score_samples(&held, &held, FEATURES);
 
     let pixel_gpt = args
         .pixelgpt
@@ -221,9 +195,10 @@ pub fn eval_compare(args: &EvalCompareArgs) -> Result<(), String> {
     }
 
     println!(
-        "{n} samples per family; held-out digits: judge top-class probability {:.3}, class entropy {:.2} bits, nearest training digit at median {held_nearest:.2}",
-        mean(&held_verdicts.top),
-        entropy_bits(&held_verdicts.classes),
+        "{n} samples per family; held-out digits: judge top-class probability {:.3}, class entropy {:.2} bits, nearest training digit at median {:.2}",
+        real.top,
+        real.entropy_bits,
+        median(&held_nearest),
     );
     println!(
         "{:<10} {:>10} {:>12} {:>11} {:>10} {:>9} {:>11} {:>8} {:>10}",
@@ -242,8 +217,8 @@ pub fn eval_compare(args: &EvalCompareArgs) -> Result<(), String> {
         let asked = if family.takes_class {
             let labels: Vec<Option<usize>> = (0..n).map(|i| Some(i % CLASSES)).collect();
             let verdicts = judge_all(&judge, &(family.draw)(&labels, seed)?.0, &device);
-            let right = verdicts
-                .classes
+            let right = top_classes(&verdicts.probs)
+                .0
                 .iter()
                 .zip(&labels)
                 .filter(|(c, l)| Some(**c) == **l)
@@ -256,7 +231,16 @@ pub fn eval_compare(args: &EvalCompareArgs) -> Result<(), String> {
         let (free, flops) = (family.draw)(&vec![None; n], seed + 1)?;
         let ms = started.elapsed().as_secs_f64() * 1000.0 / n as f64;
         let verdicts = judge_all(&judge, &free, &device);
-        let fd = frechet_distance(&Gaussian::of(&verdicts.features, FEATURES), &held_gaussian);
+        let nearest = nearest_distances(&index, &free);
+        let scores = score_samples(
+            &Judged {
+                probs: &verdicts.probs,
+                features: &verdicts.features,
+                nearest: &nearest,
+            },
+            &held,
+            FEATURES,
+        );
         println!(
             "{:<10} {:>10} {:>12.2} {:>11.2e} {:>10} {:>9.3} {:>6.2} bits {:>8.1} {:>10.2}",
             family.name,
@@ -264,18 +248,14 @@ pub fn eval_compare(args: &EvalCompareArgs) -> Result<(), String> {
             ms,
             flops / n as f64,
             asked,
-            mean(&verdicts.top),
-            entropy_bits(&verdicts.classes),
-            fd,
-            median_nearest(&index, &free) / held_nearest,
+            scores.top,
+            scores.entropy_bits,
+            scores.frechet,
+            scores.nearest_ratio,
         );
     }
     println!(
         "as asked: the judge's accuracy on {n} digits asked for in turn; top p, entropy (of 3.32 bits), FD (Fréchet distance to held-out digits in the judge's 64 features) and nearest× (median nearest-training distance over held-out digits') on {n} class-free samples"
     );
     Ok(())
-}
-
-fn mean(values: &[f32]) -> f64 {
-    values.iter().map(|&v| f64::from(v)).sum::<f64>() / values.len() as f64
 }

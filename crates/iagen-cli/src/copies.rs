@@ -6,6 +6,7 @@ use std::time::Instant;
 
 use iagen_core::classes::CLASSES;
 use iagen_core::nearest::{PixelIndex, unit};
+use iagen_core::sample_scores::quantile;
 
 use crate::host::DeviceArg;
 use crate::images::{ImageSetArgs, SamplerArgs, generate, load_diffusion_files};
@@ -22,11 +23,6 @@ pub struct EvalCopiesArgs {
     sampling: SamplerArgs,
     #[command(flatten)]
     device: DeviceArg,
-}
-
-/// The `q` quantile of sorted `values`.
-pub(crate) fn quantile(values: &[f32], q: f32) -> f32 {
-    values[((values.len() - 1) as f32 * q).round() as usize]
 }
 
 /// Each image's distance to its nearest image in `index` (images as bytes, `n × 784`), sorted.

@@ -1,6 +1,6 @@
 //! Backend-free building blocks shared by every IAGen model and host: a seeded RNG, the
 //! character tokenizer, text batching, next-token sampling, image sets and their class words,
-//! image files, metrics (how Spanish a generated text is, and which runs of it copy the training text) and the experiment spec (the share-link codec). Nothing here knows
+//! image files, what the families' comparison measures of generated digits (sample_scores.rs), metrics (how Spanish a generated text is, and which runs of it copy the training text) and the experiment spec (the share-link codec). Nothing here knows
 //! about tensors or the browser, apart from the `tensors` feature: weight files and the
 //! live-training contract of a model family, and the convolution layers the image models share.
 
@@ -23,6 +23,7 @@ pub mod metrics;
 pub mod nearest;
 pub mod pixel_text;
 pub mod rng;
+pub mod sample_scores;
 pub mod sampling;
 pub mod seed_turn;
 pub mod spec;

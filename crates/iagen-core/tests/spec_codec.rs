@@ -301,3 +301,31 @@ fn a_pixel_gpt_link_holds_the_digit_asked_for_its_temperature_and_seed() {
     );
     assert!(spec.float(&TEMP) <= 2.0 + f64::EPSILON);
 }
+
+#[test]
+fn a_comparison_link_holds_the_request_the_sample_count_the_steps_and_the_seed() {
+    use iagen_core::spec::compare::CMPN;
+    use iagen_core::spec::diffusion::{CLASS, DSTEPS};
+    use iagen_core::spec::training::SEED;
+    let (spec, notices) = Spec::from_hash("#v=2&view=compare&class=tres&cmpn=30&dsteps=10&seed=5");
+    assert!(notices.is_empty(), "{notices:?}");
+    assert_eq!(
+        (
+            spec.view(),
+            spec.text(&CLASS),
+            spec.int(&CMPN),
+            spec.int(&DSTEPS),
+            spec.int(&SEED)
+        ),
+        ("compare", "tres", 30, 10, 5)
+    );
+    let (again, _) = Spec::from_hash(&format!("#{}", spec.to_hash()));
+    assert_eq!(again.to_hash(), spec.to_hash());
+    // Too many samples for a page: clamped, and said.
+    let (spec, notices) = Spec::from_hash("#v=2&view=compare&cmpn=100000");
+    assert_eq!(
+        (notices[0].kind, notices[0].key.as_str()),
+        (NoticeKind::OutOfRange, "cmpn")
+    );
+    assert_eq!(spec.int(&CMPN), 500);
+}

@@ -14,13 +14,13 @@ use iagen_gpt::{
     GptConfig, GptManifest, GptSize, GptTraining, Sampler, TextError, load_gpt, save_gpt,
     token_tensor, training_step_flops,
 };
-use iagen_judge::Judge;
 use js_sys::{Float32Array, Promise, Reflect};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
 use crate::backend::{device, js_err, serde_wasm};
 use crate::family::{Core, Family, ModelOf, Shared};
+use crate::image_reference::ImageReference;
 use crate::pixel_digits;
 use crate::read;
 use crate::text_copies::Corpus;
@@ -44,8 +44,9 @@ pub struct Gpt {
     generation: Option<Generation>,
     /// What it trained on, for ¿Copia o inventa?
     corpus: Corpus,
-    /// A pixel GPT's judge of the digits it writes.
-    pub(crate) judge: Option<Judge>,
+    /// A pixel GPT's digits' reference: the judge of the digits it writes and, for the
+    /// comparison of the families, the real digits (`image_reference.rs`).
+    pub(crate) images: ImageReference,
 }
 
 #[derive(Deserialize)]
@@ -130,8 +131,13 @@ impl Gpt {
             config,
             generation: None,
             corpus,
-            judge: None,
+            images: ImageReference::default(),
         }
+    }
+
+    /// Operations of the generation in progress so far, the prompt's pass included (0: none).
+    pub(crate) fn generation_flops(&self) -> f64 {
+        self.generation.as_ref().map_or(0.0, |g| g.sampler.flops())
     }
 
     /// Whether `c` is in its vocabulary.
@@ -345,8 +351,8 @@ async fn advance(core: &Shared<Gpt>) -> Result<(usize, Vec<f32>), JsError> {
 }
 
 /// What `write` wrote.
-struct Written {
-    text: String,
+pub(crate) struct Written {
+    pub text: String,
     /// The distribution the last character was drawn from (empty when none was written).
     last: Vec<f32>,
     /// When only some characters are allowed: for each character written, the probabilities
@@ -355,7 +361,7 @@ struct Written {
 }
 
 /// Sample `count` characters and advance.
-async fn write(core: &Shared<Gpt>, count: usize) -> Result<Written, JsError> {
+pub(crate) async fn write(core: &Shared<Gpt>, count: usize) -> Result<Written, JsError> {
     let mut ids = Vec::with_capacity(count);
     let mut last = Vec::new();
     let mut choices = Vec::new();

@@ -14,6 +14,10 @@
 //! - `quiz` (`{pixels, n, seed}`: `n` generated images → `{pixels, real}`: them and as many
 //!   held-out real images drawn with `seed`, in an order drawn with it; `real` says which is
 //!   which): ¿Real o generada?;
+//! - `sample_scores` (`{pixels, n}`: `n` generated images, at least two → `{top, shares,
+//!   entropy, frechet, nearest, real}`: `iagen_core::sample_scores` of them against as many
+//!   held-out images, and `real` the same of the held-out images themselves): the comparison
+//!   of the families;
 //! - the judge's (`set_judge`, `classify`, `judge_confidence`: `images::judge_verb`).
 
 use std::sync::Arc;
@@ -22,12 +26,14 @@ use iagen_core::image_data::{ImageSet, PIXELS, to_signed};
 use iagen_core::image_mix::{ImageMix, class_shares};
 use iagen_core::nearest::{PixelIndex, unit, unit_from_signed};
 use iagen_core::rng::Rng;
+use iagen_core::sample_scores::{Judged, SampleScores, score_samples};
+use iagen_diffusion::image_tensor;
 use iagen_judge::Judge;
 use js_sys::{Float32Array, Object, Promise};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
-use crate::backend::js_err;
+use crate::backend::{device, js_err, serde_wasm};
 use crate::images::{image_pixels, image_set, judge_verb};
 use crate::read;
 
@@ -35,6 +41,9 @@ use crate::read;
 const MAX_QUERIES: usize = 64;
 /// Images one `copy_distances` call measures, generated and held-out each.
 const MAX_MEASURED: usize = 200;
+/// Images one `sample_scores` call scores (each searched among the training images, as is
+/// each of as many held-out images: about a second per hundred on a CPU).
+const MAX_SCORED: usize = 1000;
 /// Neighbours shown per image, at most.
 const MAX_NEIGHBOURS: usize = 5;
 
@@ -153,6 +162,7 @@ impl ImageReference {
                 Promise::resolve(&JsValue::from(Float32Array::from(shares.as_slice())))
             }),
             "quiz" => self.quiz(args),
+            "sample_scores" => self.sample_scores(args),
             _ => return judge_verb(&mut self.judge, name, args, bytes),
         })
     }
@@ -223,6 +233,83 @@ impl ImageReference {
         read::set_floats(&out, "generated", &nearest(&generated))?;
         read::set_floats(&out, "held", &nearest(&held))?;
         Ok(Promise::resolve(&out))
+    }
+
+    fn sample_scores(&mut self, args: &JsValue) -> Result<Promise, JsError> {
+        let args: DistancesArgs = read::args(args)?;
+        let n = image_pixels(&args.pixels, args.n, MAX_SCORED)?;
+        let judge = self
+            .judge
+            .clone()
+            .ok_or_else(|| js_err("no judge loaded"))?;
+        let held = {
+            let held = &self.sets()?.held;
+            held.batch(&(0..n.min(held.len())).collect::<Vec<_>>())
+        };
+        if n < 2 || held.labels.len() < 2 {
+            return Err(js_err("sample_scores: at least two images"));
+        }
+        let nearest = |images: &[f32], index: &PixelIndex| -> Vec<f32> {
+            unit_images(images)
+                .chunks_exact(PIXELS)
+                .map(|q| index.nearest(q, 1)[0].distance)
+                .collect()
+        };
+        let index = self.index()?;
+        let (sample_nearest, held_nearest) =
+            (nearest(&args.pixels, index), nearest(&held.pixels, index));
+        let device = device()?;
+        let judged = |pixels: &[f32]| {
+            let x = image_tensor(pixels, pixels.len() / PIXELS, &device);
+            (judge.forward(x.clone()).exp(), judge.features(x))
+        };
+        let (sample_tensors, held_tensors) = (judged(&args.pixels), judged(&held.pixels));
+        Ok(read::promise(async move {
+            let (probs, features) = (
+                read::floats(sample_tensors.0).await?,
+                read::floats(sample_tensors.1).await?,
+            );
+            let (held_probs, held_features) = (
+                read::floats(held_tensors.0).await?,
+                read::floats(held_tensors.1).await?,
+            );
+            let dim = features.len() / n;
+            let held = Judged {
+                probs: &held_probs,
+                features: &held_features,
+                nearest: &held_nearest,
+            };
+            let samples = Judged {
+                probs: &probs,
+                features: &features,
+                nearest: &sample_nearest,
+            };
+            #[derive(Serialize)]
+            struct Scores {
+                top: f64,
+                shares: Vec<f32>,
+                entropy: f64,
+                frechet: f64,
+                nearest: f64,
+            }
+            let scores = |s: SampleScores| Scores {
+                top: s.top,
+                shares: s.shares.to_vec(),
+                entropy: s.entropy_bits,
+                frechet: s.frechet,
+                nearest: s.nearest_ratio,
+            };
+            #[derive(Serialize)]
+            struct Out {
+                #[serde(flatten)]
+                samples: Scores,
+                real: Scores,
+            }
+            Ok(serde_wasm(&Out {
+                samples: scores(score_samples(&samples, &held, dim)),
+                real: scores(score_samples(&held, &held, dim)),
+            }))
+        }))
     }
 
     fn quiz(&self, args: &JsValue) -> Result<Promise, JsError> {

@@ -3,10 +3,13 @@
 //! it as a digit — `start_digit` (`{class, seed, temp, topk, topp}`: a digit, or null for none;
 //! then `next` writes its pixels, each with the four levels' probabilities), `judge_digit`
 //! (`{pixels}`: the levels written, as text → `{class, confidence}`), `class_of_word` and
-//! `class_names` (digits' words), and the judge's (`images::judge_verb`).
+//! `class_names` (digits' words), `write_digits` (`{classes, seed, temp, topk, topp}`: whole
+//! digits at once, for the comparison of the families → `{pixels, flops}`, the digits at 28 × 28
+//! in [-1, 1] and their operations), and the verbs of its digits' reference
+//! (`image_reference.rs`: the judge's, and the real digits' for the comparison).
 
 use iagen_core::classes::ImageData;
-use iagen_core::pixel_text::{LEVELS, SIDE, class_token, decode};
+use iagen_core::pixel_text::{FULL, LEVELS, SIDE, class_token, decode};
 use iagen_diffusion::image_tensor;
 use js_sys::{Int32Array, Promise, Reflect};
 use serde::{Deserialize, Serialize};
@@ -14,7 +17,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::backend::{device, js_err, serde_wasm};
 use crate::family::Shared;
-use crate::gpt::{Gpt, Sampling, StartArgs, start};
+use crate::gpt::{Gpt, Sampling, StartArgs, start, write};
 use crate::images::{self, classes};
 use crate::read;
 
@@ -25,6 +28,18 @@ struct StartDigitArgs {
     #[serde(flatten)]
     sampling: Sampling,
 }
+
+#[derive(Deserialize)]
+struct WriteDigitsArgs {
+    /// A digit per image, or −1 for none.
+    classes: Vec<i32>,
+    seed: u32,
+    #[serde(flatten)]
+    sampling: Sampling,
+}
+
+/// Digits `write_digits` writes in one call, at most (a call takes ~0.1 s a digit on a CPU).
+const MAX_WRITTEN: usize = 64;
 
 #[derive(Deserialize)]
 struct JudgeDigitArgs {
@@ -40,19 +55,7 @@ pub fn verb(
 ) -> Option<Result<Promise, JsError>> {
     Some(match name {
         "start_digit" => read::args(args).and_then(|args: StartDigitArgs| {
-            if args.class.is_some_and(|c| c > 9) {
-                return Err(js_err("a digit is 0 to 9"));
-            }
-            let class = class_token(args.class);
-            if !core.borrow().family.knows(class) {
-                return Err(js_err("this model writes no digits: not a pixel GPT"));
-            }
-            let start_args = StartArgs {
-                prompt: format!("\n{class}"),
-                seed: args.seed,
-                sampling: args.sampling,
-                only: LEVELS.iter().collect(),
-            };
+            let start_args = digit_start(core, args.class, args.seed, args.sampling)?;
             let core = core.clone();
             Ok(read::promise(async move {
                 // `start`'s result, and how to draw what follows: the levels' characters, black
@@ -65,9 +68,32 @@ pub fn verb(
                 Ok(out)
             }))
         }),
+        "write_digits" => read::args(args).and_then(|args: WriteDigitsArgs| {
+            if args.classes.is_empty() || args.classes.len() > MAX_WRITTEN {
+                return Err(js_err(format!(
+                    "between 1 and {MAX_WRITTEN} digits at a time"
+                )));
+            }
+            let starts = args
+                .classes
+                .iter()
+                .enumerate()
+                .map(|(i, &c)| {
+                    let class = u8::try_from(c).ok();
+                    if c >= 0 && class.is_none() {
+                        return Err(js_err("a digit is 0 to 9"));
+                    }
+                    digit_start(core, class, args.seed.wrapping_add(i as u32), args.sampling)
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            let core = core.clone();
+            Ok(read::promise(
+                async move { write_digits(&core, starts).await },
+            ))
+        }),
         "judge_digit" => read::args(args).and_then(|args: JudgeDigitArgs| {
             let image = decode(&args.pixels).map_err(js_err)?;
-            let judge = core.borrow().family.judge.clone();
+            let judge = core.borrow().family.images.judge().cloned();
             let judge = judge.ok_or_else(|| js_err("no judge loaded"))?;
             let signed: Vec<f32> = image.iter().map(|v| v * 2.0 - 1.0).collect();
             let x = image_tensor(&signed, 1, &device()?);
@@ -90,6 +116,48 @@ pub fn verb(
             .map(|args| Promise::resolve(&images::class_of_word(ImageData::Mnist, &args))),
         "class_names" => read::args(args)
             .map(|args| Promise::resolve(&images::class_names(ImageData::Mnist, &args))),
-        _ => return images::judge_verb(&mut core.borrow_mut().family.judge, name, args, bytes),
+        _ => return core.borrow_mut().family.images.verb(name, args, bytes),
     })
+}
+
+/// How a digit of `class` (or none) starts from `seed`: its line's opening (a newline and the
+/// class token), only grey levels allowed after it. An error for a class past 9, and for a
+/// model that is not a pixel GPT.
+fn digit_start(
+    core: &Shared<Gpt>,
+    class: Option<u8>,
+    seed: u32,
+    sampling: Sampling,
+) -> Result<StartArgs, JsError> {
+    if class.is_some_and(|c| c > 9) {
+        return Err(js_err("a digit is 0 to 9"));
+    }
+    let class = class_token(class);
+    if !core.borrow().family.knows(class) {
+        return Err(js_err("this model writes no digits: not a pixel GPT"));
+    }
+    Ok(StartArgs {
+        prompt: format!("\n{class}"),
+        seed,
+        sampling,
+        only: LEVELS.iter().collect(),
+    })
+}
+
+/// Each digit of `starts` written to the end: `{pixels, flops}` (n×784 values in [-1, 1], at
+/// 28 × 28, and the operations of all their passes).
+async fn write_digits(core: &Shared<Gpt>, starts: Vec<StartArgs>) -> Result<JsValue, JsError> {
+    let mut pixels = Vec::with_capacity(starts.len() * FULL * FULL);
+    let mut flops = 0.0;
+    for args in starts {
+        start(core, args).await?;
+        let written = write(core, SIDE * SIDE).await?;
+        flops += core.borrow().family.generation_flops();
+        let image = decode(&written.text).map_err(js_err)?;
+        pixels.extend(image.iter().map(|v| v * 2.0 - 1.0));
+    }
+    let out: JsValue = js_sys::Object::new().into();
+    read::set_floats(&out, "pixels", &pixels)?;
+    read::set_number(&out, "flops", flops)?;
+    Ok(out)
 }

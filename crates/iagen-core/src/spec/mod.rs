@@ -4,14 +4,15 @@
 //!
 //! Like TensorFlow Playground's `state.ts`, the state is declared in tables of typed fields with
 //! stable keys and their defaults: a common table (view, language) and one table per model
-//! family (`gpt.rs`, `diffusion.rs`, `vae.rs`, `gan.rs`, `ganimg.rs`, the pixel GPT's `pixelgpt.rs`
-//! and the Lecciones view's `lessons.rs`; the keys every trainable family shares are in `training.rs`, the image
+//! family (`gpt.rs`, `diffusion.rs`, `vae.rs`, `gan.rs`, `ganimg.rs`, the pixel GPT's `pixelgpt.rs`,
+//! the comparison's `compare.rs` and the Lecciones view's `lessons.rs`; the keys every trainable family shares are in `training.rs`, the image
 //! families' risk experiments in `image_risks.rs`). A link is validated by its view's table
 //! first; keys of the other families are kept (validated by their own table) so switching views
 //! keeps their settings. Links are versioned (`v=1`) and omit defaults. Parsing never fails and
 //! never yields NaN: every problem becomes a [`Notice`] and the field keeps its default (or is
 //! clamped into range), so the page can tell the user what it changed.
 
+pub mod compare;
 pub mod diffusion;
 mod field;
 pub mod gan;
@@ -54,6 +55,7 @@ pub static VIEW: ChoiceField = ChoiceField {
         "gan",
         "ganimg",
         "pixelgpt",
+        "compare",
         "lessons",
     ],
     default: "gpt",
@@ -76,6 +78,7 @@ static FAMILIES: &[(&str, &[Field])] = &[
     ("gan", gan::TABLE),
     ("ganimg", ganimg::TABLE),
     ("pixelgpt", pixelgpt::TABLE),
+    ("compare", compare::TABLE),
     ("lessons", lessons::TABLE),
 ];
 

@@ -28,14 +28,14 @@ const table = (page) =>
 const number = (text) => Number(text.replace(/[ %]/g, '').replace(/\./g, '').replace(',', '.'));
 
 test('asks the four families for the same digit and fills the table and the chart with what it measured; the link repeats it', async () => {
-  const link = view('class=siete&cmpn=10&dsteps=4&seed=3');
+  const link = view('class=siete&cmpn=20&dsteps=4&seed=3');
   const page = await openPage(env.browser, link);
   assert.match(await page.textContent('#cmp-status'), /^Pulsa Comparar/);
   assert.match(await page.textContent('#table'), /Aún no hay medidas/);
   await page.click('#compare');
   await page.waitForFunction(() => document.querySelector('#cancel').disabled === false);
   await compared(page, 'done');
-  assert.equal(await page.textContent('#cmp-status'), 'Hecho: 10 muestras por familia y medida.');
+  assert.equal(await page.textContent('#cmp-status'), 'Hecho: 20 muestras por familia y medida.');
   const first = await table(page);
   assert.deepEqual(Object.keys(first), [...FAMILIES, 'real']);
   for (const family of FAMILIES) {

@@ -134,6 +134,27 @@ test('the page ticks a task when the student does it, and the link keeps the pro
   await waitDone(pixels, 2);
   assert.deepEqual(await doneTasks(pixels), [1, 2], 'the temperature task waits for its digit');
   await pixels.context().close();
+
+  // Lesson 20: the four families compared (ten samples each here, to be quick).
+  const families = await openPage(env.browser, lessonUrl(20));
+  await waitLesson(families);
+  const compare = async (changes) => {
+    for (const [id, value] of Object.entries(changes)) {
+      await families.fill(`#${id}`, value);
+      await families.dispatchEvent(`#${id}`, 'change');
+    }
+    await families.click('#compare');
+    await families.waitForFunction(() => document.body.dataset.compared === 'done', null, { timeout: 300_000 });
+    await families.evaluate(() => delete document.body.dataset.compared);
+  };
+  await compare({ cmpn: '10' });
+  await waitDone(families, 1);
+  await compare({ dsteps: '4' });
+  await waitDone(families, 2);
+  assert.deepEqual(await doneTasks(families), [1, 2], 'no digit asked for yet');
+  await compare({ class: 'tres' });
+  await waitDone(families, 3);
+  await families.context().close();
 });
 
 test('the language switch turns the lesson, its tasks and its experiment to English, keeping the progress', async () => {

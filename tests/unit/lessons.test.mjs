@@ -126,5 +126,5 @@ test('every shipped lesson parses, and its Spanish and English files agree', () 
     views.add(es.view);
   }
   assert.equal(sections.size, 7, 'one lesson per section of the course at least');
-  assert.deepEqual([...views].sort(), ['diffusion', 'gan', 'ganimg', 'gpt', 'pixelgpt', 'vae']);
+  assert.deepEqual([...views].sort(), ['compare', 'diffusion', 'gan', 'ganimg', 'gpt', 'pixelgpt', 'vae']);
 });

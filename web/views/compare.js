@@ -74,7 +74,7 @@ const FAMILIES = [
   },
 ];
 
-export async function mount(root, { call, spec, updateSpec, t, showError, lang }) {
+export async function mount(root, { call, spec, updateSpec, t, showError, lang, measure }) {
   root.append(html`
   <section class="card" id="cmp">
     <h2 data-i18n="view.compare"></h2>
@@ -165,9 +165,10 @@ export async function mount(root, { call, spec, updateSpec, t, showError, lang }
     return result.class;
   }
 
-  /** `n` images of each of `digits` in turn (i-th image: digit i mod count), in calls of `f.chunk`. */
+  /** `n` images shared among `digits` (as evenly as they go), in calls of `f.chunk`: {pixels, flops, labels}. */
   async function drawMany(f, digits, n, seed, steps, name) {
     const pixels = new Float32Array(n * 784);
+    const labels = [];
     let flops = 0;
     let done = 0;
     // Grouped by digit (a GAN call draws one class), each group in short calls.
@@ -178,6 +179,7 @@ export async function mount(root, { call, spec, updateSpec, t, showError, lang }
         const m = Math.min(f.chunk, count);
         const out = await f.draw(call, digit, m, seed + done, steps);
         pixels.set(out.pixels, done * 784);
+        labels.push(...Array(m).fill(digit));
         flops += out.flops ?? 0;
         done += m;
         count -= m;
@@ -185,7 +187,7 @@ export async function mount(root, { call, spec, updateSpec, t, showError, lang }
         showProgress('cmp.progress', { family: name, done, n });
       }
     }
-    return { pixels, flops };
+    return { pixels, flops, labels };
   }
 
   async function load(f) {
@@ -209,7 +211,7 @@ export async function mount(root, { call, spec, updateSpec, t, showError, lang }
       const asked = await drawMany(f, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], n, seed + 100000, steps, name);
       if (!asked) return false;
       const seen = await call('verb', { name: 'classify', args: { pixels: Array.from(asked.pixels), n } });
-      row.asked = seen.filter((c, i) => c === i % 10).length / n;
+      row.asked = seen.filter((c, i) => c === asked.labels[i]).length / n;
     }
     const started = performance.now();
     const free = await drawMany(f, [null], n, seed + 200000, steps, name);
@@ -245,6 +247,10 @@ export async function mount(root, { call, spec, updateSpec, t, showError, lang }
         if (!(await measureFamily(f, request, { n, steps, seed }, k === 0 ? first : null))) break;
       }
       showProgress(state.cancel ? 'cmp.cancelled' : 'cmp.done', { n });
+      if (!state.cancel) {
+        measure('asked', request ?? -1);
+        measure('done');
+      }
       document.body.dataset.compared = state.cancel ? 'cancelled' : 'done';
     } finally {
       state.running = false;

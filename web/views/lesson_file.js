@@ -4,7 +4,7 @@
 import { parseCondition } from './lesson_vocabulary.js';
 
 export const EXPERIMENT_MARKER = '{{experiment}}';
-const VIEWS = ['gpt', 'diffusion', 'vae', 'gan', 'ganimg', 'pixelgpt'];
+const VIEWS = ['gpt', 'diffusion', 'vae', 'gan', 'ganimg', 'pixelgpt', 'compare'];
 const HEADER_KEYS = ['title', 'section', 'experiment', 'tasks'];
 
 /** A malformed lesson: an i18n key of `lesson.error.*`, its values and the 1-based line. */

@@ -27,6 +27,7 @@ const GAN_TRAINING = [
 ];
 const DIFFUSION_GRID = ['class', 'guide', 'sampler', 'dsteps', 'count', 'seed', 'idata', 'model'];
 const PIXEL_DIGIT = ['class', 'temp', 'seed', 'model'];
+const COMPARISON = ['class', 'cmpn', 'dsteps', 'seed'];
 
 export const VOCABULARY = {
   'gpt.temp': { spec: 'temp', min: 0, max: 2 },
@@ -64,6 +65,10 @@ export const VOCABULARY = {
   'pixelgpt.pixels': { min: 0, max: 196, resetOn: PIXEL_DIGIT },
   'pixelgpt.finished': { count: true, resetOn: PIXEL_DIGIT },
   'pixelgpt.match': { min: 0, max: 100, resetOn: PIXEL_DIGIT },
+  'compare.steps': { spec: 'dsteps', min: 1, max: 1000 },
+  'compare.samples': { spec: 'cmpn', min: 10, max: 500 },
+  'compare.done': { count: true, resetOn: COMPARISON },
+  'compare.asked': { min: -1, max: 9, resetOn: COMPARISON },
 };
 
 const OPERATORS = {

@@ -7,7 +7,7 @@ use super::field::{Field, IntField};
 use super::training::SEED;
 
 /// Samples per family and measure (as many held-out digits are scored beside them); the digits
-/// asked for go 0, 1, …, 9 in turn.
+/// asked for are each digit as often.
 pub static CMPN: IntField = IntField {
     key: "cmpn",
     min: 10,

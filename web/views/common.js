@@ -189,6 +189,83 @@ export function bindSpecControls($, jobs, { settings, training, others = [], dis
   return save;
 }
 
+/** Adds one to the page's counter `name` (`document.body.dataset`), which tests wait for. */
+export function bumpCounter(name) {
+  document.body.dataset[name] = String((document.body.dataset[name] | 0) + 1);
+}
+
+/**
+ * The Generate, Play/Pause and one-step buttons (`#generate`, `#play`, `#<stepId>`) of an output
+ * built step by step: the diffusion view's denoising, the pixel GPT's pixels. `ensureStarted()`
+ * makes sure an output is in progress (false: none could start, and the view said why);
+ * `advance()` takes a step of play and says whether more remain; `stepOnce()` is the step
+ * button's; `pause(ms)`, how long to wait after a step of play that took `ms`; `beforeGenerate()`
+ * keeps what Generate needs (the word typed) and `restart()` drops the output in progress. Body
+ * counters `played` and `stepped` count plays and steps ended. Returns `{stop, label}`: stop
+ * playing (after the step in progress), and write Play's label in the page's language.
+ */
+export function stepPlayButtons(
+  $,
+  { exclusive, t, showError, stepId, ensureStarted, advance, stepOnce, pause, beforeGenerate, restart, counters },
+) {
+  let playing = false;
+  const label = () => {
+    $('play').textContent = t(playing ? 'diff.pause' : 'diff.play');
+  };
+  async function play() {
+    playing = true;
+    label();
+    try {
+      if (!(await ensureStarted())) return;
+      while (playing) {
+        const started = performance.now();
+        if (!(await advance())) break;
+        const wait = pause(performance.now() - started);
+        if (wait > 0) await sleep(wait);
+      }
+    } catch (err) {
+      showError(err);
+    } finally {
+      playing = false;
+      label();
+      bumpCounter(counters.played);
+    }
+  }
+  $('generate').onclick = async () => {
+    playing = false;
+    await beforeGenerate();
+    exclusive(async () => {
+      restart();
+      await play();
+    });
+  };
+  $('play').onclick = () => {
+    if (playing) {
+      playing = false;
+      return;
+    }
+    exclusive(play);
+  };
+  $(stepId).onclick = () => {
+    playing = false;
+    exclusive(async () => {
+      try {
+        if (await ensureStarted()) await stepOnce();
+      } catch (err) {
+        showError(err);
+      } finally {
+        bumpCounter(counters.stepped);
+      }
+    });
+  };
+  return {
+    stop: () => {
+      playing = false;
+    },
+    label,
+  };
+}
+
 /**
  * Probability bars in `box` (a `.bars` grid): one row per `[label, p]`, the label a string or a
  * node, `p` in 0…1; the row whose index is `chosen` is marked as the one drawn.

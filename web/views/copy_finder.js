@@ -2,7 +2,7 @@
 // text (the family's verbs, crates/iagen-web/src/text_copies.rs), says how much of the text
 // they cover, and shows where in the corpus a run comes from when it is clicked. The link's
 // `copies=1` turns the check on after every generation; `copymin` is the shortest run counted.
-import { fixed } from './common.js';
+import { fixed, bumpCounter } from './common.js';
 
 export const COPY_FINDER = `
   <section class="card" id="copies">
@@ -60,7 +60,7 @@ export function copyFinder({ $, call, t, jobs, save, exclusive, text, corpusFile
     const found = await call('verb', { name: 'copies', args: { text: generated, min } });
     shown = { text: generated, min, ...found, ms: performance.now() - started, ...corpus };
     draw();
-    document.body.dataset.copiesChecked = String((document.body.dataset.copiesChecked | 0) + 1);
+    bumpCounter('copiesChecked');
   }
 
   // Each character belongs to the last run that covers it (runs are ordered by start, and a

@@ -6,7 +6,7 @@ import {
   drawImages,
   seedControl,
   bindSpecControls,
-  sleep,
+  stepPlayButtons,
   checksum,
   fixed,
   loadingModel,
@@ -119,7 +119,6 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
   const state = {
     model: null, // {kind: 'pretrained'|'trained', info, manifest?}
     training: false,
-    playing: false,
     trained: 0,
     history: [],
     traj: [], // one record per reverse step: {t, after, index, total, xt, eps, x0, next}
@@ -424,54 +423,22 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     const finished = state.traj.length && state.traj.at(-1).after < 0;
     return (state.started && !finished) || startDenoising();
   }
-  async function play() {
-    state.playing = true;
-    $('play').textContent = t('diff.pause');
-    try {
-      if (!(await ensureStarted())) return;
-      while (state.playing) {
-        const started = performance.now();
-        if (!(await stepOnce())) break;
-        const wait = 1000 / Number($('speed').value) - (performance.now() - started);
-        if (wait > 0) await sleep(wait);
-      }
-    } catch (err) {
-      showError(err);
-    } finally {
-      state.playing = false;
-      $('play').textContent = t('diff.play');
-      document.body.dataset.denoised = String((document.body.dataset.denoised | 0) + 1);
-    }
-  }
-  $('generate').onclick = async () => {
-    state.playing = false;
-    await save({ class: $('class').value });
-    exclusive(async () => {
+  const buttons = stepPlayButtons($, {
+    exclusive,
+    t,
+    showError,
+    stepId: 'step-denoise',
+    ensureStarted,
+    advance: stepOnce,
+    // Stepping from a scrubbed-back position continues from the newest step.
+    stepOnce,
+    pause: (ms) => 1000 / Number($('speed').value) - ms,
+    beforeGenerate: () => save({ class: $('class').value }),
+    restart: () => {
       state.started = false;
-      await play();
-    });
-  };
-  $('play').onclick = () => {
-    if (state.playing) {
-      state.playing = false;
-      return;
-    }
-    exclusive(play);
-  };
-  $('step-denoise').onclick = () => {
-    state.playing = false;
-    exclusive(async () => {
-      try {
-        if (!(await ensureStarted())) return;
-        // Stepping from a scrubbed-back position continues from the newest step.
-        await stepOnce();
-      } catch (err) {
-        showError(err);
-      } finally {
-        document.body.dataset.stepped = String((document.body.dataset.stepped | 0) + 1);
-      }
-    });
-  };
+    },
+    counters: { played: 'denoised', stepped: 'stepped' },
+  });
 
   // ---- the forward process -------------------------------------------------------------
   async function drawForward() {
@@ -546,9 +513,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     },
     lossText: ({ loss }) => t('diff.loss.value', { loss: fixed(loss, 4) }),
     forget: loadPretrained,
-    stopOther: () => {
-      state.playing = false;
-    },
+    stopOther: () => buttons.stop(),
   });
 
   // ---- first view ----------------------------------------------------------------------
@@ -576,7 +541,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
       quiz.translate();
       panel.drawCost();
       $('preview-title').textContent = t('diff.preview', { n: previewEvery() });
-      $('play').textContent = t(state.playing ? 'diff.pause' : 'diff.play');
+      buttons.label();
       describeModel();
       drawDenoising();
       drawLoss();

@@ -1,4 +1,4 @@
-import { html, jobQueue, drawLossChart, seedControl, bindSpecControls, sleep, checksum, fixed } from './common.js';
+import { html, jobQueue, drawLossChart, seedControl, bindSpecControls, sleep, checksum, fixed, bumpCounter } from './common.js';
 import { TRAINING_BUTTONS, trainingPanel } from './training_panel.js';
 
 // The GAN view, in two dimensions: a target distribution in the plane, a generator that learns
@@ -200,7 +200,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     plane.dataset.step = String(step);
     const mean = (k) => snapshot.real.filter((_, i) => i % 2 === k).reduce((a, b) => a + b, 0) / (snapshot.real.length / 2);
     plane.dataset.realMean = JSON.stringify([mean(0), mean(1)]);
-    document.body.dataset.snapshots = String((document.body.dataset.snapshots | 0) + 1);
+    bumpCounter('snapshots');
   }
 
   // ---- the plane -----------------------------------------------------------------------
@@ -375,7 +375,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
         measure('slow_rounds');
       } finally {
         highlight(null);
-        document.body.dataset.slowRounds = String((document.body.dataset.slowRounds | 0) + 1);
+        bumpCounter('slowRounds');
       }
     }).catch(showError);
 

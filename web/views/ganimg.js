@@ -12,6 +12,7 @@ import {
   fixed,
   loadingModel,
   showLoadFailure,
+  bumpCounter,
 } from './common.js';
 import { TRAINING_BUTTONS, trainingPanel } from './training_panel.js';
 import { imagesCost } from './cost_meter.js';
@@ -420,7 +421,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, lang, 
     if (!ready()) return;
     await showGrid();
     await showWatch();
-    document.body.dataset.ganimgRefreshed = String((document.body.dataset.ganimgRefreshed | 0) + 1);
+    bumpCounter('ganimgRefreshed');
     // Which model the page now shows: its trained steps (0: the shipped one).
     document.body.dataset.refreshedAt = String(state.model.kind === 'trained' ? state.trained : 0);
   }

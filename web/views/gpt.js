@@ -8,6 +8,7 @@ import {
   fixed,
   loadingModel,
   showLoadFailure,
+  bumpCounter,
 } from './common.js';
 import { TRAINING_BUTTONS, trainingPanel } from './training_panel.js';
 import { COPY_FINDER, copyFinder } from './copy_finder.js';
@@ -336,7 +337,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
       state.generating = false;
       $('generate').disabled = false;
       $('stop-generate').disabled = true;
-      document.body.dataset.generated = String((document.body.dataset.generated | 0) + 1);
+      bumpCounter('generated');
     }
   }
   // How fast the model wrote (the prompt's pass included): what a character costs, and the

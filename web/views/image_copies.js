@@ -4,7 +4,7 @@
 // nearest training image against the same for held-out real images, which the model never saw:
 // a model that copies sits left of the held-out images. The link's `copies=1` runs the check
 // after every generation.
-import { drawHistogramPair, drawImages, histogram, imagesReady } from './common.js';
+import { drawHistogramPair, drawImages, histogram, imagesReady, bumpCounter } from './common.js';
 
 export const IMAGE_COPIES = `
   <section class="card" id="image-copies">
@@ -57,7 +57,7 @@ export function imageCopies({ $, call, t, lang, jobs, exclusive, showError, show
     const distances = await call('verb', { name: 'copy_distances', args: { pixels: Array.from(current.pixels), n: current.n } });
     result = { n, generated: pixels, neighbours, distances, ms: performance.now() - started };
     draw();
-    document.body.dataset.imageCopies = String((document.body.dataset.imageCopies | 0) + 1);
+    bumpCounter('imageCopies');
   }
 
   const number = (x) => x.toLocaleString(lang(), { maximumFractionDigits: 1, minimumFractionDigits: 1 });

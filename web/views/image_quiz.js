@@ -3,7 +3,7 @@
 // crates/iagen-web/src/image_reference.rs). The student marks each one; checking scores them
 // and sets beside their answers the judge's (an image it is very sure of counts as "real") and,
 // in the GAN view, the discriminator's (D(x) ≥ 0.5 is "real").
-import { checksum, drawImages, imagesReady, randomSeed, fixed } from './common.js';
+import { checksum, drawImages, imagesReady, randomSeed, fixed, bumpCounter } from './common.js';
 
 export const IMAGE_QUIZ = `
   <section class="card" id="quiz">
@@ -53,7 +53,7 @@ export function imageQuiz({ $, call, t, jobs, exclusive, showError, measure, gen
       checked: false,
     };
     draw();
-    document.body.dataset.quizBuilt = String((document.body.dataset.quizBuilt | 0) + 1);
+    bumpCounter('quizBuilt');
   }
 
   const percent = (p) => `${Math.round(100 * p)} %`;

@@ -1,5 +1,5 @@
 import { fetchBytes, fetchText } from '../fetching.js';
-import { fixed } from './common.js';
+import { fixed, bumpCounter } from './common.js';
 
 // The GPT's text as chemistry (data set «moleculas»): each line drawn as a molecule by RDKit
 // (chem_worker.js, started only for this data set), marked valid or not (and why, as RDKit says),
@@ -218,7 +218,7 @@ export function moleculePanel({ $, t, showError, measure }) {
     nearestShown = null;
     drawTally();
     say(cut ? 'mol.checked.cut' : 'mol.checked', { n: lines.length, shown: Math.min(lines.length, SHOWN), cut });
-    document.body.dataset.molecules = String((document.body.dataset.molecules | 0) + 1);
+    bumpCounter('molecules');
   }
 
   function drawNearest() {

@@ -4,7 +4,8 @@ import {
   seedControl,
   bindSpecControls,
   drawProbabilityBars,
-  sleep,
+  stepPlayButtons,
+  bumpCounter,
   fixed,
   loadingModel,
   showLoadFailure,
@@ -67,7 +68,6 @@ export async function mount(root, { call, spec, updateSpec, t, showError, lang, 
     flops: 0,
     pos: 0, // pixels shown
     class: null, // the digit asked for (null: none)
-    playing: false,
     started: false,
     verdict: null,
     preview: false,
@@ -255,54 +255,26 @@ export async function mount(root, { call, spec, updateSpec, t, showError, lang, 
   async function ensureStarted() {
     return (state.started && !finished() && state.settings === settings()) || startDigit();
   }
-  async function play() {
-    state.playing = true;
-    $('play').textContent = t('diff.pause');
-    try {
-      if (!(await ensureStarted())) return;
-      while (state.playing && !finished()) {
-        const started = performance.now();
-        // Past about 30 pixels a second, several per frame: the page redraws at most ~30 times a second.
-        const speed = Number($('speed').value);
-        await writePixels(Math.max(1, Math.round(speed / 30)));
-        const wait = (1000 * Math.max(1, Math.round(speed / 30))) / speed - (performance.now() - started);
-        if (wait > 0) await sleep(wait);
-      }
-    } catch (err) {
-      showError(err);
-    } finally {
-      state.playing = false;
-      $('play').textContent = t('diff.play');
-      document.body.dataset.written = String((document.body.dataset.written | 0) + 1);
-    }
-  }
-  $('generate').onclick = async () => {
-    state.playing = false;
-    await jobs.save({ class: $('class').value });
-    exclusive(async () => {
+  // Past about 30 pixels a second, several per frame: the page redraws at most ~30 times a second.
+  const perFrame = () => Math.max(1, Math.round(Number($('speed').value) / 30));
+  const buttons = stepPlayButtons($, {
+    exclusive,
+    t,
+    showError,
+    stepId: 'step-pixel',
+    ensureStarted,
+    advance: async () => {
+      await writePixels(perFrame());
+      return !finished();
+    },
+    stepOnce: () => writePixels(1),
+    pause: (ms) => (1000 * perFrame()) / Number($('speed').value) - ms,
+    beforeGenerate: () => jobs.save({ class: $('class').value }),
+    restart: () => {
       state.started = false;
-      await play();
-    });
-  };
-  $('play').onclick = () => {
-    if (state.playing) {
-      state.playing = false;
-      return;
-    }
-    exclusive(play);
-  };
-  $('step-pixel').onclick = () => {
-    state.playing = false;
-    exclusive(async () => {
-      try {
-        if (await ensureStarted()) await writePixels(1);
-      } catch (err) {
-        showError(err);
-      } finally {
-        document.body.dataset.stepped = String((document.body.dataset.stepped | 0) + 1);
-      }
-    });
-  };
+    },
+    counters: { played: 'written', stepped: 'stepped' },
+  });
 
   // ---- first view ----------------------------------------------------------------------
   // The link's digit, written once the model is in, for the slider to scrub; a preview, which
@@ -312,7 +284,7 @@ export async function mount(root, { call, spec, updateSpec, t, showError, lang, 
     state.preview = true;
     while (!finished()) await writePixels(total());
     drawPosition();
-    document.body.dataset.written = String((document.body.dataset.written | 0) + 1);
+    bumpCounter('written');
   }
   drawPosition();
   exclusive(loadModel)
@@ -321,7 +293,7 @@ export async function mount(root, { call, spec, updateSpec, t, showError, lang, 
 
   return {
     translate() {
-      $('play').textContent = t(state.playing ? 'diff.pause' : 'diff.play');
+      buttons.label();
       describeModel();
       drawPosition();
       if (state.written.length) showSpeed();

@@ -3,7 +3,7 @@
 // what differs: its family and training options, what to glimpse while training, which
 // controls a run locks, and what a reset or a new model redraws.
 
-import { sleep, fixed } from './common.js';
+import { sleep, fixed, bumpCounter } from './common.js';
 import { trainingCost } from './cost_meter.js';
 
 export const TRAINING_BUTTONS = `
@@ -169,7 +169,7 @@ export function trainingPanel(view) {
       return { reason: 'error' };
     } finally {
       setRunning(false);
-      document.body.dataset.trainRuns = String((document.body.dataset.trainRuns | 0) + 1);
+      bumpCounter('trainRuns');
     }
   }
 

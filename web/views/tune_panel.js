@@ -1,4 +1,4 @@
-import { loadGlobalScript } from './common.js';
+import { loadGlobalScript, bumpCounter } from './common.js';
 
 // The GPT's text as music (data set «musica»): the text's first tune drawn as a score by abcjs
 // (loaded only with this data set), what abcjs could not read said line by line, and the tune
@@ -106,7 +106,7 @@ export function tunePanel({ $, t, showError, measure }) {
     else if (warnings.length) say('tune.warnings', { notes, n: warnings.length });
     else say('tune.ok', { notes });
     $('tune-play').disabled = notes === 0;
-    document.body.dataset.tunes = String((document.body.dataset.tunes | 0) + 1);
+    bumpCounter('tunes');
   }
 
   function light(event) {

@@ -11,6 +11,7 @@ import {
   fixed,
   loadingModel,
   showLoadFailure,
+  bumpCounter,
 } from './common.js';
 import { drawingPad } from './drawing_pad.js';
 import { TRAINING_BUTTONS, trainingPanel } from './training_panel.js';
@@ -375,7 +376,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
       $('hover').dataset.checksum = checksum(image);
       $('hover-z').textContent = t('vae.hover', { z1: fmt(z[0]), z2: fmt(z[1]) });
       measure('decoded');
-      document.body.dataset.hovered = String((document.body.dataset.hovered | 0) + 1);
+      bumpCounter('hovered');
       drawMap();
     } catch {
       // The model is being replaced (a reset, a new run): the next movement decodes again.
@@ -439,7 +440,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     drawMap();
     await showEpsilon();
     await showInterpolation();
-    document.body.dataset.encoded = String((document.body.dataset.encoded | 0) + 1);
+    bumpCounter('encoded');
   }
   function drawVerdict() {
     const verdict = state.input?.verdict;
@@ -463,7 +464,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     $('eps-strip').dataset.checksum = checksum(images);
     state.eps = eps;
     drawEquation();
-    document.body.dataset.epsDrawn = String((document.body.dataset.epsDrawn | 0) + 1);
+    bumpCounter('epsDrawn');
   }
   function drawEquation() {
     const input = state.input;
@@ -615,7 +616,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     await showOverview();
     await showPicked();
     await showPrior();
-    document.body.dataset.vaeRefreshed = String((document.body.dataset.vaeRefreshed | 0) + 1);
+    bumpCounter('vaeRefreshed');
     // Which model the page now shows: its trained steps (0: the shipped one).
     document.body.dataset.refreshedAt = String(state.model.kind === 'trained' ? state.trained : 0);
   }

@@ -2,6 +2,7 @@
 // of the model's writing, per 10 000 characters: a model mirrors its data's frequencies (the
 // family's `word_rates` verb, crates/iagen-web/src/text_copies.rs). The words are the link's
 // `bwords`; the sample uses the view's temperature and seed.
+import { bumpCounter } from './common.js';
 import { corpusReady } from './copy_finder.js';
 
 export const WORD_BIAS = `
@@ -46,7 +47,7 @@ export function wordBias({ $, call, t, jobs, exclusive, showError, measure, corp
     shown = { words, ...(await call('verb', { name: 'word_rates', args: { words, text } })) };
     draw();
     measure('compared');
-    document.body.dataset.biasCompared = String((document.body.dataset.biasCompared | 0) + 1);
+    bumpCounter('biasCompared');
   }
 
   function bar(value, top, kind) {

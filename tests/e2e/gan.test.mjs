@@ -90,6 +90,7 @@ describe('the 2-D GAN on the CPU', () => {
   test('drawn points become the target', async () => {
     const page = await openGan(browser, 'steps=20');
     await page.click('#draw-mode');
+    await page.locator('#plane').scrollIntoViewIfNeeded();
     const box = await page.locator('#plane').boundingBox();
     // A short stroke in the upper right quarter.
     await page.mouse.move(box.x + box.width * 0.7, box.y + box.height * 0.2);

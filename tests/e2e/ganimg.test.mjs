@@ -63,6 +63,7 @@ function suite(backend) {
       assert.match(page.url(), /class=siete/);
 
       // Click sample 5 (A), then sample 20 (B): the strip walks between them.
+      await page.locator('#grid').scrollIntoViewIfNeeded();
       const box = await page.locator('#grid').boundingBox();
       const cell = box.width / 16;
       const before = await data(page, 'interp-strip', 'checksum');

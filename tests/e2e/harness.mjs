@@ -149,6 +149,7 @@ export async function train(page, button = '#train') {
  * until that point is decoded; returns the decoded image's checksum. */
 export async function hoverMap(page, fx, fy) {
   const before = await page.evaluate(() => Number(document.body.dataset.hovered || 0));
+  await page.locator('#map').scrollIntoViewIfNeeded();
   const box = await page.locator('#map').boundingBox();
   await page.mouse.move(box.x + fx * box.width, box.y + fy * box.height);
   await page.waitForFunction((n) => Number(document.body.dataset.hovered || 0) > n, before, { timeout: 300_000 });

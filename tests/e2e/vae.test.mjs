@@ -34,6 +34,8 @@ async function openVae(browser, hash, backend) {
 /** Draw a stroke through `points` (fractions of the pad) and wait for the drawing to be encoded. */
 async function drawStroke(page, points) {
   const before = await counter(page, 'encoded');
+  // Pointer events land only on what is on screen: a student scrolls to the pad first.
+  await page.locator('#pad').scrollIntoViewIfNeeded();
   const box = await page.locator('#pad').boundingBox();
   const at = ([fx, fy]) => [box.x + fx * box.width, box.y + fy * box.height];
   await page.mouse.move(...at(points[0]));

@@ -23,12 +23,12 @@ use iagen_vae::prior_samples;
 
 use crate::copies::nearest_distances;
 use crate::gan::{image_bytes, load_gan_files};
-use crate::gpt::{SamplingArgs, load};
+use crate::gpt::load;
 use crate::host::{DeviceArg, floats};
 use crate::images::{
     ImageSetArgs, SamplerArgs, generate_counted, load_diffusion_files, load_judge_files,
 };
-use crate::pixelgpt::write_digits;
+use crate::pixelgpt::{PixelSamplingArgs, write_digits};
 use crate::vae::load_vae_files;
 
 #[derive(clap::Args)]
@@ -70,7 +70,7 @@ pub struct EvalCompareArgs {
     sampler: SamplerArgs,
     /// The pixel GPT's sampling.
     #[command(flatten)]
-    pixel_sampling: SamplingArgs,
+    pixel_sampling: PixelSamplingArgs,
     #[command(flatten)]
     device: DeviceArg,
 }

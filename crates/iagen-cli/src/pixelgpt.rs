@@ -14,6 +14,23 @@ use crate::host::{DeviceArg, floats, read_text};
 use crate::images::{SampleOutArgs, class_arg};
 use crate::measure::measure;
 
+/// How a pixel GPT draws: the next pixel's sampling, and guidance towards the digit asked for.
+#[derive(clap::Args)]
+pub struct PixelSamplingArgs {
+    #[command(flatten)]
+    sampling: SamplingArgs,
+    /// Guidance scale s for a digit asked for: each pixel's logits are l? + s·(lc − l?), from the
+    /// class's pass and a class-free pass (`?`) beside it; 1 is the class's alone (one pass).
+    #[arg(long, default_value_t = 1.0)]
+    class_guidance: f32,
+}
+
+impl PixelSamplingArgs {
+    pub(crate) fn params(&self) -> (SamplingParams, f32) {
+        (self.sampling.params(), self.class_guidance)
+    }
+}
+
 /// Draw digits with a saved pixel GPT into a PNG grid.
 #[derive(clap::Args)]
 pub struct SamplePixelArgs {
@@ -26,7 +43,7 @@ pub struct SamplePixelArgs {
     #[arg(long, default_value_t = 42)]
     seed: u64,
     #[command(flatten)]
-    sampling: SamplingArgs,
+    sampling: PixelSamplingArgs,
     #[command(flatten)]
     output: SampleOutArgs,
     #[command(flatten)]
@@ -48,17 +65,20 @@ pub fn sample_digits(args: &SamplePixelArgs) -> Result<(), String> {
 }
 
 /// Digits of `classes` (each a digit, or none) written by a pixel GPT (`name` says which, in
-/// errors), digit i from seed `seed + i`: bytes `n × 784`, at 28 × 28, and the floating-point
-/// operations of the model's passes.
+/// errors), digit i from seed `seed + i`, with `guidance` (`PixelSamplingArgs`): bytes `n × 784`,
+/// at 28 × 28, and the floating-point operations of the model's passes.
 pub(crate) fn write_digits(
     loaded: &LoadedGpt,
     name: &str,
     classes: &[Option<usize>],
     seed: u64,
-    params: SamplingParams,
+    (params, guidance): (SamplingParams, f32),
 ) -> Result<(Vec<u8>, f64), String> {
     let token = |c: char| token(loaded, name, c);
     let pixels = level_ids(loaded, name)?;
+    let unnamed = (guidance != 1.0)
+        .then(|| token(class_token(None)))
+        .transpose()?;
     let mut images = Vec::with_capacity(classes.len() * FULL * FULL);
     let mut flops = 0.0;
     for (i, class) in classes.iter().enumerate() {
@@ -67,19 +87,35 @@ pub(crate) fn write_digits(
         let mut rng = Rng::new(seed + i as u64);
         let mut sampler = Sampler::new(loaded.model.clone());
         let mut logits = sampler.feed(&prompt);
+        // Guidance: the same digit's class-free pass beside it.
+        let mut free = match unnamed {
+            Some(unnamed) if class.is_some() => {
+                let mut free = Sampler::new(loaded.model.clone());
+                let logits = free.feed(&[prompt[0], unnamed]);
+                Some((free, logits))
+            }
+            _ => None,
+        };
         let mut written = String::with_capacity(SIDE * SIDE);
         for _ in 0..SIDE * SIDE {
             // Only the four grey levels: a newline or a class token here would end the picture.
             let mut allowed = vec![f32::NEG_INFINITY; loaded.tokenizer.vocab_size()];
             let all = floats(logits);
+            let unconditioned = free.as_ref().map(|(_, l)| floats(l.clone()));
             for &id in &pixels {
-                allowed[id] = all[id];
+                allowed[id] = match &unconditioned {
+                    Some(u) => u[id] + guidance * (all[id] - u[id]),
+                    None => all[id],
+                };
             }
             let next = sample(&allowed, params, &mut rng);
             written.push(loaded.tokenizer.char(next));
             logits = sampler.feed(&[next]);
+            if let Some((f, l)) = &mut free {
+                *l = f.feed(&[next]);
+            }
         }
-        flops += sampler.flops();
+        flops += sampler.flops() + free.map_or(0.0, |(f, _)| f.flops());
         let image = decode(&written)?;
         images.extend(image.iter().map(|v| (v * 255.0).round() as u8));
     }
@@ -216,7 +252,7 @@ pub fn bench_digits(args: &BenchPixelArgs) -> Result<(), String> {
             &args.model,
             &[None],
             seed,
-            SamplingParams::default(),
+            (SamplingParams::default(), 1.0),
         ) {
             failed = Some(e);
         }

@@ -27,13 +27,8 @@ pub struct EvalCopiesArgs {
 
 /// Each image's distance to its nearest image in `index` (images as bytes, `n × 784`), sorted.
 pub(crate) fn nearest_distances(index: &PixelIndex, images: &[u8]) -> Vec<f32> {
-    let mut d: Vec<f32> = images
-        .chunks_exact(784)
-        .map(|image| {
-            let query: Vec<f32> = image.iter().map(|&p| unit(p)).collect();
-            index.nearest(&query, 1)[0].distance
-        })
-        .collect();
+    let unit_images: Vec<f32> = images.iter().map(|&p| unit(p)).collect();
+    let mut d = index.nearest_distances(&unit_images);
     d.sort_by(f32::total_cmp);
     d
 }

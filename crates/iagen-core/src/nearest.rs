@@ -46,6 +46,15 @@ impl PixelIndex {
         self.pixels.is_empty()
     }
 
+    /// Each of `images`' (784 values each, in [0, 1]) distance to its nearest image here, in
+    /// their order.
+    pub fn nearest_distances(&self, images: &[f32]) -> Vec<f32> {
+        images
+            .chunks_exact(PIXELS)
+            .map(|query| self.nearest(query, 1)[0].distance)
+            .collect()
+    }
+
     /// The `k` images nearest to `query` (784 values in [0, 1]), nearest first; ties go to the
     /// earlier image.
     pub fn nearest(&self, query: &[f32], k: usize) -> Vec<Neighbour> {
@@ -176,6 +185,25 @@ mod tests {
         assert!(found[1].distance > 5.0, "random images are far apart");
         // More neighbours asked for than images: all of them.
         assert_eq!(index.nearest(&query, 80).len(), 50);
+    }
+
+    #[test]
+    fn nearest_distances_are_each_image_s_first_neighbour_in_order() {
+        let mut rng = Rng::new(5);
+        let set = random_set(&mut rng, 40);
+        let index = PixelIndex::new(&set);
+        let others = random_set(&mut rng, 3);
+        let queries: Vec<f32> = [set.image(9), others.image(0), others.image(2)]
+            .iter()
+            .flat_map(|image| image.iter().map(|&p| unit(p)))
+            .collect();
+        let distances = index.nearest_distances(&queries);
+        let one_by_one: Vec<f32> = queries
+            .chunks_exact(PIXELS)
+            .map(|q| index.nearest(q, 1)[0].distance)
+            .collect();
+        assert_eq!(distances, one_by_one);
+        assert_eq!(distances[0], 0.0, "a training image is its own nearest");
     }
 
     #[test]

@@ -223,15 +223,9 @@ impl ImageReference {
             pixels.iter().map(|&p| unit(p)).collect()
         };
         let index = self.index()?;
-        let nearest = |images: &[f32]| -> Vec<f32> {
-            images
-                .chunks_exact(PIXELS)
-                .map(|q| index.nearest(q, 1)[0].distance)
-                .collect()
-        };
         let out: JsValue = Object::new().into();
-        read::set_floats(&out, "generated", &nearest(&generated))?;
-        read::set_floats(&out, "held", &nearest(&held))?;
+        read::set_floats(&out, "generated", &index.nearest_distances(&generated))?;
+        read::set_floats(&out, "held", &index.nearest_distances(&held))?;
         Ok(Promise::resolve(&out))
     }
 
@@ -249,15 +243,11 @@ impl ImageReference {
         if n < 2 || held.labels.len() < 2 {
             return Err(js_err("sample_scores: at least two images"));
         }
-        let nearest = |images: &[f32], index: &PixelIndex| -> Vec<f32> {
-            unit_images(images)
-                .chunks_exact(PIXELS)
-                .map(|q| index.nearest(q, 1)[0].distance)
-                .collect()
-        };
         let index = self.index()?;
-        let (sample_nearest, held_nearest) =
-            (nearest(&args.pixels, index), nearest(&held.pixels, index));
+        let (sample_nearest, held_nearest) = (
+            index.nearest_distances(&unit_images(&args.pixels)),
+            index.nearest_distances(&unit_images(&held.pixels)),
+        );
         let device = device()?;
         let judged = |pixels: &[f32]| {
             let x = image_tensor(pixels, pixels.len() / PIXELS, &device);

@@ -92,10 +92,9 @@ pub fn verb(
             ))
         }),
         "judge_digit" => read::args(args).and_then(|args: JudgeDigitArgs| {
-            let image = decode(&args.pixels).map_err(js_err)?;
+            let signed = signed_digit(&args.pixels)?;
             let judge = core.borrow().family.images.judge().cloned();
             let judge = judge.ok_or_else(|| js_err("no judge loaded"))?;
-            let signed: Vec<f32> = image.iter().map(|v| v * 2.0 - 1.0).collect();
             let x = image_tensor(&signed, 1, &device()?);
             let (class, sure) = (judge.classify(x.clone()), judge.confidence(x));
             Ok(read::promise(async move {
@@ -144,6 +143,12 @@ fn digit_start(
     })
 }
 
+/// A digit's levels as written (text) at 28 × 28, in the page's [-1, 1].
+fn signed_digit(levels: &str) -> Result<Vec<f32>, JsError> {
+    let image = decode(levels).map_err(js_err)?;
+    Ok(image.iter().map(|v| v * 2.0 - 1.0).collect())
+}
+
 /// Each digit of `starts` written to the end: `{pixels, flops}` (n×784 values in [-1, 1], at
 /// 28 × 28, and the operations of all their passes).
 async fn write_digits(core: &Shared<Gpt>, starts: Vec<StartArgs>) -> Result<JsValue, JsError> {
@@ -153,8 +158,7 @@ async fn write_digits(core: &Shared<Gpt>, starts: Vec<StartArgs>) -> Result<JsVa
         start(core, args).await?;
         let written = write(core, SIDE * SIDE).await?;
         flops += core.borrow().family.generation_flops();
-        let image = decode(&written.text).map_err(js_err)?;
-        pixels.extend(image.iter().map(|v| v * 2.0 - 1.0));
+        pixels.extend(signed_digit(&written.text)?);
     }
     let out: JsValue = js_sys::Object::new().into();
     read::set_floats(&out, "pixels", &pixels)?;

@@ -1,6 +1,6 @@
 // The pixel GPT view as a student uses it (CPU path): a digit written pixel by pixel with each
-// pixel's probabilities, stepped, played and scrubbed; a link that writes the same digit; a
-// word the page does not know.
+// pixel's probabilities, stepped, played and scrubbed; a link that writes the same digit; the
+// guidance towards the digit asked for; a word the page does not know.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { openPage, serveAndBrowse, shot } from './harness.mjs';
@@ -72,7 +72,7 @@ test('writes the asked digit pixel by pixel: each pixel with its four probabilit
   await page.context().close();
 });
 
-test('a link writes the same digit again; another seed another; an unknown word is said, in English too', async () => {
+test('a link writes the same digit again; another seed another; guidance another, at twice the cost; an unknown word is said, in English too', async () => {
   const page = await openPage(env.browser, view('class=3&seed=11&temp=1'));
   const first = await firstDigit(page);
   await page.goto('about:blank');
@@ -101,9 +101,25 @@ test('a link writes the same digit again; another seed another; an unknown word 
   await page.click('#generate');
   await page.waitForFunction(() => /No conozco «dragón»/.test(document.getElementById('pix-message').textContent));
   assert.deepEqual(await digit(page), shown);
+  // Guidance towards the digit (2 unless the link says): another guidance, another digit, and
+  // twice the operations of one reading; with no digit asked for, nothing to guide.
+  await page.goto('about:blank');
+  await page.goto(view('class=3&seed=11&temp=1&guide=1'));
+  const unguided = await firstDigit(page);
+  assert.notEqual(unguided.pixels, first.pixels, 'guidance 1 writes another digit than 2');
+  assert.equal(await page.textContent('#guide-value'), '1,0');
+  const flops = await page.$eval('#pix-speed', (p) => Number(p.dataset.flops));
+  await page.goto('about:blank');
+  await page.goto(view('class=3&seed=11&temp=1'));
+  assert.deepEqual(await firstDigit(page), first);
+  const guidedFlops = await page.$eval('#pix-speed', (p) => Number(p.dataset.flops));
+  assert.ok(Math.abs(guidedFlops / flops - 2) < 0.05, `${guidedFlops} / ${flops}`);
+  await page.goto('about:blank');
+  await page.goto(view('lang=en&seed=3&guide=4'));
+  const free = await firstDigit(page);
   await page.goto('about:blank');
   await page.goto(view('lang=en&seed=3'));
-  await firstDigit(page);
+  assert.deepEqual(await firstDigit(page), free, 'no digit asked for: guidance changes nothing');
   assert.match(
     await page.textContent('#pix-verdict'),
     /^The judge \(an independent classifier\) reads it as \d, \d+ % sure; no digit was asked for\.$/,

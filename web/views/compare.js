@@ -10,7 +10,10 @@ const JUDGE = 'assets/models/judge-mnist';
 const IMAGES = 'assets/data/mnist.bin';
 const SHOWN = 16; // samples in each family's grid
 const GUIDANCE = 3; // the diffusion view's default
-const PIXEL_TEMP = 0.8; // the pixel GPT's temperature, as `iagen-cli eval compare` draws
+// The pixel GPT's temperature and guidance towards the digit asked for, as `iagen-cli eval
+// compare` draws.
+const PIXEL_TEMP = 0.8;
+const PIXEL_GUIDANCE = 2;
 
 /**
  * Each family: the worker's family and shipped model, whether it can be asked for a digit, how
@@ -27,7 +30,10 @@ const FAMILIES = [
     chunk: 8,
     params: (info) => info.params,
     draw: (call, digit, n, seed) =>
-      call('verb', { name: 'write_digits', args: { classes: Array(n).fill(digit ?? -1), seed, temp: PIXEL_TEMP, topk: 0, topp: 1 } }),
+      call('verb', {
+        name: 'write_digits',
+        args: { classes: Array(n).fill(digit ?? -1), seed, guidance: PIXEL_GUIDANCE, temp: PIXEL_TEMP, topk: 0, topp: 1 },
+      }),
   },
   {
     id: 'diffusion',

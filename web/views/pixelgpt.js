@@ -28,6 +28,7 @@ export async function mount(root, { call, spec, updateSpec, t, showError, lang, 
     <p class="status" id="pix-model"></p>
     <div class="controls">
       <label><span data-i18n="pix.word"></span><input id="class" type="text" maxlength="40" data-i18n-placeholder="pix.word.placeholder"></label>
+      <label><span data-i18n="pix.guide"></span><span><input id="guide" type="range" min="0" max="5" step="0.5"> <output id="guide-value"></output></span></label>
       <label><span data-i18n="gen.temp"></span><span><input id="temp" type="range" min="0" max="2" step="0.05"> <output id="temp-value"></output></span></label>
       ${seedControl('seed', 'dice', 'gen.seed')}
     </div>
@@ -37,6 +38,7 @@ export async function mount(root, { call, spec, updateSpec, t, showError, lang, 
       <button id="play" class="secondary" data-i18n="diff.play"></button>
       <label><span data-i18n="pix.speed"></span><input id="speed" type="range" min="1" max="200" step="1" value="40"></label>
     </div>
+    <p class="help" data-i18n="pix.guide.help"></p>
     <p class="message" id="pix-message"></p>
     <div class="grid-2">
       <div>
@@ -77,12 +79,16 @@ export async function mount(root, { call, spec, updateSpec, t, showError, lang, 
   const finished = () => state.started && state.written.length === total();
 
   bindSpecControls($, jobs, {
-    settings: ['class', 'temp', 'seed'],
+    settings: ['class', 'guide', 'temp', 'seed'],
     training: [],
     discard: () => {},
     render(values) {
+      $('guide-value').textContent = fixed(values.guide, 1);
       $('temp-value').textContent = fixed(values.temp, 2);
     },
+  });
+  $('guide').addEventListener('input', () => {
+    $('guide-value').textContent = fixed($('guide').value, 1);
   });
   $('temp').addEventListener('input', () => {
     $('temp-value').textContent = fixed($('temp').value, 2);
@@ -216,7 +222,7 @@ export async function mount(root, { call, spec, updateSpec, t, showError, lang, 
       }
       digit = result.class;
     }
-    const args = { class: digit, seed: Number(v().seed), temp: Number(v().temp), topk: 0, topp: 1 };
+    const args = { class: digit, guidance: Number(v().guide), seed: Number(v().seed), temp: Number(v().temp), topk: 0, topp: 1 };
     state.shape = await call('verb', { name: 'start_digit', args });
     state.settings = settings();
     Object.assign(state, { class: digit, written: '', choices: [], flops: 0, pos: 0, verdict: null, started: true, preview: false, ms: 0 });
@@ -251,7 +257,7 @@ export async function mount(root, { call, spec, updateSpec, t, showError, lang, 
     }
   }
   // The settings a digit is written with: changing one starts the next step on a new digit.
-  const settings = () => JSON.stringify([v().class, v().temp, v().seed]);
+  const settings = () => JSON.stringify([v().class, v().guide, v().temp, v().seed]);
   async function ensureStarted() {
     return (state.started && !finished() && state.settings === settings()) || startDigit();
   }

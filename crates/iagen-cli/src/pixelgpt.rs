@@ -6,7 +6,7 @@
 
 use iagen_core::pixel_text::{FULL, LEVELS, SIDE, class_token, decode};
 use iagen_core::rng::Rng;
-use iagen_core::sampling::{SamplingParams, sample};
+use iagen_core::sampling::{SamplingParams, guided, only, sample};
 use iagen_gpt::{Sampler, token_tensor};
 
 use crate::gpt::{LoadedGpt, SamplingArgs, load};
@@ -21,7 +21,8 @@ pub struct PixelSamplingArgs {
     sampling: SamplingArgs,
     /// Guidance scale s for a digit asked for: each pixel's logits are l? + s·(lc − l?), from the
     /// class's pass and a class-free pass (`?`) beside it; 1 is the class's alone (one pass).
-    #[arg(long, default_value_t = 1.0)]
+    /// 2 by default: the judge names the digit asked for in ~97 % of them, ~82 % at 1.
+    #[arg(long, default_value_t = 2.0)]
     class_guidance: f32,
 }
 
@@ -98,17 +99,12 @@ pub(crate) fn write_digits(
         };
         let mut written = String::with_capacity(SIDE * SIDE);
         for _ in 0..SIDE * SIDE {
+            let logits_now = match &free {
+                Some((_, l)) => guided(&floats(logits), &floats(l.clone()), guidance),
+                None => floats(logits),
+            };
             // Only the four grey levels: a newline or a class token here would end the picture.
-            let mut allowed = vec![f32::NEG_INFINITY; loaded.tokenizer.vocab_size()];
-            let all = floats(logits);
-            let unconditioned = free.as_ref().map(|(_, l)| floats(l.clone()));
-            for &id in &pixels {
-                allowed[id] = match &unconditioned {
-                    Some(u) => u[id] + guidance * (all[id] - u[id]),
-                    None => all[id],
-                };
-            }
-            let next = sample(&allowed, params, &mut rng);
+            let next = sample(&only(logits_now, &pixels), params, &mut rng);
             written.push(loaded.tokenizer.char(next));
             logits = sampler.feed(&[next]);
             if let Some((f, l)) = &mut free {

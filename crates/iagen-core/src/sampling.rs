@@ -93,6 +93,37 @@ pub fn draw(probs: &[f32], rng: &mut Rng) -> usize {
     last // rounding left `acc` a hair under 1
 }
 
+/// `logits` with every token outside `ids` ruled out (none when `ids` is empty: any token).
+pub fn only(mut logits: Vec<f32>, ids: &[usize]) -> Vec<f32> {
+    if !ids.is_empty() {
+        for (id, logit) in logits.iter_mut().enumerate() {
+            if !ids.contains(&id) {
+                *logit = f32::NEG_INFINITY;
+            }
+        }
+    }
+    logits
+}
+
+/// Guidance of an autoregressive model towards a condition, as classifier-free guidance of
+/// diffusion (Ho & Salimans 2022): the logits `free + scale·(conditional − free)` from the
+/// conditioned pass and a condition-free pass on the same text; 1 is the conditioned pass alone,
+/// 0 the free one, more than 1 leans further towards the condition. A token either pass rules
+/// out stays out.
+pub fn guided(conditional: &[f32], free: &[f32], scale: f32) -> Vec<f32> {
+    conditional
+        .iter()
+        .zip(free)
+        .map(|(&c, &f)| {
+            if c == f32::NEG_INFINITY || f == f32::NEG_INFINITY {
+                f32::NEG_INFINITY
+            } else {
+                f + scale * (c - f)
+            }
+        })
+        .collect()
+}
+
 /// The `n` most likely tokens of a distribution, as (id, probability).
 pub fn top_n(probs: &[f32], n: usize) -> Vec<(usize, f32)> {
     ranked(probs)
@@ -181,5 +212,28 @@ mod tests {
         let probs = softmax(&LOGITS, 1.0);
         let top = top_n(&probs, 3);
         assert_eq!(top.iter().map(|t| t.0).collect::<Vec<_>>(), vec![1, 3, 0]);
+    }
+
+    #[test]
+    fn only_rules_out_the_other_tokens() {
+        let kept = only(LOGITS.to_vec(), &[0, 2]);
+        assert_eq!(kept[0], 1.0);
+        assert_eq!(kept[2], 0.5);
+        assert!([1, 3, 4].iter().all(|&i| kept[i] == f32::NEG_INFINITY));
+        assert_eq!(only(LOGITS.to_vec(), &[]), LOGITS.to_vec());
+    }
+
+    #[test]
+    fn guidance_interpolates_and_extrapolates_between_the_passes() {
+        let free = [0.0, 1.0, f32::NEG_INFINITY];
+        let conditional = [2.0, 0.0, 5.0];
+        assert_eq!(guided(&conditional, &free, 1.0)[..2], conditional[..2]);
+        assert_eq!(guided(&conditional, &free, 0.0)[..2], free[..2]);
+        assert_eq!(guided(&conditional, &free, 2.0)[..2], [4.0, -1.0]);
+        assert_eq!(guided(&conditional, &free, 2.0)[2], f32::NEG_INFINITY);
+        // At scale 2 the token the condition favours gains: its probability grows.
+        let p1 = softmax(&guided(&conditional, &free, 1.0)[..2], 1.0)[0];
+        let p2 = softmax(&guided(&conditional, &free, 2.0)[..2], 1.0)[0];
+        assert!(p2 > p1);
     }
 }

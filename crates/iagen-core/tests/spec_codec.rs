@@ -274,25 +274,36 @@ fn a_lesson_link_holds_the_lesson_and_its_finished_tasks() {
 }
 
 #[test]
-fn a_pixel_gpt_link_holds_the_digit_asked_for_its_temperature_and_seed() {
+fn a_pixel_gpt_link_holds_the_digit_asked_for_its_guidance_temperature_and_seed() {
     use iagen_core::spec::diffusion::CLASS;
     use iagen_core::spec::gpt::TEMP;
+    use iagen_core::spec::pixelgpt::GUIDE;
     use iagen_core::spec::training::SEED;
-    let (spec, notices) = Spec::from_hash("#v=2&view=pixelgpt&class=siete&temp=1&seed=9");
+    let (spec, notices) = Spec::from_hash("#v=2&view=pixelgpt&class=siete&guide=3.5&temp=1&seed=9");
     assert!(notices.is_empty(), "{notices:?}");
     assert_eq!(
         (
             spec.view(),
             spec.text(&CLASS),
+            spec.float(&GUIDE),
             spec.float(&TEMP),
             spec.int(&SEED)
         ),
-        ("pixelgpt", "siete", 1.0, 9)
+        ("pixelgpt", "siete", 3.5, 1.0, 9)
     );
     assert_eq!(
         spec.to_hash(),
-        "v=2&view=pixelgpt&seed=9&temp=1&class=siete"
+        "v=2&view=pixelgpt&seed=9&temp=1&guide=3.5&class=siete"
     );
+    // Left out, the guidance is the CLI's default; past its range, a notice and the limit.
+    let (spec, _) = Spec::from_hash("#v=2&view=pixelgpt&class=siete");
+    assert_eq!(spec.float(&GUIDE), 2.0);
+    let (spec, notices) = Spec::from_hash("#v=2&view=pixelgpt&guide=50");
+    assert_eq!(
+        (notices[0].kind, notices[0].key.as_str()),
+        (NoticeKind::OutOfRange, "guide")
+    );
+    assert_eq!(spec.float(&GUIDE), 10.0);
     // The temperature keeps its range here as in the text view.
     let (spec, notices) = Spec::from_hash("#v=2&view=pixelgpt&temp=99");
     assert_eq!(

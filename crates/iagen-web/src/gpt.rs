@@ -7,7 +7,7 @@
 use burn::prelude::*;
 use iagen_core::burnpack::Precision;
 use iagen_core::rng::Rng;
-use iagen_core::sampling::{SamplingParams, draw, filtered_distribution, top_n};
+use iagen_core::sampling::{SamplingParams, draw, filtered_distribution, guided, only, top_n};
 use iagen_core::text_data::first_lines;
 use iagen_core::tokenizer::CharTokenizer;
 use iagen_gpt::{
@@ -36,6 +36,38 @@ struct Generation {
     only: Vec<usize>,
     /// Logits for the next character, not read yet.
     pending: Tensor<1>,
+    /// Guidance towards the prompt's condition (`Guide`): the condition-free pass, fed the
+    /// same characters, its pending logits, and the scale.
+    free: Option<(Sampler, Tensor<1>, f32)>,
+}
+
+impl Generation {
+    /// The pending logits, read and combined with the condition-free pass's where guided, with
+    /// the characters outside `only` ruled out.
+    async fn logits(
+        pending: Tensor<1>,
+        free: Option<(Tensor<1>, f32)>,
+        only_ids: &[usize],
+    ) -> Result<Vec<f32>, JsError> {
+        let logits = read::floats(pending).await?;
+        let logits = match free {
+            Some((free, scale)) => guided(&logits, &read::floats(free).await?, scale),
+            None => logits,
+        };
+        Ok(only(logits, only_ids))
+    }
+
+    /// What `logits` needs, cloned out of the generation (the tensors are read after the
+    /// family's borrow ends).
+    fn pending(&self) -> (Tensor<1>, Option<(Tensor<1>, f32)>, Vec<usize>) {
+        let free = self.free.as_ref().map(|(_, l, s)| (l.clone(), *s));
+        (self.pending.clone(), free, self.only.clone())
+    }
+
+    /// Operations of both passes so far.
+    fn flops(&self) -> f64 {
+        self.sampler.flops() + self.free.as_ref().map_or(0.0, |(f, _, _)| f.flops())
+    }
 }
 
 pub struct Gpt {
@@ -88,6 +120,15 @@ pub(crate) struct StartArgs {
     /// The only characters it may write (empty: any).
     #[serde(default)]
     pub only: String,
+    /// Guidance towards what the prompt asks (a pixel GPT's digit); none for text.
+    #[serde(skip)]
+    pub guide: Option<Guide>,
+}
+
+/// Guidance (`iagen_core::sampling::guided`): the prompt without its condition, and the scale.
+pub(crate) struct Guide {
+    pub free_prompt: String,
+    pub scale: f32,
 }
 
 #[derive(Deserialize)]
@@ -137,7 +178,7 @@ impl Gpt {
 
     /// Operations of the generation in progress so far, the prompt's pass included (0: none).
     pub(crate) fn generation_flops(&self) -> f64 {
-        self.generation.as_ref().map_or(0.0, |g| g.sampler.flops())
+        self.generation.as_ref().map_or(0.0, Generation::flops)
     }
 
     /// Whether `c` is in its vocabulary.
@@ -276,7 +317,7 @@ impl Family for Gpt {
 /// next-character distribution.
 pub(crate) async fn start(core: &Shared<Gpt>, args: StartArgs) -> Result<JsValue, JsError> {
     let params = SamplingParams::from(args.sampling);
-    let (pending, unknown, only) = {
+    let (pending, unknown) = {
         let mut core = core.borrow_mut();
         let model = core.model();
         let gpt = &mut core.family;
@@ -290,18 +331,28 @@ pub(crate) async fn start(core: &Shared<Gpt>, args: StartArgs) -> Result<JsValue
             })
             .collect::<Result<Vec<_>, _>>()?;
         let (ids, unknown) = gpt.tokenizer.encode_prompt(&args.prompt);
-        let mut sampler = Sampler::new(model);
+        let mut sampler = Sampler::new(model.clone());
         let pending = sampler.feed(&ids);
-        gpt.generation = Some(Generation {
+        // Scale 1 is the conditioned pass alone: no second pass to pay for.
+        let free = args.guide.filter(|g| g.scale != 1.0).map(|guide| {
+            let mut free = Sampler::new(model);
+            let logits = free.feed(&gpt.tokenizer.encode_prompt(&guide.free_prompt).0);
+            (free, logits, guide.scale)
+        });
+        let generation = Generation {
             sampler,
             rng: Rng::new(args.seed as u64),
             params,
-            only: only.clone(),
-            pending: pending.clone(),
-        });
-        (pending, unknown, only)
+            only,
+            pending,
+            free,
+        };
+        let pending = generation.pending();
+        gpt.generation = Some(generation);
+        (pending, unknown)
     };
-    let logits = allowed(read::floats(pending).await?, &only);
+    let (pending, free, only_ids) = pending;
+    let logits = Generation::logits(pending, free, &only_ids).await?;
     let core = core.borrow();
     #[derive(Serialize)]
     struct Out {
@@ -314,39 +365,28 @@ pub(crate) async fn start(core: &Shared<Gpt>, args: StartArgs) -> Result<JsValue
     }))
 }
 
-/// `logits` with every character outside `only` ruled out (unless `only` is empty).
-fn allowed(mut logits: Vec<f32>, only: &[usize]) -> Vec<f32> {
-    if !only.is_empty() {
-        for (id, logit) in logits.iter_mut().enumerate() {
-            if !only.contains(&id) {
-                *logit = f32::NEG_INFINITY;
-            }
-        }
-    }
-    logits
-}
-
 /// Sample one character and advance: its id and the distribution it was drawn from.
 async fn advance(core: &Shared<Gpt>) -> Result<(usize, Vec<f32>), JsError> {
-    let pending = {
+    let (pending, free, only_ids) = {
         let core = core.borrow();
         let generation = core.family.generation.as_ref();
         generation
             .ok_or_else(|| js_err("call start first"))?
-            .pending
-            .clone()
+            .pending()
     };
-    let logits = read::floats(pending).await?;
+    let logits = Generation::logits(pending, free, &only_ids).await?;
     let mut core = core.borrow_mut();
     let generation = core
         .family
         .generation
         .as_mut()
         .ok_or_else(|| js_err("call start first"))?;
-    let logits = allowed(logits, &generation.only);
     let probs = filtered_distribution(&logits, generation.params);
     let id = draw(&probs, &mut generation.rng);
     generation.pending = generation.sampler.feed(&[id]);
+    if let Some((free, logits, _)) = &mut generation.free {
+        *logits = free.feed(&[id]);
+    }
     Ok((id, probs))
 }
 
@@ -408,7 +448,7 @@ async fn next(core: &Shared<Gpt>, count: usize) -> Result<JsValue, JsError> {
     Ok(serde_wasm(&Out {
         text: written.text,
         top: gpt.top(&written.last),
-        flops: generation.sampler.flops(),
+        flops: generation.flops(),
         choices: written.choices,
     }))
 }
@@ -425,6 +465,7 @@ async fn sample_text(core: &Shared<Gpt>, args: SampleArgs) -> Result<JsValue, Js
         seed: args.seed,
         sampling,
         only: String::new(),
+        guide: None,
     };
     start(core, first).await?;
     Ok(JsValue::from(write(core, args.len).await?.text))

@@ -1,9 +1,10 @@
 //! A pixel GPT's verbs (a GPT trained on `pixeles.txt`, `iagen_core::pixel_text`): the GPT's own
 //! generation, asked for a digit and allowed only grey levels, and what the page needs to show
-//! it as a digit — `start_digit` (`{class, seed, temp, topk, topp}`: a digit, or null for none;
+//! it as a digit — `start_digit` (`{class, seed, temp, topk, topp, guidance}`: a digit, or null
+//! for none, and guidance towards it, 1 for none;
 //! then `next` writes its pixels, each with the four levels' probabilities), `judge_digit`
 //! (`{pixels}`: the levels written, as text → `{class, confidence}`), `class_of_word` and
-//! `class_names` (digits' words), `write_digits` (`{classes, seed, temp, topk, topp}`: whole
+//! `class_names` (digits' words), `write_digits` (`{classes, seed, temp, topk, topp, guidance}`: whole
 //! digits at once, for the comparison of the families → `{pixels, flops}`, the digits at 28 × 28
 //! in [-1, 1] and their operations), and the verbs of its digits' reference
 //! (`image_reference.rs`: the judge's, and the real digits' for the comparison).
@@ -17,7 +18,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::backend::{device, js_err, serde_wasm};
 use crate::family::Shared;
-use crate::gpt::{Gpt, Sampling, StartArgs, start, write};
+use crate::gpt::{Gpt, Guide, Sampling, StartArgs, start, write};
 use crate::images::{self, classes};
 use crate::read;
 
@@ -27,6 +28,13 @@ struct StartDigitArgs {
     seed: u32,
     #[serde(flatten)]
     sampling: Sampling,
+    /// Guidance towards the digit asked for (`Guide`; 1: none).
+    #[serde(default = "unguided")]
+    guidance: f32,
+}
+
+fn unguided() -> f32 {
+    1.0
 }
 
 #[derive(Deserialize)]
@@ -36,6 +44,8 @@ struct WriteDigitsArgs {
     seed: u32,
     #[serde(flatten)]
     sampling: Sampling,
+    #[serde(default = "unguided")]
+    guidance: f32,
 }
 
 /// Digits `write_digits` writes in one call, at most (a call takes ~0.1 s a digit on a CPU).
@@ -55,7 +65,8 @@ pub fn verb(
 ) -> Option<Result<Promise, JsError>> {
     Some(match name {
         "start_digit" => read::args(args).and_then(|args: StartDigitArgs| {
-            let start_args = digit_start(core, args.class, args.seed, args.sampling)?;
+            let start_args =
+                digit_start(core, args.class, args.seed, args.sampling, args.guidance)?;
             let core = core.clone();
             Ok(read::promise(async move {
                 // `start`'s result, and how to draw what follows: the levels' characters, black
@@ -83,7 +94,8 @@ pub fn verb(
                     if c >= 0 && class.is_none() {
                         return Err(js_err("a digit is 0 to 9"));
                     }
-                    digit_start(core, class, args.seed.wrapping_add(i as u32), args.sampling)
+                    let seed = args.seed.wrapping_add(i as u32);
+                    digit_start(core, class, seed, args.sampling, args.guidance)
                 })
                 .collect::<Result<Vec<_>, _>>()?;
             let core = core.clone();
@@ -120,26 +132,35 @@ pub fn verb(
 }
 
 /// How a digit of `class` (or none) starts from `seed`: its line's opening (a newline and the
-/// class token), only grey levels allowed after it. An error for a class past 9, and for a
-/// model that is not a pixel GPT.
+/// class token), only grey levels allowed after it, and for a digit asked for, `guidance`
+/// towards it (beside the same line opened by the class-free token). An error for a class past
+/// 9, a guidance out of 0–10, and a model that is not a pixel GPT.
 fn digit_start(
     core: &Shared<Gpt>,
     class: Option<u8>,
     seed: u32,
     sampling: Sampling,
+    guidance: f32,
 ) -> Result<StartArgs, JsError> {
     if class.is_some_and(|c| c > 9) {
         return Err(js_err("a digit is 0 to 9"));
     }
-    let class = class_token(class);
-    if !core.borrow().family.knows(class) {
+    if !(0.0..=10.0).contains(&guidance) {
+        return Err(js_err("guidance is 0 to 10"));
+    }
+    let (token, free) = (class_token(class), class_token(None));
+    if !core.borrow().family.knows(token) {
         return Err(js_err("this model writes no digits: not a pixel GPT"));
     }
     Ok(StartArgs {
-        prompt: format!("\n{class}"),
+        prompt: format!("\n{token}"),
         seed,
         sampling,
         only: LEVELS.iter().collect(),
+        guide: class.map(|_| Guide {
+            free_prompt: format!("\n{free}"),
+            scale: guidance,
+        }),
     })
 }
 

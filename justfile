@@ -91,8 +91,11 @@ train-models:
     RAYON_NUM_THREADS=1 cargo run -p iagen-cli -- train gpt --name pixeles --data web/assets/data/pixeles.txt --init target/runs/pixeles-1 --out target/runs/pixeles-3 --steps 2500 --stop-after 1300 --eval-every 50
     sed -i 's/"dropout": 0.05/"dropout": 0.0/' target/runs/pixeles-3.json
     RAYON_NUM_THREADS=1 cargo run -p iagen-cli -- train gpt --name pixeles --data web/assets/data/pixeles.txt --init target/runs/pixeles-3 --out target/runs/pixeles-4 --steps 2500 --eval-every 50
-    RAYON_NUM_THREADS=1 cargo run -p iagen-cli -- train gpt --name pixeles --data web/assets/data/pixeles.txt --init target/runs/pixeles-4 --out target/runs/pixeles-5 --from-lines --steps 5000 --stop-after 3100 --eval-every 100
-    cargo run -p iagen-cli -- train gpt --name pixeles --data web/assets/data/pixeles.txt --init target/runs/pixeles-5 --steps 3100 --precision half --out web/assets/models/pixeles
+    RAYON_NUM_THREADS=1 cargo run -p iagen-cli -- train gpt --name pixeles --data web/assets/data/pixeles.txt --init target/runs/pixeles-4 --out target/runs/pixeles-5 --from-lines --steps 5000 --stop-after 3300 --eval-every 100
+    RAYON_NUM_THREADS=1 cargo run -p iagen-cli -- train gpt --name pixeles --data web/assets/data/pixeles.txt --init target/runs/pixeles-5 --out target/runs/pixeles-6 --from-lines --steps 5000 --eval-every 100
+    RAYON_NUM_THREADS=1 cargo run -p iagen-cli -- train gpt --name pixeles --data web/assets/data/pixeles.txt --init target/runs/pixeles-6 --out target/runs/pixeles-7 --from-lines --steps 7500 --eval-every 100
+    RAYON_NUM_THREADS=1 cargo run -p iagen-cli -- train gpt --name pixeles --data web/assets/data/pixeles.txt --init target/runs/pixeles-7 --out target/runs/pixeles-8 --from-lines --steps 10000 --eval-every 100
+    cargo run -p iagen-cli -- train gpt --name pixeles --data web/assets/data/pixeles.txt --init target/runs/pixeles-8 --steps 10000 --precision half --out web/assets/models/pixeles
     cargo run -p iagen-cli -- train judge --data mnist --steps 1500 --out web/assets/models/judge-mnist
     cargo run -p iagen-cli -- train judge --data fashion --steps 2500 --out web/assets/models/judge-fashion
     cargo run -p iagen-cli -- train vae --data mnist --latent 2 --hidden 512 --depth 2 --steps 10000 --eval-every 2500 --precision half --out web/assets/models/vae-mnist

@@ -42,16 +42,17 @@ check: setup
     cargo clippy -p iagen-web --target wasm32-unknown-unknown -- -D warnings
     npx biome check
 
-# Score the tunes and molecules as MODELS.md does, with the page's abcjs and RDKit in Node: the held-out data, then each shipped model's samples (200 tunes begun from a jig's header, 1 000 molecules; written to target/NAME-samples.txt)
+# Score the tunes and molecules as MODELS.md does, with the page's abcjs and RDKit in Node: the held-out data (all tunes, then the jigs), then each shipped model's samples (200 tunes, each begun from a jig's header, seeds 1–200; 1 000 molecules; written to target/NAME-samples.txt)
 eval-apps: setup
     #!/usr/bin/env bash
     set -euo pipefail
     node tools/eval_apps.mjs tunes web/assets/data/musica.txt 1000 --held-out
+    node tools/eval_apps.mjs tunes web/assets/data/musica.txt 1000 --held-out --meter 6/8
     node tools/eval_apps.mjs molecules web/assets/data/moleculas.txt 20000 --held-out
     sample() { cargo run -q -p iagen-cli -- sample gpt --model "web/assets/models/$1" --seed 1 "${@:2}"; }
     mkdir -p {{target_dir}}
     if [ -e web/assets/models/musica.json ]; then
-      sample musica --prompt $'M:6/8\nL:1/8\nR:jig\nK:D\n' --len 80000 --temp 0.8 > {{target_dir}}/musica-samples.txt
+      sample musica --prompt $'M:6/8\nL:1/8\nR:jig\nK:D\n' --count 200 --until $'\n\n' --len 1500 --temp 0.8 > {{target_dir}}/musica-samples.txt
       node tools/eval_apps.mjs tunes {{target_dir}}/musica-samples.txt 200
     else echo "musica: no shipped model yet"; fi
     if [ -e web/assets/models/moleculas.json ]; then

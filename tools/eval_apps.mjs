@@ -1,14 +1,17 @@
-// `node tools/eval_apps.mjs tunes|molecules FILE [COUNT] [--held-out]`: how good a text of generated tunes or
+// `node tools/eval_apps.mjs tunes|molecules FILE [COUNT] [--held-out] [--meter M]`: how good a text of generated tunes or
 // molecules is, measured with the libraries the page uses (abcjs, RDKit's MinimalLib):
 // - tunes (ABC, separated by blank lines; the first COUNT complete ones, 200 by default): the
-//   share abcjs parses without a warning, and the share of full bars (between two bar lines)
-//   whose notes last exactly what the meter says;
+//   share abcjs parses without a warning, the share of full bars (between two bar lines)
+//   whose notes last exactly what the meter says, and the share of its bars that are distinct
+//   within their tune (a sampler that loops one bar scores well on length, badly here);
 // - molecules (SMILES, one per line; the first COUNT complete lines, 1 000 by default): MOSES's
 //   validity (RDKit parses a non-empty line), uniqueness (distinct canonical SMILES among the
 //   valid) and novelty (unique ones that are not training molecules, compared canonically,
 //   with tools/chem_index.mjs's index).
 // Prints one JSON line. With --held-out, FILE is a data file and its held-out tail is scored
-// (what a model's samples are set beside); `just eval-apps` does that for both data sets.
+// (what a model's samples are set beside); `just eval-apps` does that for both data sets. With
+// --meter M (e.g. 6/8), only the tunes of that meter: the held-out jigs, beside samples begun
+// from a jig's header.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
@@ -60,19 +63,49 @@ export function barLengths(tune) {
   return { full, matching };
 }
 
+/** A tune's bars as written (its body between bar lines; spaces, repeat marks and line ends
+ * dropped): how many, and how many distinct. */
+export function distinctBars(abc) {
+  const body = abc
+    .split('\n')
+    .filter((line) => !/^[A-Za-z]:/.test(line))
+    .join('');
+  const bars = body
+    .split('|')
+    .map((bar) => bar.replace(/[\s:\\[\]]/g, ''))
+    .filter(Boolean);
+  return { bars: bars.length, distinct: new Set(bars).size };
+}
+
+/** The tunes whose meter header (`M:`) is `meter`. */
+export function withMeter(tunes, meter) {
+  return tunes.filter((abc) => abc.match(/^M:\s*(.*?)\s*$/m)?.[1] === meter);
+}
+
 export function scoreTunes(tunes) {
   const abcjs = require('abcjs');
   let clean = 0;
   let full = 0;
   let matching = 0;
+  let written = 0;
+  let distinct = 0;
   for (const abc of tunes) {
     const [tune] = abcjs.parseOnly(abc);
     if (!tune?.warnings?.length) clean += 1;
     const bars = barLengths(tune);
     full += bars.full;
     matching += bars.matching;
+    const variety = distinctBars(abc);
+    written += variety.bars;
+    distinct += variety.distinct;
   }
-  return { tunes: tunes.length, withoutWarnings: clean / tunes.length, fullBars: full, barsMatchingMeter: full ? matching / full : 0 };
+  return {
+    tunes: tunes.length,
+    withoutWarnings: clean / tunes.length,
+    fullBars: full,
+    barsMatchingMeter: full ? matching / full : 0,
+    distinctBars: written ? distinct / written : 0,
+  };
 }
 
 /** The canonical SMILES of every training molecule (the data file's lines before its held-out
@@ -112,11 +145,16 @@ export async function scoreMolecules(lines, known) {
 if (fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
   const args = process.argv.slice(2);
   const heldOut = args.includes('--held-out'); // FILE is a data file: score its held-out tail
+  const meterAt = args.indexOf('--meter');
+  const meter = meterAt >= 0 ? args.splice(meterAt, 2)[1] : null;
   const [kind, file, count] = args.filter((a) => a !== '--held-out');
   const whole = readFileSync(file, 'utf8');
   const text = heldOut ? splitText(whole).heldOut : whole;
   let result;
-  if (kind === 'tunes') result = scoreTunes(completeTunes(text, heldOut).slice(0, Number(count ?? 200)));
+  if (kind === 'tunes') {
+    const tunes = completeTunes(text, heldOut);
+    result = { meter, ...scoreTunes((meter ? withMeter(tunes, meter) : tunes).slice(0, Number(count ?? 200))) };
+  }
   else if (kind === 'molecules')
     result = await scoreMolecules(
       text
@@ -125,6 +163,6 @@ if (fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
         .slice(0, Number(count ?? 1000)),
       trainingSet(),
     );
-  else throw new Error('usage: node tools/eval_apps.mjs tunes|molecules FILE [COUNT] [--held-out]');
+  else throw new Error('usage: node tools/eval_apps.mjs tunes|molecules FILE [COUNT] [--held-out] [--meter M]');
   console.log(JSON.stringify({ file, heldOut, ...result }));
 }

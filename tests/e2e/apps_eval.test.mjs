@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { barLengths, completeTunes, scoreMolecules, scoreTunes } from '../../tools/eval_apps.mjs';
+import { barLengths, completeTunes, distinctBars, scoreMolecules, scoreTunes, withMeter } from '../../tools/eval_apps.mjs';
 
 const require = createRequire(import.meta.url);
 
@@ -39,4 +39,10 @@ test('tunes: complete tunes only, warnings counted, bars measured against the me
   assert.equal(score.withoutWarnings, 2 / 3, 'the "&^^" tune has warnings');
   assert.equal(score.fullBars, 5, 'the third tune has one bar line: no full bar');
   assert.equal(score.barsMatchingMeter, 2 / 5);
+  // Variety: bars as written, distinct within their tune (headers, spaces and repeats aside).
+  assert.deepEqual(distinctBars('M:6/8\nK:D\n|:FAA dAA|FAA dAA|\nFA A dAA:|BcB AFD|]\n'), { bars: 4, distinct: 2 });
+  assert.equal(score.distinctBars, 1, 'no bar repeats within these three');
+  // Only the tunes of one meter (spaces around it as written are no other meter).
+  assert.deepEqual(withMeter([...tunes, 'M: 3/4 \nK:C\nC|'], '3/4'), [tunes[0], 'M: 3/4 \nK:C\nC|']);
+  assert.deepEqual(withMeter(tunes, '6/8'), []);
 });

@@ -249,9 +249,11 @@ impl SamplingArgs {
 }
 
 /// `len` characters after `prompt`, sampled with `params` from a generator seeded with `seed`.
+/// `prompt` and up to `len` characters after it, ending early once what was written ends with
+/// `until` (when not empty).
 fn generate(
     loaded: &LoadedGpt,
-    prompt: &str,
+    (prompt, until): (&str, &str),
     len: usize,
     params: SamplingParams,
     seed: u64,
@@ -259,13 +261,16 @@ fn generate(
     let mut rng = Rng::new(seed);
     let mut sampler = Sampler::new(loaded.model.clone());
     let mut logits = sampler.feed(&loaded.tokenizer.encode_prompt(prompt).0);
-    let mut out = prompt.to_string();
+    let mut written = String::new();
     for _ in 0..len {
         let next = sample(&floats(logits), params, &mut rng);
-        out.push(loaded.tokenizer.char(next));
+        written.push(loaded.tokenizer.char(next));
+        if !until.is_empty() && written.ends_with(until) {
+            break;
+        }
         logits = sampler.feed(&[next]);
     }
-    out
+    format!("{prompt}{written}")
 }
 
 /// Write text with a saved GPT.
@@ -276,11 +281,19 @@ pub struct SampleArgs {
     /// The text to continue.
     #[arg(long, default_value = "")]
     prompt: String,
-    /// Characters to write.
+    /// Characters to write (at most, with --until).
     #[arg(long, default_value_t = 300)]
     len: usize,
+    /// The first sample's seed; sample i uses seed + i.
     #[arg(long, default_value_t = 42)]
     seed: u64,
+    /// Samples to write, each from the prompt; with more than one, each ends with a blank line
+    /// (one is added where it has none), so a file of tunes holds one tune a sample.
+    #[arg(long, default_value_t = 1)]
+    count: u64,
+    /// Stop a sample once what it wrote ends with this text (a blank line ends a tune: $'\n\n').
+    #[arg(long, default_value = "")]
+    until: String,
     #[command(flatten)]
     sampling: SamplingArgs,
     #[command(flatten)]
@@ -289,14 +302,20 @@ pub struct SampleArgs {
 
 pub fn sample_text(args: &SampleArgs) -> Result<(), String> {
     let loaded = load(&args.model, &args.device.get())?;
-    let text = generate(
-        &loaded,
-        &args.prompt,
-        args.len,
-        args.sampling.params(),
-        args.seed,
-    );
-    println!("{text}");
+    for i in 0..args.count {
+        let text = generate(
+            &loaded,
+            (&args.prompt, &args.until),
+            args.len,
+            args.sampling.params(),
+            args.seed + i,
+        );
+        if args.count == 1 {
+            println!("{text}");
+        } else {
+            println!("{}\n", text.trim_end());
+        }
+    }
     Ok(())
 }
 
@@ -345,7 +364,7 @@ pub fn eval(args: &EvalArgs) -> Result<(), String> {
         known.extend(words(training));
         let index = CorpusIndex::new(training.to_string());
         for seed in 1..=args.samples {
-            let sampled = generate(&loaded, "", args.len, args.sampling.params(), seed);
+            let sampled = generate(&loaded, ("", ""), args.len, args.sampling.params(), seed);
             let copied = index.copies(&sampled, COPY_MIN);
             println!(
                 "seed {seed}: {:.1} % known words; longest copied run {} chars; {:.1} % of chars in copies of ≥ {COPY_MIN}",

@@ -189,6 +189,23 @@ export function bindSpecControls($, jobs, { settings, training, others = [], dis
   return save;
 }
 
+/**
+ * The class a typed word names (a digit by numeral or word, a garment by name, in the page's
+ * language), asked of the worker's image family: `{ class }`, `class` null for an empty box;
+ * or null for a word that names none, said in `message` with the words it knows.
+ */
+export async function classOfWord(call, { t, lang }, word, message) {
+  message.textContent = '';
+  const typed = String(word ?? '').trim();
+  if (!typed) return { class: null };
+  const result = await call('verb', { name: 'class_of_word', args: { word: typed, lang: lang() } });
+  if (result.class === null) {
+    message.textContent = t('diff.word.unknown', { word: typed, accepted: result.accepted.join(', ') });
+    return null;
+  }
+  return { class: result.class };
+}
+
 /** Adds one to the page's counter `name` (`document.body.dataset`), which tests wait for. */
 export function bumpCounter(name) {
   document.body.dataset[name] = String((document.body.dataset[name] | 0) + 1);

@@ -1,4 +1,4 @@
-import { html, jobQueue, seedControl, bindSpecControls, drawImages } from './common.js';
+import { html, jobQueue, seedControl, bindSpecControls, drawImages, classOfWord } from './common.js';
 import { drawResultsChart, drawResultsTable } from './compare_results.js';
 
 // "Cuatro familias, una tarea": the four shipped digit models asked the same thing, their
@@ -161,14 +161,8 @@ export async function mount(root, { call, spec, updateSpec, t, showError, lang, 
 
   /** The digit the request names (null: none), or undefined when the word names none. */
   async function requestedDigit() {
-    const word = v().class.trim();
-    if (!word) return null;
-    const result = await call('verb', { name: 'class_of_word', args: { word, lang: lang() } });
-    if (result.class === null) {
-      $('cmp-message').textContent = t('diff.word.unknown', { word, accepted: result.accepted.join(', ') });
-      return undefined;
-    }
-    return result.class;
+    const asked = await classOfWord(call, { t, lang }, v().class, $('cmp-message'));
+    return asked ? asked.class : undefined;
   }
 
   /** `n` images shared among `digits` (as evenly as they go), in calls of `f.chunk`: {pixels, flops, labels}. */

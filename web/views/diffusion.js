@@ -11,6 +11,7 @@ import {
   fixed,
   loadingModel,
   showLoadFailure,
+  classOfWord,
 } from './common.js';
 import { TRAINING_BUTTONS, trainingPanel } from './training_panel.js';
 import { imagesCost } from './cost_meter.js';
@@ -349,16 +350,11 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
 
   /** Start a new grid from the word (or every class in turn), unless the word is unknown. */
   async function startDenoising() {
-    $('diff-message').textContent = '';
     const count = Number(v().count);
-    const word = v().class.trim();
-    const result = await call('verb', { name: 'class_of_word', args: { word: word || '0', lang: lang() } });
-    if (word && result.class === null) {
-      $('diff-message').textContent = t('diff.word.unknown', { word, accepted: result.accepted.join(', ') });
-      return false;
-    }
+    const asked = await classOfWord(call, { t, lang }, v().class, $('diff-message'));
+    if (!asked) return false;
     await nameClasses();
-    state.labels = Array.from({ length: count }, (_, i) => (word ? result.class : i % 10));
+    state.labels = Array.from({ length: count }, (_, i) => asked.class ?? i % 10);
     state.count = count;
     state.selected = Math.min(state.selected, count - 1);
     resetTrajectory();

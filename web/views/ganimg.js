@@ -13,6 +13,7 @@ import {
   loadingModel,
   showLoadFailure,
   bumpCounter,
+  classOfWord,
 } from './common.js';
 import { TRAINING_BUTTONS, trainingPanel } from './training_panel.js';
 import { imagesCost } from './cost_meter.js';
@@ -192,15 +193,8 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, lang, 
   // ---- the grid ------------------------------------------------------------------------
   /** The class the word box asks for: an index, -1 for none, or null (an unknown word, said). */
   async function askedClass() {
-    const word = String(v().class ?? '').trim();
-    $('gi-message').textContent = '';
-    if (!word) return -1;
-    const result = await call('verb', { name: 'class_of_word', args: { word, lang: lang() } });
-    if (result.class === null) {
-      $('gi-message').textContent = t('diff.word.unknown', { word, accepted: result.accepted.join(', ') });
-      return null;
-    }
-    return result.class;
+    const asked = await classOfWord(call, { t, lang }, v().class, $('gi-message'));
+    return asked && (asked.class ?? -1);
   }
   async function showGrid() {
     if (!ready()) return;

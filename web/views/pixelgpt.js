@@ -9,6 +9,7 @@ import {
   fixed,
   loadingModel,
   showLoadFailure,
+  classOfWord,
 } from './common.js';
 import { imagesCost } from './cost_meter.js';
 
@@ -211,17 +212,9 @@ export async function mount(root, { call, spec, updateSpec, t, showError, lang, 
 
   /** A new digit from the word (or none), unless the word is unknown. */
   async function startDigit() {
-    $('pix-message').textContent = '';
-    const word = v().class.trim();
-    let digit = null;
-    if (word) {
-      const result = await call('verb', { name: 'class_of_word', args: { word, lang: lang() } });
-      if (result.class === null) {
-        $('pix-message').textContent = t('diff.word.unknown', { word, accepted: result.accepted.join(', ') });
-        return false;
-      }
-      digit = result.class;
-    }
+    const asked = await classOfWord(call, { t, lang }, v().class, $('pix-message'));
+    if (!asked) return false;
+    const digit = asked.class;
     const args = { class: digit, guidance: Number(v().guide), seed: Number(v().seed), temp: Number(v().temp), topk: 0, topp: 1 };
     state.shape = await call('verb', { name: 'start_digit', args });
     state.settings = settings();

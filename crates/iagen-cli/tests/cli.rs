@@ -141,8 +141,12 @@ fn a_tiny_gpt_trains_saves_in_half_precision_and_is_scored() {
     // Several samples from one prompt, each ended where it first writes a space (or at --len),
     // each followed by a blank line; seed i + 1 after seed i, so the first is `--count 1`'s.
     let sample = |count: &str, seed: &str| {
-        let args = ["sample", "gpt", "--model", model, "--prompt", "en", "--len", "30"];
-        let more = ["--count", count, "--until", " ", "--seed", seed, "--temp", "1"];
+        let args = [
+            "sample", "gpt", "--model", model, "--prompt", "en", "--len", "30",
+        ];
+        let more = [
+            "--count", count, "--until", " ", "--seed", seed, "--temp", "1",
+        ];
         text(&cli(&[&args[..], &more[..]].concat()).stdout)
     };
     let three = sample("3", "7");
@@ -150,7 +154,10 @@ fn a_tiny_gpt_trains_saves_in_half_precision_and_is_scored() {
     assert_eq!(samples.len(), 3, "{three:?}");
     for s in &samples {
         assert!(s.starts_with("en") && s.len() <= 32, "{s:?}");
-        assert!(!s[2..].trim_end().contains(' '), "stopped at its first space: {s:?}");
+        assert!(
+            !s[2..].trim_end().contains(' '),
+            "stopped at its first space: {s:?}"
+        );
     }
     assert_eq!(sample("1", "7").trim_end(), samples[0]);
     assert_eq!(sample("1", "8").trim_end(), samples[1]);

@@ -154,8 +154,7 @@ if (fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
   if (kind === 'tunes') {
     const tunes = completeTunes(text, heldOut);
     result = { meter, ...scoreTunes((meter ? withMeter(tunes, meter) : tunes).slice(0, Number(count ?? 200))) };
-  }
-  else if (kind === 'molecules')
+  } else if (kind === 'molecules')
     result = await scoreMolecules(
       text
         .split('\n')

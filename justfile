@@ -52,7 +52,7 @@ eval-apps: setup
     sample() { cargo run -q -p iagen-cli -- sample gpt --model "web/assets/models/$1" --seed 1 "${@:2}"; }
     mkdir -p {{target_dir}}
     if [ -e web/assets/models/musica.json ]; then
-      sample musica --prompt $'M:6/8\nL:1/8\nR:jig\nK:D\n' --count 200 --until $'\n\n' --len 1500 --temp 0.8 > {{target_dir}}/musica-samples.txt
+      sample musica --prompt $'M:6/8\nL:1/8\nR:jig\nK:D\n' --count 200 --until $'\n\n' --len 1500 --temp 0.7 > {{target_dir}}/musica-samples.txt
       node tools/eval_apps.mjs tunes {{target_dir}}/musica-samples.txt 200
     else echo "musica: no shipped model yet"; fi
     if [ -e web/assets/models/moleculas.json ]; then
@@ -86,6 +86,9 @@ train-models:
     cargo run -p iagen-cli -- train gpt --name refranes --data web/assets/data/refranes.txt --out web/assets/models/refranes --size nano --ctx 64 --batch 16 --steps 300 --eval-every 100
     cargo run -p iagen-cli -- train gpt --name shakespeare --data web/assets/data/shakespeare.txt --out target/shakespeare-1 --size small --ctx 128 --batch 32 --steps 3000 --stop-after 900 --lr 2e-3 --eval-every 100
     cargo run -p iagen-cli -- train gpt --name shakespeare --data web/assets/data/shakespeare.txt --init target/shakespeare-1 --out web/assets/models/shakespeare --steps 2000 --batch 32 --lr 2e-3 --eval-every 100
+    RAYON_NUM_THREADS=1 cargo run -p iagen-cli -- train gpt --name musica --data web/assets/data/musica.txt --out target/runs/musica-s1 --size small --ctx 256 --batch 16 --steps 6000 --stop-after 1000 --lr 2e-3 --eval-every 100
+    RAYON_NUM_THREADS=1 cargo run -p iagen-cli -- train gpt --name musica --data web/assets/data/musica.txt --init target/runs/musica-s1 --out target/runs/musica-s2 --steps 3500 --lr 2e-3 --eval-every 100
+    cargo run -p iagen-cli -- train gpt --name musica --data web/assets/data/musica.txt --init target/runs/musica-s2 --steps 3500 --precision half --out web/assets/models/musica
     RAYON_NUM_THREADS=1 cargo run -p iagen-cli -- train gpt --name moleculas --data web/assets/data/moleculas.txt --out target/runs/moleculas-1 --size tiny --ctx 128 --batch 32 --steps 4000 --lr 3e-3 --eval-every 250
     cargo run -p iagen-cli -- train gpt --name moleculas --data web/assets/data/moleculas.txt --init target/runs/moleculas-1 --steps 4000 --precision half --out web/assets/models/moleculas
     RAYON_NUM_THREADS=1 cargo run -p iagen-cli -- train gpt --name pixeles --data web/assets/data/pixeles.txt --out target/runs/pixeles-1 --size tiny --ctx 256 --batch 16 --steps 4000 --stop-after 500 --lr 3e-3 --dropout 0.05 --eval-every 250

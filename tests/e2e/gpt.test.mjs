@@ -238,7 +238,7 @@ describe('CPU path', () => {
 
   test('folk tunes and molecules: explained, trained live, and a shared link writes the same sequence', async () => {
     for (const [data, notation, alphabet, model] of [
-      ['musica', /ABC escribe una melodía/, /^[\x20-\x7e\n]*$/, /No hay modelo preentrenado/],
+      ['musica', /ABC escribe una melodía/, /^[\x20-\x7e\n]*$/, /preentrenado en «Melodías populares/],
       ['moleculas', /SMILES escribe una molécula/, /^[A-Za-z0-9()[\]=#@+\-\\/%\n]*$/, /preentrenado en «Moléculas/],
     ]) {
       const page = await openPage(browser, `${server.url}?backend=cpu#v=2&data=${data}&size=nano&steps=6&len=80&seed=3`);
@@ -320,6 +320,21 @@ describe('CPU path', () => {
     await setControl(page, 'data', 'refranes');
     assert.ok(await page.isHidden('#gpt-tune'));
     assert.deepEqual(foreign, []);
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  });
+
+  test('the shipped tune model writes a jig from its header that abcjs reads without a notation error', async () => {
+    const page = await openPage(browser, `${server.url}?backend=cpu#v=2&data=musica&temp=0.7&len=400`);
+    await page.waitForFunction(() => /preentrenado en «Melodías populares/.test(document.getElementById('model-info').textContent), null, {
+      timeout: 120_000,
+    });
+    assert.match(await page.textContent('#model-info'), /1\.245\.015 parámetros, 1,45 bits\/carácter/);
+    await generateTune(page, { prompt: 'M:6/8\nL:1/8\nR:jig\nK:D\n', seed: 2 });
+    const notes = Number(await data(page, 'score', 'notes'));
+    assert.ok(notes >= 24, `notes drawn: ${notes}`);
+    assert.equal(await page.textContent('#tune-status'), `Partitura de ${notes} notas, sin errores de notación.`);
+    await shot(page, 'cpu-tune-shipped');
     assert.deepEqual(page.errors, []);
     await page.context().close();
   });

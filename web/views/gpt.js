@@ -19,7 +19,7 @@ import { MOLECULE_PANEL, moleculePanel } from './molecule_panel.js';
 
 // The GPT view: generate with a pretrained or freshly trained tiny GPT, look at the
 // next-character probabilities and the attention maps, and train one live.
-const PRETRAINED = ['frases', 'refranes', 'shakespeare', 'moleculas'];
+const PRETRAINED = ['frases', 'refranes', 'shakespeare', 'musica', 'moleculas'];
 const DATA = ['frases', 'refranes', 'shakespeare', 'palabras', 'musica', 'moleculas', 'custom'];
 // Data sets written in a notation a student may not know: two sentences say what it is.
 const EXPLAINED = ['musica', 'moleculas'];

@@ -248,13 +248,13 @@ async fn step(core: &Shared<Diffusion>) -> Result<JsValue, JsError> {
         return Ok(JsValue::NULL);
     };
     let out: JsValue = Object::new().into();
-    for (key, tensor) in [
-        ("xt", step.x_t),
-        ("eps", step.eps),
-        ("x0", step.x0),
-        ("next", step.x_prev),
-    ] {
-        read::set_floats(&out, key, &read::floats(tensor).await?)?;
+    // The four tensors read back as one: on WebGPU each read-back is a buffer mapped and waited
+    // for (README, "A real GPU": four a step before, one now); on the CPU a copy.
+    let keys = ["xt", "eps", "x0", "next"];
+    let all = Tensor::cat(vec![step.x_t, step.eps, step.x0, step.x_prev], 0);
+    let values = read::floats(all).await?;
+    for (key, part) in keys.iter().zip(values.chunks(values.len() / keys.len())) {
+        read::set_floats(&out, key, part)?;
     }
     // `after`: the step the new sample is at, −1 once it is clean.
     let after = after.map_or(-1.0, |t| t as f64);

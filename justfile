@@ -93,8 +93,7 @@ train-models:
     cargo run -p iagen-cli -- train gpt --name moleculas --data web/assets/data/moleculas.txt --init target/runs/moleculas-1 --steps 4000 --precision half --out web/assets/models/moleculas
     RAYON_NUM_THREADS=1 cargo run -p iagen-cli -- train gpt --name pixeles --data web/assets/data/pixeles.txt --out target/runs/pixeles-1 --size tiny --ctx 256 --batch 16 --steps 4000 --stop-after 500 --lr 3e-3 --dropout 0.05 --eval-every 250
     RAYON_NUM_THREADS=1 cargo run -p iagen-cli -- train gpt --name pixeles --data web/assets/data/pixeles.txt --init target/runs/pixeles-1 --out target/runs/pixeles-3 --steps 2500 --stop-after 1300 --eval-every 50
-    sed -i 's/"dropout": 0.05/"dropout": 0.0/' target/runs/pixeles-3.json
-    RAYON_NUM_THREADS=1 cargo run -p iagen-cli -- train gpt --name pixeles --data web/assets/data/pixeles.txt --init target/runs/pixeles-3 --out target/runs/pixeles-4 --steps 2500 --eval-every 50
+    RAYON_NUM_THREADS=1 cargo run -p iagen-cli -- train gpt --name pixeles --data web/assets/data/pixeles.txt --init target/runs/pixeles-3 --out target/runs/pixeles-4 --steps 2500 --dropout 0 --eval-every 50
     RAYON_NUM_THREADS=1 cargo run -p iagen-cli -- train gpt --name pixeles --data web/assets/data/pixeles.txt --init target/runs/pixeles-4 --out target/runs/pixeles-5 --from-lines --steps 5000 --stop-after 3300 --eval-every 100
     RAYON_NUM_THREADS=1 cargo run -p iagen-cli -- train gpt --name pixeles --data web/assets/data/pixeles.txt --init target/runs/pixeles-5 --out target/runs/pixeles-6 --from-lines --steps 5000 --eval-every 100
     RAYON_NUM_THREADS=1 cargo run -p iagen-cli -- train gpt --name pixeles --data web/assets/data/pixeles.txt --init target/runs/pixeles-6 --out target/runs/pixeles-7 --from-lines --steps 7500 --eval-every 100

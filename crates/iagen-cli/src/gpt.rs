@@ -24,7 +24,6 @@ use crate::model_files;
 pub(crate) struct LoadedGpt {
     pub(crate) model: Gpt,
     pub(crate) tokenizer: CharTokenizer,
-    manifest: GptManifest,
 }
 
 pub(crate) fn load(prefix: &str, device: &Device) -> Result<LoadedGpt, String> {
@@ -32,7 +31,6 @@ pub(crate) fn load(prefix: &str, device: &Device) -> Result<LoadedGpt, String> {
     Ok(LoadedGpt {
         tokenizer: manifest.tokenizer()?,
         model: load_gpt(&manifest.config, bytes, device)?,
-        manifest,
     })
 }
 
@@ -92,8 +90,9 @@ pub struct TrainArgs {
     /// The held-out share at the end of the text.
     #[arg(long, default_value_t = 0.1)]
     val: f32,
-    #[arg(long, default_value_t = 0.0)]
-    dropout: f64,
+    /// Dropout (default 0, or the --init model's: given with --init, it changes the run's).
+    #[arg(long)]
+    dropout: Option<f64>,
     /// Begin every training window at a line (for text whose lines mean something from their
     /// start: a pixel GPT's digits, whose class token opens the line).
     #[arg(long)]
@@ -129,21 +128,30 @@ pub fn train(args: &TrainArgs) -> Result<(), String> {
     let corpus = TextCorpus::new(&text, args.val);
     let (config, mut trainer, done) = match &args.init {
         Some(prefix) => {
-            let loaded = load(prefix, &device)?;
-            if loaded.tokenizer.vocab() != corpus.tokenizer.vocab() {
+            let (manifest, bytes): (GptManifest, _) = model_files::load(prefix)?;
+            if manifest.tokenizer()?.vocab() != corpus.tokenizer.vocab() {
                 return Err(format!(
                     "{prefix}: trained on another alphabet than {}",
                     args.data
                 ));
             }
-            let trainer = Trainer::from_model(loaded.model, lr, &device);
-            (loaded.manifest.config, trainer, loaded.manifest.steps)
+            // Dropout changes no weight: the saved ones load into the model as configured.
+            let config = match args.dropout {
+                Some(dropout) => manifest.config.with_dropout(dropout),
+                None => manifest.config,
+            };
+            let model = load_gpt(&config, bytes, &device)?;
+            (
+                config,
+                Trainer::from_model(model, lr, &device),
+                manifest.steps,
+            )
         }
         None => {
             let size = GptSize::from_name(&args.size).expect("clap checked the size");
             let config = GptConfig::preset(size, corpus.tokenizer.vocab_size(), args.ctx)
                 .with_seed(seed)
-                .with_dropout(args.dropout);
+                .with_dropout(args.dropout.unwrap_or(0.0));
             let trainer = Trainer::new(&config, lr, &device);
             (config, trainer, 0)
         }

@@ -138,6 +138,19 @@ fn a_tiny_gpt_trains_saves_in_half_precision_and_is_scored() {
         report.contains("bits/char") && report.contains("seed 2:"),
         "{report}"
     );
+    // Going on with a saved run may change its dropout (no weight depends on it); left out,
+    // the saved run's is kept.
+    let go_on = |from: &str, to: &str, steps: &str, dropout: Option<&str>| {
+        let mut args = vec!["train", "gpt", "--data", data, "--init", from, "--out", to];
+        args.extend(["--steps", steps, "--batch", "4", "--eval-every", "2"]);
+        args.extend(dropout.map(|d| ["--dropout", d]).into_iter().flatten());
+        let out = cli(&args);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        std::fs::read_to_string(format!("{to}.json")).unwrap()
+    };
+    let (more, most) = (format!("{model}-more"), format!("{model}-most"));
+    assert!(go_on(model, &more, "6", Some("0.2")).contains("\"dropout\": 0.2"));
+    assert!(go_on(&more, &most, "8", None).contains("\"dropout\": 0.2"));
     // Several samples from one prompt, each ended where it first writes a space (or at --len),
     // each followed by a blank line; seed i + 1 after seed i, so the first is `--count 1`'s.
     let sample = |count: &str, seed: &str| {

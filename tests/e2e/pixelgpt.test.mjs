@@ -115,8 +115,10 @@ test('a link writes the same digit again; another seed another; guidance another
   const guidedFlops = await page.$eval('#pix-speed', (p) => Number(p.dataset.flops));
   assert.ok(Math.abs(guidedFlops / flops - 2) < 0.05, `${guidedFlops} / ${flops}`);
   await page.goto('about:blank');
-  await page.goto(view('lang=en&seed=3&guide=4'));
+  await page.goto(view('lang=en&seed=3&guide=8'));
   const free = await firstDigit(page);
+  // The slider shows the link's guidance, all of its range.
+  assert.deepEqual([await page.inputValue('#guide'), await page.textContent('#guide-value')], ['8', '8.0']);
   await page.goto('about:blank');
   await page.goto(view('lang=en&seed=3'));
   assert.deepEqual(await firstDigit(page), free, 'no digit asked for: guidance changes nothing');

@@ -29,7 +29,7 @@ export async function mount(root, { call, spec, updateSpec, t, showError, lang, 
     <p class="status" id="pix-model"></p>
     <div class="controls">
       <label><span data-i18n="pix.word"></span><input id="class" type="text" maxlength="40" data-i18n-placeholder="pix.word.placeholder"></label>
-      <label><span data-i18n="pix.guide"></span><span><input id="guide" type="range" min="0" max="5" step="0.5"> <output id="guide-value"></output></span></label>
+      <label><span data-i18n="pix.guide"></span><span><input id="guide" type="range" min="0" max="10" step="0.5"> <output id="guide-value"></output></span></label>
       <label><span data-i18n="gen.temp"></span><span><input id="temp" type="range" min="0" max="2" step="0.05"> <output id="temp-value"></output></span></label>
       ${seedControl('seed', 'dice', 'gen.seed')}
     </div>

@@ -41,27 +41,38 @@ struct Generation {
     free: Option<(Sampler, Tensor<1>, f32)>,
 }
 
-impl Generation {
-    /// The pending logits, read and combined with the condition-free pass's where guided, with
-    /// the characters outside `only` ruled out.
-    async fn logits(
-        pending: Tensor<1>,
-        free: Option<(Tensor<1>, f32)>,
-        only_ids: &[usize],
-    ) -> Result<Vec<f32>, JsError> {
-        let logits = read::floats(pending).await?;
-        let logits = match free {
-            Some((free, scale)) => guided(&logits, &read::floats(free).await?, scale),
-            None => logits,
-        };
-        Ok(only(logits, only_ids))
-    }
+/// The next character's logits as a generation left them, taken out of it so that they are
+/// read after the family's borrow ends.
+struct PendingLogits {
+    conditioned: Tensor<1>,
+    /// The condition-free pass's, and the guidance scale.
+    free: Option<(Tensor<1>, f32)>,
+    only: Vec<usize>,
+}
 
-    /// What `logits` needs, cloned out of the generation (the tensors are read after the
-    /// family's borrow ends).
-    fn pending(&self) -> (Tensor<1>, Option<(Tensor<1>, f32)>, Vec<usize>) {
-        let free = self.free.as_ref().map(|(_, l, s)| (l.clone(), *s));
-        (self.pending.clone(), free, self.only.clone())
+impl PendingLogits {
+    /// The logits, combined with the condition-free pass's where guided (both read back as
+    /// one: on WebGPU a read-back is a wait), the characters outside `only` ruled out.
+    async fn read(self) -> Result<Vec<f32>, JsError> {
+        let logits = match self.free {
+            Some((free, scale)) => {
+                let both = read::floats(Tensor::cat(vec![self.conditioned, free], 0)).await?;
+                let (conditioned, free) = both.split_at(both.len() / 2);
+                guided(conditioned, free, scale)
+            }
+            None => read::floats(self.conditioned).await?,
+        };
+        Ok(only(logits, &self.only))
+    }
+}
+
+impl Generation {
+    fn pending(&self) -> PendingLogits {
+        PendingLogits {
+            conditioned: self.pending.clone(),
+            free: self.free.as_ref().map(|(_, l, s)| (l.clone(), *s)),
+            only: self.only.clone(),
+        }
     }
 
     /// Operations of both passes so far.
@@ -351,8 +362,7 @@ pub(crate) async fn start(core: &Shared<Gpt>, args: StartArgs) -> Result<JsValue
         gpt.generation = Some(generation);
         (pending, unknown)
     };
-    let (pending, free, only_ids) = pending;
-    let logits = Generation::logits(pending, free, &only_ids).await?;
+    let logits = pending.read().await?;
     let core = core.borrow();
     #[derive(Serialize)]
     struct Out {
@@ -367,14 +377,14 @@ pub(crate) async fn start(core: &Shared<Gpt>, args: StartArgs) -> Result<JsValue
 
 /// Sample one character and advance: its id and the distribution it was drawn from.
 async fn advance(core: &Shared<Gpt>) -> Result<(usize, Vec<f32>), JsError> {
-    let (pending, free, only_ids) = {
+    let pending = {
         let core = core.borrow();
         let generation = core.family.generation.as_ref();
         generation
             .ok_or_else(|| js_err("call start first"))?
             .pending()
     };
-    let logits = Generation::logits(pending, free, &only_ids).await?;
+    let logits = pending.read().await?;
     let mut core = core.borrow_mut();
     let generation = core
         .family

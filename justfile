@@ -17,11 +17,14 @@ setup:
     node tools/vendor.mjs web
     node tools/chem_index.mjs web
 
-# Build the page's wasm into web/pkg (profile: release to ship, wasm-test for tests).
+# Build the page's two wasm builds (profile: release to ship, wasm-test for tests): web/pkg with WebGPU,
+# web/pkg-cpu without it (smaller, faster CPU kernels: ARCHITECTURE.md, "Two builds").
 # Shipping drops the function-name section (a third of the bytes); tests keep it for stack traces.
 wasm profile="release": setup
     cargo build -p iagen-web --target wasm32-unknown-unknown --profile {{profile}}
     wasm-bindgen --target web --out-dir web/pkg {{ if profile == "release" { "--remove-name-section" } else { "" } }} {{target_dir}}/wasm32-unknown-unknown/{{profile}}/iagen_web.wasm
+    cargo build -p iagen-web --target wasm32-unknown-unknown --profile {{ if profile == "release" { "release-cpu" } else { profile } }} --no-default-features
+    wasm-bindgen --target web --out-dir web/pkg-cpu {{ if profile == "release" { "--remove-name-section" } else { "" } }} {{target_dir}}/wasm32-unknown-unknown/{{ if profile == "release" { "release-cpu" } else { profile } }}/iagen_web.wasm
 
 # Build in release mode and serve the page on http://127.0.0.1:8080 (PORT=... to change)
 serve: (wasm "release")
@@ -40,6 +43,7 @@ check: setup
     cargo fmt --all --check
     cargo clippy --workspace --all-targets -- -D warnings
     cargo clippy -p iagen-web --target wasm32-unknown-unknown -- -D warnings
+    cargo clippy -p iagen-web --target wasm32-unknown-unknown --no-default-features -- -D warnings
     npx biome check
 
 # Score the tunes and molecules as MODELS.md does, with the page's abcjs and RDKit in Node: the held-out data (all tunes, then the jigs), then each shipped model's samples (200 tunes, each begun from a jig's header, seeds 1–200; 1 000 molecules; written to target/NAME-samples.txt)

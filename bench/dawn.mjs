@@ -1,5 +1,5 @@
 // Every family's unit of work as the page runs it: the page's own worker (web/worker.js) and
-// wasm (web/pkg, or --pkg DIR), in Node, on WebGPU through Dawn (npm `webgpu`) and on the CPU
+// wasm (web/pkg and web/pkg-cpu, or DIR's with --pkg DIR), in Node, on WebGPU through Dawn (npm `webgpu`) and on the CPU
 // path, each backend in a child process (a worker holds one backend), with the GPU work each unit
 // asks for: compute dispatches (kernels), passes, submits, buffer writes and read-backs (mapAsync),
 // counted by wrapping Dawn's methods (bench/node_worker.mjs). Each unit is timed `--repeat`
@@ -8,7 +8,7 @@
 //   node bench/dawn.mjs                       WebGPU, the CPU, WebGPU again (WebGPU needs a GPU)
 //   node bench/dawn.mjs --backend cpu --quick the CPU path in seconds, no GPU (a check of the worker)
 //   node bench/dawn.mjs --flags backend=opengles --compat   Dawn on OpenGL ES (EGL_PLATFORM=surfaceless)
-//   --pkg DIR   the wasm-bindgen output to run     --json FILE   the results as JSON too
+//   --pkg DIR   a folder with the builds to run (pkg/, pkg-cpu/)   --json FILE   the results as JSON too
 //   --units a,b the units to run (names below)     --repeat N --warmup N
 //
 // On a GPU machine bench/gpu-dawn.sh runs it (README, "A real GPU").

@@ -4,7 +4,7 @@
 # (bench/dawn.mjs; README, "A real GPU"). bench/gpu.sh times the same kernels natively.
 #
 # Runs from the repository root on a GPU machine, with (all xz-compressed, in .gpu/):
-#   pkg.tar.xz    the release web/pkg's iagen_web.js and iagen_web_bg.wasm
+#   pkg.tar.xz    the release builds' iagen_web.js and iagen_web_bg.wasm (web/pkg, web/pkg-cpu)
 #   dawn.tar.xz   node_modules/webgpu's index.js, package.json and dist/linux-x64/dawn.node
 #   node.xz.*     a Node ≥ 20 binary (stripped, xz, cut in parts: node.xz.aa, node.xz.ab, …)
 #   node.parts    and how many parts, only where the machine has no Node (the H200 has none).
@@ -15,7 +15,7 @@
 # and the Vulkan loader as .deb files in .gl/ (as bench/gpu.sh). The log goes to
 # $OUT/gpu-dawn.txt and the results to $OUT/gpu-dawn.json (or ./). Preparing .gpu/ (the
 # checkout is ~50 MB of the 64 MiB a call carries; .gpu/ and .gl/ in .git/info/exclude):
-#   just wasm release && mkdir -p .gpu && tar -C web/pkg -cJf .gpu/pkg.tar.xz iagen_web.js iagen_web_bg.wasm
+#   just wasm release && mkdir -p .gpu && tar -C web -cJf .gpu/pkg.tar.xz pkg/iagen_web.js pkg/iagen_web_bg.wasm pkg-cpu/iagen_web.js pkg-cpu/iagen_web_bg.wasm
 #   tar -C node_modules -cJf .gpu/dawn.tar.xz webgpu/index.js webgpu/package.json webgpu/dist/linux-x64/dawn.node
 #   strip -o /tmp/node "$(command -v node)" && xz -9e -c /tmp/node > /tmp/node.xz   # 21.9 MB
 #   head -c 8800000 /tmp/node.xz > .gpu/node.xz.aa && echo 2 > .gpu/node.parts

@@ -66,23 +66,26 @@ export async function dawnGpu({ flags = [], compat = false, mask = [] } = {}) {
   return gpu;
 }
 
-/** A folder like web/ whose worker imports the wasm in `pkg` (a release build kept aside, say). */
-function stage(pkg) {
+/** The wasm's two builds (web/worker.js): with WebGPU, and CPU-only. */
+const BUILDS = ['pkg', 'pkg-cpu'];
+
+/** A folder like web/ whose worker imports the wasm from `builds`' pkg/ and pkg-cpu/ (release builds kept aside, say). */
+function stage(builds) {
   const dir = mkdtempSync(join(tmpdir(), 'iagen-worker-'));
   for (const name of readdirSync(WEB)) {
-    if (name === 'pkg') continue;
+    if (BUILDS.includes(name)) continue;
     // Node resolves a linked module to its real path, so the worker is copied: its `./pkg/` must
     // resolve here. Everything else (assets, the worker's other modules) is linked.
     if (name === 'worker.js') cpSync(join(WEB, name), join(dir, name));
     else symlinkSync(join(WEB, name), join(dir, name));
   }
-  symlinkSync(resolve(pkg), join(dir, 'pkg'));
+  for (const name of BUILDS) symlinkSync(resolve(builds, name), join(dir, name));
   return dir;
 }
 
 /**
  * Start the worker. `gpu`: the options of `dawnGpu`, or null for a host without WebGPU (the CPU
- * path). `pkg`: the wasm-bindgen output to run (default web/pkg). Returns `call(method, args)`
+ * path). `pkg`: a folder with the two wasm-bindgen outputs to run, pkg/ and pkg-cpu/ (default web/). Returns `call(method, args)`
  * (resolves with the worker's result, rejects with its error), the events it posted, `on` to
  * hear them and `dead()` (the worker's `dead` event, or null).
  */

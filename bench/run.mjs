@@ -154,9 +154,10 @@ const FIRST_VIEW = [
   'views/cost_meter.js',
   'i18n/es.json',
   'worker.js',
-  'pkg/iagen_web.js',
-  'pkg/iagen_web_bg.wasm',
 ];
+// With one of the two builds (web/worker.js): with WebGPU where an adapter will be used, else CPU-only.
+const BUILDS = { webgpu: 'pkg', cpu: 'pkg-cpu' };
+const buildFiles = (dir) => [`${dir}/iagen_web.js`, `${dir}/iagen_web_bg.wasm`];
 const DEFAULT_MODEL = ['assets/models/frases.json', 'assets/models/frases.bpk'];
 const gz = (path) => gzipSync(readFileSync(`web/${path}`), { level: 9 }).length;
 const ratio = (a, b) => (a / b).toFixed(2);
@@ -178,6 +179,9 @@ for (const r of rows) {
     `${r.where} page ÷ TF.js\tgenerate_cold\t${ratio(r.cold, peer.cold)}\tgenerate_steady\t${ratio(r.steady, peer.steady)}\ttrain_nano\t${ratio(r.stepsPerSec, peer.stepsPerSec)}\tsteps_alone\t${ratio(r.stepsAlonePerSec, peer.stepsPerSec)}\tdenoise_speed\t${ratio(peer.msPerPass, r.msPerDenoise)}`,
   );
 }
-console.log(`wasm\traw_bytes\t${statSync('web/pkg/iagen_web_bg.wasm').size}\tgzip_bytes\t${gz('pkg/iagen_web_bg.wasm')}`);
 const gzSum = (files) => files.reduce((sum, f) => sum + gz(f), 0);
-console.log(`first_view\tgzip_bytes\t${gzSum(FIRST_VIEW)}\tthen_default_model_in_background\tgzip_bytes\t${gzSum(DEFAULT_MODEL)}`);
+for (const [build, dir] of Object.entries(BUILDS)) {
+  console.log(`wasm ${build}\traw_bytes\t${statSync(`web/${dir}/iagen_web_bg.wasm`).size}\tgzip_bytes\t${gz(`${dir}/iagen_web_bg.wasm`)}`);
+  console.log(`first_view ${build}\tgzip_bytes\t${gzSum([...FIRST_VIEW, ...buildFiles(dir)])}`);
+}
+console.log(`then_default_model_in_background\tgzip_bytes\t${gzSum(DEFAULT_MODEL)}`);

@@ -1,5 +1,5 @@
 // `node tools/dist.mjs [web] [dist]`: the self-contained static folder a teacher copies to any
-// static host or a university web server — the page, the worker, the wasm in web/pkg, the
+// static host or a university web server — the page, the worker, the wasm's two builds (web/pkg, web/pkg-cpu), the
 // models and data, a gzip copy beside every compressible file (for hosts that serve
 // precompressed files), the headers for hosts that read them from a file (`_headers`,
 // `.htaccess`) and HOSTING.md. Nothing in it needs a build step or a server of our own.
@@ -20,8 +20,11 @@ function* files(dir) {
   }
 }
 
-if (!statSync(join(source, 'pkg', 'iagen_web_bg.wasm'), { throwIfNoEntry: false })) {
-  throw new Error(`${source}/pkg has no wasm: run \`just wasm\` first`);
+// Both builds of the wasm (web/worker.js loads one).
+for (const build of ['pkg', 'pkg-cpu']) {
+  if (!statSync(join(source, build, 'iagen_web_bg.wasm'), { throwIfNoEntry: false })) {
+    throw new Error(`${source}/${build} has no wasm: run \`just wasm\` first`);
+  }
 }
 const cors = Object.entries(CORS_HEADERS);
 rmSync(target, { recursive: true, force: true });

@@ -3,7 +3,12 @@
 // generation) also post progress events {event, ...} and check for stop/pause requests
 // between short chunks.
 import { fetchBytes as fetchFile, fetchText as fetchTextFile } from './fetching.js';
-import init, { backend_in_use, init_backend, parse_spec, encode_spec, Session } from './pkg/iagen_web.js';
+
+// The wasm comes in two builds (ARCHITECTURE.md, "Two builds"): pkg/ with WebGPU, and pkg-cpu/
+// without it, smaller and with faster CPU kernels, for a browser whose adapter will not be used.
+// `init` loads one; until then no other method runs (the page waits for it).
+const BUILDS = { webgpu: './pkg/iagen_web.js', cpu: './pkg-cpu/iagen_web.js' };
+let engine = null;
 
 // The one model of this page, whatever its family (see web/families.js).
 let session = null;
@@ -30,6 +35,7 @@ const yieldToEvents = () =>
 // `requested` is the address's `?backend=` (cpu, webgpu, or anything else: choose). A software
 // adapter (SwiftShader, llvmpipe) is slower than the CPU at everything here, so it is used
 // only when asked for; with a real GPU, each family runs where its work is faster.
+const NO_TIMESTAMPS = "the WebGPU adapter lacks the optional 'timestamp-query' feature, which burn's WebGPU runtime needs in a browser";
 const SOFTWARE = /swiftshader|llvmpipe|lavapipe|software|basic render/i;
 async function describeGpu(requested) {
   if (requested === 'cpu') return { tryGpu: false, why: 'forced' };
@@ -42,6 +48,8 @@ async function describeGpu(requested) {
   // Mesa's llvmpipe names itself only in `device` on some drivers.
   if (!forced && (info.isFallbackAdapter || SOFTWARE.test(`${name} ${info.device || ''}`)))
     return { tryGpu: false, why: 'software', adapter: name };
+  // Burn's WebGPU runtime needs it in a browser (backend.rs checks the adapter wgpu gets, too).
+  if (!adapter.features.has('timestamp-query')) return { tryGpu: false, why: 'notimestamps', error: NO_TIMESTAMPS, adapter: name };
   return { tryGpu: true, adapter: name, byFamily: !forced };
 }
 
@@ -81,24 +89,27 @@ function watchDeviceLoss() {
 
 const methods = {
   async init({ requested }) {
-    wasm = await init();
     const gpu = await describeGpu(requested);
+    const build = gpu.tryGpu ? 'webgpu' : 'cpu';
+    engine = await import(BUILDS[build]);
+    wasm = await engine.default();
     if (gpu.tryGpu) watchDeviceLoss();
-    const chosen = await init_backend(gpu.tryGpu, Boolean(gpu.byFamily));
+    const chosen = await engine.init_backend(gpu.tryGpu, Boolean(gpu.byFamily));
     onGpu = chosen.kind === 'webgpu';
-    if (onGpu) return { kind: 'webgpu', adapter: gpu.adapter, byFamily: gpu.byFamily };
-    return gpu.tryGpu
-      ? { kind: 'cpu', why: chosen.why || 'failed', error: chosen.reason, adapter: gpu.adapter }
-      : { kind: 'cpu', why: gpu.why, adapter: gpu.adapter };
+    const { tryGpu, byFamily, ...said } = gpu;
+    if (onGpu) return { kind: 'webgpu', adapter: gpu.adapter, byFamily, build };
+    return tryGpu
+      ? { kind: 'cpu', why: chosen.why || 'failed', error: chosen.reason, adapter: gpu.adapter, build }
+      : { kind: 'cpu', ...said, build };
   },
-  parseSpec: ({ hash }) => parse_spec(hash),
-  encodeSpec: ({ pairs }) => encode_spec(pairs),
+  parseSpec: ({ hash }) => engine.parse_spec(hash),
+  encodeSpec: ({ pairs }) => engine.encode_spec(pairs),
 
   // Shipped weights: assets/models/<name>.json (the manifest) and .bpk.
   async load({ family, name }) {
     const [manifest, weights] = await Promise.all([fetchText(`assets/models/${name}.json`), fetchBytes(`assets/models/${name}.bpk`, true)]);
     replace(null);
-    replace(Session.pretrained(family, manifest, weights));
+    replace(engine.Session.pretrained(family, manifest, weights));
     return { ...session.info(), manifest: JSON.parse(manifest) };
   },
 
@@ -106,7 +117,7 @@ const methods = {
   async newTraining({ family, options, data, text }) {
     const bytes = await trainingBytes({ data, text });
     replace(null);
-    replace(Session.untrained(family, options, bytes));
+    replace(engine.Session.untrained(family, options, bytes));
     return session.info();
   },
 
@@ -116,7 +127,7 @@ const methods = {
   saveModel: () => session.weights(),
   async openModel({ family, options, data, text, weights, steps }) {
     const bytes = await trainingBytes({ data, text });
-    const opened = Session.untrained(family, options, bytes);
+    const opened = engine.Session.untrained(family, options, bytes);
     try {
       opened.restore(weights, steps);
     } catch (err) {
@@ -217,7 +228,7 @@ const methods = {
 function replace(next) {
   session?.free();
   session = next;
-  if (next) postMessage({ event: 'backend', kind: backend_in_use() });
+  if (next) postMessage({ event: 'backend', kind: engine.backend_in_use() });
 }
 
 // A trap (a Rust panic, which the release build turns into an abort, or memory exhausted)

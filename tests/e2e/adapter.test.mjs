@@ -5,7 +5,7 @@
 // without timestamp_query feature"), a compatibility-mode adapter (Dawn on OpenGL ES, Mesa's
 // llvmpipe), a core adapter whose kernels compute nothing (Dawn's null backend) — each gets
 // the CPU with the reason said, or a working WebGPU, never a dead worker.
-// Needs web/pkg (`just wasm`; IAGEN_PKG=DIR runs another build), and for the OpenGL ES adapter Mesa's EGL and GLES (Debian:
+// Needs web/pkg and web/pkg-cpu (`just wasm`; IAGEN_PKG=DIR runs the builds in DIR/pkg, DIR/pkg-cpu), and for the OpenGL ES adapter Mesa's EGL and GLES (Debian:
 // libegl1 libegl-mesa0 libgles2 libgl1-mesa-dri).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -48,6 +48,8 @@ function refused(result, unit = 'char') {
   assert.equal(result.init.kind, 'cpu', JSON.stringify(result.init));
   assert.equal(result.init.why === 'notimestamps' || result.init.why === 'failed', true, JSON.stringify(result.init));
   assert.match(result.init.error ?? '', /timestamp-query/);
+  // Refused before the wasm loads: the page's smaller CPU-only build runs.
+  if (result.init.why === 'notimestamps') assert.equal(result.init.build, 'cpu', JSON.stringify(result.init));
   assert.equal(result.units[unit].ranOn, 'cpu');
   assert.ok(result.units[unit].median > 0);
 }
@@ -55,7 +57,7 @@ function refused(result, unit = 'char') {
 test('every family works through the worker on the CPU path (no browser, no GPU)', async () => {
   const result = await worker({ backend: 'cpu', units: UNITS });
   assert.equal(result.dead, null);
-  assert.deepEqual(result.init, { kind: 'cpu', why: 'forced' });
+  assert.deepEqual(result.init, { kind: 'cpu', why: 'forced', build: 'cpu' });
   for (const unit of UNITS) {
     assert.equal(result.units[unit].ranOn, 'cpu', unit);
     assert.ok(result.units[unit].median > 0, unit);
@@ -82,6 +84,7 @@ test('an adapter whose kernels compute nothing gets the CPU, said why', async ()
   assert.equal(result.dead, null);
   assert.equal(result.init.kind, 'cpu', JSON.stringify(result.init));
   assert.match(result.init.error, /test kernel/);
+  assert.equal(result.init.build, 'webgpu');
   assert.equal(result.units.char.ranOn, 'cpu');
 });
 

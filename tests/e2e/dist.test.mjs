@@ -58,6 +58,8 @@ test('the folder holds the page, its wasm, gzip twins and the host configuration
     'worker.js',
     'pkg/iagen_web_bg.wasm',
     'pkg/iagen_web_bg.wasm.gz',
+    'pkg-cpu/iagen_web_bg.wasm',
+    'pkg-cpu/iagen_web_bg.wasm.gz',
     'assets/models/gan-mnist.bpk',
     '_headers',
     '.htaccess',

@@ -91,7 +91,8 @@ async function errorWhenMissing(path) {
 
 test('a missing worker, wasm or language file ends in a message, not a page that waits forever', async () => {
   assert.match(await errorWhenMissing('worker.js'), /El motor de cálculo no arrancó o se detuvo/);
-  assert.match(await errorWhenMissing('pkg/iagen_web_bg.wasm'), /Algo falló: .*404.*iagen_web_bg\.wasm/);
+  // The CPU path (`?backend=cpu`) loads the CPU-only build.
+  assert.match(await errorWhenMissing('pkg-cpu/iagen_web_bg.wasm'), /Algo falló: .*404.*iagen_web_bg\.wasm/);
   // Without its language file the page still explains, in Spanish with the English beside it.
   assert.match(await errorWhenMissing('i18n/es.json'), /Algo falló \/ Something failed: i18n\/es\.json: HTTP 404/);
 });

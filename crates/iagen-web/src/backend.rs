@@ -7,10 +7,12 @@
 use std::cell::{Cell, RefCell};
 
 use burn::prelude::*;
+#[cfg(feature = "webgpu")]
 use burn::tensor::wgpu::wgpu::Features;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+#[cfg(feature = "webgpu")]
 use crate::read;
 
 thread_local! {
@@ -34,10 +36,15 @@ struct BackendInfo {
 }
 
 /// Why an adapter without `timestamp-query` is refused (the message of [`NotGpu::Refused`]).
+#[cfg(feature = "webgpu")]
 const NO_TIMESTAMPS: &str = "the WebGPU adapter lacks the optional 'timestamp-query' feature, \
     which burn's WebGPU runtime needs in a browser";
 
 /// Why WebGPU was not used.
+#[cfg_attr(
+    not(feature = "webgpu"),
+    expect(dead_code, reason = "the CPU-only build never meets an adapter")
+)]
 enum NotGpu {
     /// The adapter lacks something burn's runtime needs (the badge's reason key, the message).
     Refused(&'static str, &'static str),
@@ -72,6 +79,7 @@ pub fn backend_in_use() -> Result<String, JsError> {
     Ok(if on_gpu { "webgpu" } else { "cpu" }.into())
 }
 
+#[cfg(feature = "webgpu")]
 async fn try_webgpu() -> Result<Device, NotGpu> {
     let (device, setup) = Device::wgpu_options()
         .init_with_setup_async()
@@ -93,6 +101,14 @@ async fn try_webgpu() -> Result<Device, NotGpu> {
         Ok(v) => Err(NotGpu::Failed(format!("test kernel returned {v}"))),
         Err(_) => Err(NotGpu::Failed("test kernel failed".into())),
     }
+}
+
+/// The CPU-only build (the page loads it when no adapter will be used) never tries.
+#[cfg(not(feature = "webgpu"))]
+async fn try_webgpu() -> Result<Device, NotGpu> {
+    Err(NotGpu::Failed(
+        "this build of the page has no WebGPU".into(),
+    ))
 }
 
 // cubecl registers its kernels through `inventory`, whose constructors wasm-ld runs at the

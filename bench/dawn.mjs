@@ -118,10 +118,10 @@ const range = (u) => (u ? `${fmt(u.median)} ms (${fmt(u.min)}–${fmt(u.max)})` 
  * One worker: `config.backend` is `webgpu` (Dawn, `config.gpu` its options) or `cpu` (no
  * WebGPU); `config.requested` is the page's `?backend=` (default: the backend's name; null: let
  * the worker choose). Resolves with what `init` answered, the adapter Dawn offers, where each
- * unit ran and its times and GPU counts.
+ * unit ran and its times and GPU counts, and the wasm files the worker loaded.
  */
 async function child(config) {
-  const { startWorker, gpuCounts } = await import('./node_worker.mjs');
+  const { startWorker, gpuCounts, fetchedWasm } = await import('./node_worker.mjs');
   const gpu = config.backend === 'webgpu';
   const worker = await startWorker({ gpu: gpu ? config.gpu : null, pkg: config.pkg });
   const out = { backend: config.backend, adapter: null, units: {} };
@@ -176,6 +176,8 @@ async function child(config) {
     );
   }
   out.dead = worker.dead()?.message ?? null;
+  out.builds = fetchedWasm; // which of the wasm's two builds the worker loaded, in order
+  out.gpufailed = worker.events.find((e) => e.event === 'gpufailed') ?? null;
   return out;
 }
 

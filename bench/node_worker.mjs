@@ -17,12 +17,15 @@
 import { cpSync, mkdtempSync, readdirSync, symlinkSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { extname, join, resolve } from 'node:path';
+import { extname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const WEB = fileURLToPath(new URL('../web/', import.meta.url));
 
 const MIME = { '.wasm': 'application/wasm', '.js': 'text/javascript', '.json': 'application/json' };
+
+/** The wasm files the worker fetched (which of its two builds it loaded), in order. */
+export const fetchedWasm = [];
 
 /** GPU work the page's wasm asked Dawn for, counted by wrapping Dawn's methods. */
 export const gpuCounts = { dispatches: 0, passes: 0, submits: 0, reads: 0, writes: 0, pipelines: 0 };
@@ -41,7 +44,7 @@ function count(proto, method, key) {
  * out where only OpenGL ES is there); `mask` lists adapter features to hide (an adapter without
  * `timestamp-query`, say). Returns the GPU object; Dawn's classes go on globalThis.
  */
-export async function dawnGpu({ flags = [], compat = false, mask = [] } = {}) {
+export async function dawnGpu({ flags = [], compat = false, mask = [], hardware = false } = {}) {
   const { create, globals } = await import('webgpu');
   Object.assign(globalThis, globals);
   count(globals.GPUComputePassEncoder.prototype, 'dispatchWorkgroups', 'dispatches');
@@ -53,13 +56,17 @@ export async function dawnGpu({ flags = [], compat = false, mask = [] } = {}) {
   count(globals.GPUDevice.prototype, 'createComputePipeline', 'pipelines');
   count(globals.GPUDevice.prototype, 'createComputePipelineAsync', 'pipelines');
   const gpu = create(flags);
-  if (compat || mask.length > 0) {
+  if (compat || mask.length > 0 || hardware) {
     const request = globals.GPU.prototype.requestAdapter;
     // An own property: the worker and wgpu both call `navigator.gpu.requestAdapter(…)`.
     gpu.requestAdapter = async (options = {}) => {
       const adapter = await request.call(gpu, compat ? { ...options, featureLevel: 'compatibility' } : options);
       // `features` is an own, writable property of Dawn's adapters; wgpu only asks it `has`.
       if (adapter && mask.length > 0) adapter.features = new Set([...adapter.features].filter((f) => !mask.includes(f)));
+      if (adapter && hardware)
+        Object.defineProperty(adapter, 'info', {
+          value: { vendor: 'test', architecture: '', device: '', description: 'a test GPU', isFallbackAdapter: false },
+        });
       return adapter;
     };
   }
@@ -101,6 +108,7 @@ export async function startWorker({ gpu = null, pkg = null } = {}) {
   globalThis.fetch = async (input, init) => {
     const url = new URL(input instanceof Request ? input.url : String(input), base);
     if (url.protocol !== 'file:') return realFetch(input, init);
+    if (url.pathname.endsWith('.wasm')) fetchedWasm.push(relative(root, fileURLToPath(url)));
     try {
       const bytes = await readFile(fileURLToPath(url));
       return new Response(bytes, { status: 200, headers: { 'content-type': MIME[extname(url.pathname)] ?? 'application/octet-stream' } });

@@ -62,6 +62,7 @@ worker.onmessageerror = () => failWorker('message');
 worker.onmessage = ({ data }) => {
   if (data.event === 'gpulost') return restartOnCpu(data.message);
   if (data.event === 'backend') return showSessionBackend(data.kind);
+  if (data.event === 'gpufailed') return gpuFailed(data);
   if (data.event === 'dead') return failWorker(engineStopped(data));
   if (data.event) {
     for (const fn of listeners) fn(data);
@@ -151,6 +152,11 @@ let backend = null;
 let sessionKind = null;
 function showSessionBackend(kind) {
   sessionKind = kind;
+  drawBackend();
+}
+// The GPU a real adapter promised failed when a family first needed it: every model stays on the CPU.
+function gpuFailed({ why, error, adapter }) {
+  backend = { kind: 'cpu', why, error, adapter };
   drawBackend();
 }
 function backendWhy() {

@@ -4,16 +4,22 @@
 // between short chunks.
 import { fetchBytes as fetchFile, fetchText as fetchTextFile } from './fetching.js';
 
-// The wasm comes in two builds (ARCHITECTURE.md, "Two builds"): pkg/ with WebGPU, and pkg-cpu/
-// without it, smaller and with faster CPU kernels, for a browser whose adapter will not be used.
-// `init` loads one; until then no other method runs (the page waits for it).
+// The wasm comes in two builds (ARCHITECTURE.md, "Two builds of the wasm"): pkg/ with WebGPU,
+// and pkg-cpu/ without it, smaller and with faster CPU kernels. `init` starts the CPU-only one,
+// unless the page asked for the GPU for everything (`?backend=webgpu`); with a hardware adapter
+// the WebGPU one is fetched when a family whose work is faster on a GPU first opens (`engineFor`).
+// Until `init` has answered no other method runs (the page waits for it).
 const BUILDS = { webgpu: './pkg/iagen_web.js', cpu: './pkg-cpu/iagen_web.js' };
+// The started builds by name: {module, memory, chosen: init_backend's answer}.
+const engines = {};
+// The build `init` started (it parses links), and the one the session runs in.
+let main = null;
 let engine = null;
+// describeGpu's answer: whether to try the GPU, and for every family or by family.
+let plan = null;
 
 // The one model of this page, whatever its family (see web/families.js).
 let session = null;
-// The wasm instance's exports (its memory: a trap with 4 GiB in use was memory exhausted).
-let wasm = null;
 let stopRequested = false;
 // How long one training chunk should take: Pause waits for the chunk in progress.
 const CHUNK_MS = 150;
@@ -87,37 +93,72 @@ function watchDeviceLoss() {
   };
 }
 
+/** Load and start build `name`, on the GPU when `gpu` (init_backend says whether it works). */
+async function startBuild(name, gpu) {
+  const module = await import(BUILDS[name]);
+  const { memory } = await module.default();
+  if (gpu) watchDeviceLoss();
+  const chosen = await module.init_backend(gpu);
+  onGpu ||= chosen.kind === 'webgpu';
+  engines[name] = { module, memory, chosen };
+  return engines[name];
+}
+
+/** Why the GPU is not used after all, as init's answer says it. */
+const gpuRefused = (chosen, adapter) => ({ kind: 'cpu', why: chosen.why || 'failed', error: chosen.reason, adapter });
+
+/**
+ * The build a session of `family` runs in: the started one, or with a hardware adapter and a
+ * family whose work pays on a GPU, the WebGPU build (fetched and started the first time). If
+ * its GPU fails then, the page hears why (`gpufailed`) and every family stays on the CPU.
+ */
+async function engineFor(family) {
+  if (!plan.byFamily || !main.module.gpu_pays(family)) return main;
+  if (!engines.webgpu) {
+    const started = await startBuild('webgpu', true);
+    if (started.chosen.kind !== 'webgpu') {
+      plan.byFamily = false;
+      postMessage({ event: 'gpufailed', ...gpuRefused(started.chosen, plan.adapter) });
+      return main;
+    }
+  }
+  return engines.webgpu;
+}
+
 const methods = {
   async init({ requested }) {
-    const gpu = await describeGpu(requested);
-    const build = gpu.tryGpu ? 'webgpu' : 'cpu';
-    engine = await import(BUILDS[build]);
-    wasm = await engine.default();
-    if (gpu.tryGpu) watchDeviceLoss();
-    const chosen = await engine.init_backend(gpu.tryGpu, Boolean(gpu.byFamily));
-    onGpu = chosen.kind === 'webgpu';
-    const { tryGpu, byFamily, ...said } = gpu;
-    if (onGpu) return { kind: 'webgpu', adapter: gpu.adapter, byFamily, build };
-    return tryGpu
-      ? { kind: 'cpu', why: chosen.why || 'failed', error: chosen.reason, adapter: gpu.adapter, build }
-      : { kind: 'cpu', ...said, build };
+    plan = await describeGpu(requested);
+    const { tryGpu, byFamily, ...said } = plan;
+    if (tryGpu && !byFamily) {
+      main = await startBuild('webgpu', true);
+      const answer =
+        main.chosen.kind === 'webgpu' ? { kind: 'webgpu', adapter: plan.adapter, byFamily } : gpuRefused(main.chosen, plan.adapter);
+      return { ...answer, build: 'webgpu' };
+    }
+    main = await startBuild('cpu', false);
+    // With a hardware adapter the GPU is tried when a family that pays first opens.
+    return tryGpu ? { kind: 'webgpu', adapter: plan.adapter, byFamily, build: 'cpu' } : { kind: 'cpu', ...said, build: 'cpu' };
   },
-  parseSpec: ({ hash }) => engine.parse_spec(hash),
-  encodeSpec: ({ pairs }) => engine.encode_spec(pairs),
+  parseSpec: ({ hash }) => main.module.parse_spec(hash),
+  encodeSpec: ({ pairs }) => main.module.encode_spec(pairs),
 
   // Shipped weights: assets/models/<name>.json (the manifest) and .bpk.
   async load({ family, name }) {
-    const [manifest, weights] = await Promise.all([fetchText(`assets/models/${name}.json`), fetchBytes(`assets/models/${name}.bpk`, true)]);
+    const [manifest, weights, owner] = await Promise.all([
+      fetchText(`assets/models/${name}.json`),
+      fetchBytes(`assets/models/${name}.bpk`, true),
+      engineFor(family),
+    ]);
     replace(null);
-    replace(engine.Session.pretrained(family, manifest, weights));
+    replace(owner.module.Session.pretrained(family, manifest, weights), owner);
     return { ...session.info(), manifest: JSON.parse(manifest) };
   },
 
   // A fresh run of `family` with `options`, on a typed `text` or the file at `data`.
   async newTraining({ family, options, data, text }) {
-    const bytes = await trainingBytes({ data, text });
+    const [bytes, owner] = await Promise.all([trainingBytes({ data, text }), engineFor(family)]);
     replace(null);
-    replace(engine.Session.untrained(family, options, bytes));
+    replace(owner.module.Session.untrained(family, options, bytes), owner);
     return session.info();
   },
 
@@ -126,15 +167,15 @@ const methods = {
   // once the weights are in: a file that does not fit leaves the current model as it was.
   saveModel: () => session.weights(),
   async openModel({ family, options, data, text, weights, steps }) {
-    const bytes = await trainingBytes({ data, text });
-    const opened = engine.Session.untrained(family, options, bytes);
+    const [bytes, owner] = await Promise.all([trainingBytes({ data, text }), engineFor(family)]);
+    const opened = owner.module.Session.untrained(family, options, bytes);
     try {
       opened.restore(weights, steps);
     } catch (err) {
       opened.free();
       throw err;
     }
-    replace(opened);
+    replace(opened, owner);
     return session.info();
   },
 
@@ -225,10 +266,14 @@ const methods = {
 };
 
 // The page's badge says where each session runs (with a real GPU it depends on the family).
-function replace(next) {
+// `owner`: the build `next` lives in.
+function replace(next, owner) {
   session?.free();
   session = next;
-  if (next) postMessage({ event: 'backend', kind: engine.backend_in_use() });
+  if (next) {
+    engine = owner;
+    postMessage({ event: 'backend', kind: engine.module.backend_in_use() });
+  }
 }
 
 // A trap (a Rust panic, which the release build turns into an abort, or memory exhausted)
@@ -239,7 +284,7 @@ let dead = null;
 function die(err) {
   if (!dead) {
     dead = globalThis.iagenPanic || errorText(err);
-    postMessage({ event: 'dead', message: dead, memoryBytes: wasm?.memory.buffer.byteLength ?? 0 });
+    postMessage({ event: 'dead', message: dead, memoryBytes: (engine ?? main)?.memory.buffer.byteLength ?? 0 });
   }
   return dead;
 }

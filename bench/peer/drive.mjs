@@ -24,12 +24,12 @@ export async function shownParams(page, selector) {
   return Number((await page.textContent(selector)).match(/([\d.]+) parámetros/)[1].replace(/\./g, ''));
 }
 
-// The page's bars as [character, probability].
+// The page's bars as [character, probability] (the page writes "99,4 %" in Spanish).
 const bars = (page) =>
   page.$$eval('#bars .label', (labels) =>
     labels.map((label) => [
       label.textContent.replace('␣', ' ').replace('↵', '\n'),
-      Number.parseFloat(label.nextElementSibling.nextElementSibling.textContent) / 100,
+      Number.parseFloat(label.nextElementSibling.nextElementSibling.textContent.replace(',', '.')) / 100,
     ]),
   );
 

@@ -99,3 +99,40 @@ test('a compatibility-mode adapter (Dawn on OpenGL ES, llvmpipe) gets the CPU, s
   refused(result);
   assert.equal(result.units.denoise.ranOn, 'cpu');
 });
+
+// With a hardware adapter and nothing forced, the page starts on the CPU-only build and fetches
+// the WebGPU one when a family whose work pays on a GPU first opens (web/worker.js). Chromium's
+// SwiftShader through Dawn's Vulkan backend (its Vulkan loader: Debian's libvulkan1), dressed as
+// hardware, stands for the GPU.
+const SWIFTSHADER_VULKAN = { VK_DRIVER_FILES: '/usr/lib/chromium/vk_swiftshader_icd.json' };
+
+test('a hardware adapter: the GPT runs in the CPU-only build, the diffusion model in the WebGPU build, fetched when it opens', async () => {
+  const cpuOnly = await worker({ backend: 'webgpu', requested: null, gpu: { hardware: true }, units: ['char'] }, SWIFTSHADER_VULKAN);
+  assert.ok(cpuOnly.adapter, "no Vulkan adapter: libvulkan1 or Chromium's SwiftShader missing");
+  assert.equal(cpuOnly.dead, null);
+  assert.deepEqual(cpuOnly.init, { kind: 'webgpu', adapter: 'test a test GPU', byFamily: true, build: 'cpu' });
+  assert.equal(cpuOnly.units.char.ranOn, 'cpu');
+  assert.deepEqual(cpuOnly.builds, ['pkg-cpu/iagen_web_bg.wasm'], 'only the CPU-only build downloaded');
+
+  const both = await worker(
+    { backend: 'webgpu', requested: null, gpu: { hardware: true }, units: ['char', 'denoise', 'vaestep'] },
+    SWIFTSHADER_VULKAN,
+  );
+  assert.equal(both.dead, null);
+  assert.equal(both.units.char.ranOn, 'cpu');
+  assert.equal(both.units.denoise.ranOn, 'webgpu');
+  assert.ok(both.units.denoise.gpu.dispatches > 100, JSON.stringify(both.units.denoise.gpu));
+  assert.equal(both.units.vaestep.ranOn, 'cpu');
+  assert.deepEqual(both.builds, ['pkg-cpu/iagen_web_bg.wasm', 'pkg/iagen_web_bg.wasm']);
+});
+
+test('a hardware adapter whose GPU fails when the diffusion model first opens: the page hears why, and every model runs on the CPU', async () => {
+  const result = await worker({ backend: 'webgpu', requested: null, gpu: { ...NULL_ADAPTER, hardware: true }, units: ['denoise', 'char'] });
+  assert.equal(result.dead, null);
+  assert.equal(result.init.byFamily, true);
+  assert.equal(result.init.build, 'cpu');
+  assert.equal(result.gpufailed?.kind, 'cpu', JSON.stringify(result.gpufailed));
+  assert.match(result.gpufailed.error, /test kernel/);
+  assert.equal(result.units.denoise.ranOn, 'cpu');
+  assert.equal(result.units.char.ranOn, 'cpu');
+});

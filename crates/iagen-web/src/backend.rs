@@ -1,8 +1,8 @@
-//! Device selection: WebGPU when the browser offers it, its adapter has what burn's kernels
-//! need and a first kernel runs, otherwise the pure-Rust CPU backend; the reason for a fallback
-//! is returned so the page can show it. With a real GPU and no `?backend=` in the address, each
-//! session runs where its family's work is faster
-//! ([`Family::GPU_PAYS`](crate::family::Family::GPU_PAYS)).
+//! Device selection: WebGPU when the page asks for it, the browser offers it, its adapter has
+//! what burn's kernels need and a first kernel runs, otherwise the pure-Rust CPU backend; the
+//! reason for a fallback is returned so the page can show it. Every session of this instance
+//! runs there: with a real GPU, the worker puts each family in the build where its work is
+//! faster ([`gpu_pays`](crate::session::gpu_pays); ARCHITECTURE.md, "Two builds of the wasm").
 
 use std::cell::{Cell, RefCell};
 
@@ -16,12 +16,11 @@ use wasm_bindgen::prelude::*;
 use crate::read;
 
 thread_local! {
-    /// The WebGPU device, once it has run a first kernel (it can be initialised only once).
-    static GPU: RefCell<Option<Device>> = const { RefCell::new(None) };
-    /// Whether the GPU is used for every family, or only for the families it speeds up.
-    static BY_FAMILY: Cell<bool> = const { Cell::new(false) };
-    /// The device of the worker's one session.
-    static ACTIVE: RefCell<Option<Device>> = const { RefCell::new(None) };
+    /// The device every session runs on, once [`init_backend`] has chosen it (WebGPU can be
+    /// initialised only once).
+    static DEVICE: RefCell<Option<Device>> = const { RefCell::new(None) };
+    /// Whether that device is the GPU.
+    static ON_GPU: Cell<bool> = const { Cell::new(false) };
 }
 
 #[derive(Serialize)]
@@ -52,31 +51,18 @@ enum NotGpu {
     Failed(String),
 }
 
-/// The device of the session being opened or used (chosen by [`select`]).
+/// The device sessions run on (chosen by [`init_backend`]).
 pub fn device() -> Result<Device, JsError> {
-    ACTIVE
+    DEVICE
         .with(|d| d.borrow().clone())
         .ok_or_else(|| JsError::new("backend not initialised"))
 }
 
-/// Choose the device for a new session of a family whose work is (or is not) faster on a
-/// GPU: the GPU when there is one, unless the page asked to follow the families and this one
-/// runs faster on the CPU.
-pub fn select(gpu_pays: bool) {
-    let gpu = GPU.with(|g| g.borrow().clone());
-    let chosen = match gpu {
-        Some(gpu) if gpu_pays || !BY_FAMILY.get() => gpu,
-        _ => Device::flex(),
-    };
-    ACTIVE.with(|d| *d.borrow_mut() = Some(chosen));
-}
-
-/// `webgpu` or `cpu`: where the current session runs.
+/// `webgpu` or `cpu`: where this instance's sessions run.
 #[wasm_bindgen]
 pub fn backend_in_use() -> Result<String, JsError> {
-    let active = device()?;
-    let on_gpu = GPU.with(|g| g.borrow().as_ref() == Some(&active));
-    Ok(if on_gpu { "webgpu" } else { "cpu" }.into())
+    device()?;
+    Ok(if ON_GPU.get() { "webgpu" } else { "cpu" }.into())
 }
 
 #[cfg(feature = "webgpu")]
@@ -146,15 +132,16 @@ fn record_panics() {
 }
 
 /// Start the backend. `try_gpu` is false when the page forces the CPU or JavaScript already
-/// found no usable WebGPU adapter; `by_family` is true when each family should run where it is
-/// faster (a real GPU, nothing forced). Call once per worker.
+/// found no usable WebGPU adapter. Call once per instance.
 #[wasm_bindgen]
-pub async fn init_backend(try_gpu: bool, by_family: bool) -> Result<JsValue, JsError> {
+pub async fn init_backend(try_gpu: bool) -> Result<JsValue, JsError> {
     record_panics();
+    let mut chosen = Device::flex();
     let info = if try_gpu {
         match try_webgpu().await {
-            Ok(device) => {
-                GPU.with(|g| *g.borrow_mut() = Some(device));
+            Ok(gpu) => {
+                chosen = gpu;
+                ON_GPU.set(true);
                 BackendInfo {
                     kind: "webgpu",
                     reason: String::new(),
@@ -179,8 +166,7 @@ pub async fn init_backend(try_gpu: bool, by_family: bool) -> Result<JsValue, JsE
             why: "",
         }
     };
-    BY_FAMILY.set(by_family);
-    select(true);
+    DEVICE.with(|d| *d.borrow_mut() = Some(chosen));
     Ok(serde_wasm(&info))
 }
 

@@ -73,7 +73,7 @@ pub trait Family: Sized + 'static {
     /// measured natively with the same burn kernels on an NVIDIA H200 against its CPU on one
     /// thread (README, "A real GPU"), the diffusion step ran 29× faster on the GPU and the image
     /// GAN's round 9×, while the GPT wrote characters 140× slower, and the VAE and the 2-D GAN
-    /// trained 2–4× slower. The page follows this on a real GPU (`backend::select`).
+    /// trained 2–4× slower. The worker follows this on a real GPU (`session::gpu_pays`).
     const GPU_PAYS: bool;
     type Training: LiveTraining;
     /// The settings of a fresh run, as the page sends them (a JSON object).

@@ -21,5 +21,5 @@ mod text_copies;
 mod vae;
 
 pub use backend::init_backend;
-pub use session::Session;
+pub use session::{Session, gpu_pays};
 pub use spec_api::{encode_spec, parse_spec};

@@ -10,7 +10,7 @@ use iagen_core::live::{LiveTraining, add_losses};
 use js_sys::{Promise, Uint8Array};
 use wasm_bindgen::prelude::*;
 
-use crate::backend::{device, js_err, select};
+use crate::backend::{device, js_err};
 use crate::diffusion::Diffusion;
 use crate::family::{Core, Family, Shared, Stage};
 use crate::gan::Gan2d;
@@ -24,12 +24,14 @@ use crate::vae::VaeFamily;
 struct Opener {
     pretrained: fn(&str, Vec<u8>) -> Result<Session, JsError>,
     untrained: fn(JsValue, Vec<u8>) -> Result<Session, JsError>,
+    gpu_pays: bool,
 }
 
 const fn opener<F: Family>() -> Opener {
     Opener {
         pretrained: pretrained::<F>,
         untrained: untrained::<F>,
+        gpu_pays: F::GPU_PAYS,
     }
 }
 
@@ -50,15 +52,20 @@ fn find(family: &str) -> Result<&'static Opener, JsError> {
         .ok_or_else(|| js_err(format!("unknown model family {family}")))
 }
 
+/// Whether `family`'s work runs faster on a real GPU ([`Family::GPU_PAYS`]): the worker loads
+/// the WebGPU build for such a family only (ARCHITECTURE.md, "Two builds of the wasm").
+#[wasm_bindgen]
+pub fn gpu_pays(family: &str) -> Result<bool, JsError> {
+    Ok(find(family)?.gpu_pays)
+}
+
 fn pretrained<F: Family>(manifest_json: &str, weights: Vec<u8>) -> Result<Session, JsError> {
-    select(F::GPU_PAYS);
     let (family, model) = F::pretrained(manifest_json, weights, &device()?)?;
     Ok(Session::of(family, Stage::Pretrained(model)))
 }
 
 fn untrained<F: Family>(options: JsValue, data: Vec<u8>) -> Result<Session, JsError> {
     let options: F::Options = read::args(&options)?;
-    select(F::GPU_PAYS);
     let (family, training) = F::untrained(options, data, &device()?)?;
     Ok(Session::of(family, Stage::Training(training)))
 }

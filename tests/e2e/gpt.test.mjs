@@ -137,7 +137,14 @@ describe('CPU path', () => {
 
   test('30 training steps lower the loss', async () => {
     const page = await openPage(browser, `${server.url}?backend=cpu#v=1&steps=30&seed=3`);
+    const written = await generate(page, { prompt: 'A', len: 20, seed: 1 });
     await train(page);
+    // The text the pretrained model wrote stays, said to be an earlier model's, and is not what
+    // ¿Copia o inventa? checks.
+    assert.equal(await page.textContent('#output'), `A${written}`);
+    assert.match(await page.textContent('#gen-speed'), /^Este texto lo escribió el modelo anterior/);
+    await page.click('#find-copies');
+    await page.waitForFunction(() => /Genera un texto primero/.test(document.getElementById('copies-status').textContent));
     const losses = JSON.parse(await page.$eval('#loss-chart', (c) => c.dataset.losses));
     assert.ok(losses.length >= 2, `${losses.length} points`);
     assert.ok(losses.at(-1) < losses[0] - 0.3, `loss ${losses[0]} -> ${losses.at(-1)}`);

@@ -86,6 +86,15 @@ test('¿Copia o inventa?: diffusion samples beside their nearest training images
   assert.match(await page.textContent('#distance-status'), /para 8 muestras, [\d,]+ para 8 imágenes reales reservadas\.$/);
   await page.locator('#image-copies').screenshot({ path: 'target/e2e/cpu-diffusion-copies.png' });
   assert.deepEqual(page.errors, []);
+
+  // ¿Real o generada? from a word that names no digit: said, not a quiz of every digit.
+  await page.fill('#class', 'dragón');
+  await page.click('#quiz-new');
+  await page.waitForFunction(() => /dragón/.test(document.getElementById('quiz-status').textContent));
+  assert.match(await page.textContent('#quiz-status'), /«dragón».*cero/);
+  assert.match(await page.textContent('#diff-message'), /«dragón»/);
+  assert.equal(await page.$$eval('#quiz-grid .quiz-cell', (c) => c.length), 0);
+  await page.locator('#quiz').screenshot({ path: 'target/e2e/cpu-diffusion-quiz-unknown-word.png' });
 });
 
 test('¿Real o generada?: the quiz scores answers, shows the discriminator, and a link draws the same quiz', async () => {

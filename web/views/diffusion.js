@@ -405,10 +405,11 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
   const quiz = imageQuiz({
     ...kit,
     // At the grid's settings: the word's class, or the classes in turn.
+    // A word that names no class is said beside the word and in the quiz, not passed over.
     generate: async (n, seed) => {
-      const word = v().class.trim();
-      const asked = word ? (await call('verb', { name: 'class_of_word', args: { word, lang: lang() } })).class : null;
-      const labels = Array.from({ length: n }, (_, i) => asked ?? (seed + i) % 10);
+      const asked = await classOfWord(call, { t, lang }, v().class, $('diff-message'));
+      if (!asked) throw new Error($('diff-message').textContent);
+      const labels = Array.from({ length: n }, (_, i) => asked.class ?? (seed + i) % 10);
       const args = { labels, sampler: v().sampler, k: Number(v().dsteps), guidance: Number(v().guide), seed };
       return call('verb', { name: 'sample', args });
     },

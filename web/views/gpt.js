@@ -141,7 +141,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     save,
     exclusive,
     // The first sample is a preview: what is checked is a text the student generated.
-    text: () => (state.firstSample ? '' : state.text.generated),
+    text: () => (state.firstSample || state.staleText ? '' : state.text.generated),
     corpusFile: () => `assets/data/${state.model.manifest.data}.txt`,
     showError,
     measure,
@@ -187,7 +187,15 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     $('head').replaceChildren(...Array.from({ length: i.heads }, (_, k) => new Option(String(k + 1), String(k))));
     $('generate').disabled = state.training;
   }
+  // A text on screen that an earlier model wrote stays (nothing lost), said so, and is no longer
+  // what ¿Copia o inventa? checks.
+  function markTextStale() {
+    if (!state.text.generated || state.staleText) return;
+    state.staleText = true;
+    $('gen-speed').textContent = t('gen.stale');
+  }
   async function loadPretrainedFor(data) {
+    markTextStale();
     state.model = null;
     molecules.modelChanged();
     copies.modelChanged(false);
@@ -310,6 +318,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     state.generating = true;
     state.selected = null;
     state.firstSample = null;
+    state.staleText = false;
     state.text = { prompt: $('prompt').value, generated: '' };
     await save({ prompt: $('prompt').value });
     $('generate').disabled = true;
@@ -426,6 +435,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     },
     modelChanged: () => {
       describeModel();
+      markTextStale();
       molecules.modelChanged();
       copies.modelChanged(Boolean(state.model));
       bias.modelChanged(Boolean(state.model));

@@ -36,7 +36,10 @@ export function imageQuiz({ $, call, t, jobs, exclusive, showError, measure, gen
     const seed = Number(jobs.values.qseed);
     quiz = null;
     draw(t('quiz.making'));
-    const made = await generate(GENERATED, seed);
+    const made = await generate(GENERATED, seed).catch((err) => {
+      draw(err.message); // not "making…" forever
+      throw err;
+    });
     await imagesReady(call, imagesFile());
     const drawn = await call('verb', { name: 'quiz', args: { pixels: Array.from(made), n: GENERATED, seed } });
     const n = drawn.real.length;

@@ -10,7 +10,8 @@ import { fetchBytes as fetchFile, fetchText as fetchTextFile } from './fetching.
 // the WebGPU one is fetched when a family whose work is faster on a GPU first opens (`engineFor`).
 // Until `init` has answered no other method runs (the page waits for it).
 const BUILDS = { webgpu: './pkg/iagen_web.js', cpu: './pkg-cpu/iagen_web.js' };
-// The started builds by name: {module, memory, chosen: init_backend's answer}.
+// The builds being started or started, by name: promises of {module, memory, chosen:
+// init_backend's answer}, so that two sessions opening at once start a build once.
 const engines = {};
 // The build `init` started (it parses links), and the one the session runs in.
 let main = null;
@@ -93,14 +94,16 @@ function watchDeviceLoss() {
   };
 }
 
-/** Load and start build `name`, on the GPU when `gpu` (init_backend says whether it works). */
-async function startBuild(name, gpu) {
-  const module = await import(BUILDS[name]);
-  const { memory } = await module.default();
-  if (gpu) watchDeviceLoss();
-  const chosen = await module.init_backend(gpu);
-  onGpu ||= chosen.kind === 'webgpu';
-  engines[name] = { module, memory, chosen };
+/** Load and start build `name` (once), on the GPU when `gpu` (init_backend says whether it works). */
+function startBuild(name, gpu) {
+  engines[name] ??= (async () => {
+    const module = await import(BUILDS[name]);
+    const { memory } = await module.default();
+    if (gpu) watchDeviceLoss();
+    const chosen = await module.init_backend(gpu);
+    onGpu ||= chosen.kind === 'webgpu';
+    return { module, memory, chosen };
+  })();
   return engines[name];
 }
 
@@ -114,15 +117,14 @@ const gpuRefused = (chosen, adapter) => ({ kind: 'cpu', why: chosen.why || 'fail
  */
 async function engineFor(family) {
   if (!plan.byFamily || !main.module.gpu_pays(family)) return main;
-  if (!engines.webgpu) {
-    const started = await startBuild('webgpu', true);
-    if (started.chosen.kind !== 'webgpu') {
-      plan.byFamily = false;
-      postMessage({ event: 'gpufailed', ...gpuRefused(started.chosen, plan.adapter) });
-      return main;
-    }
+  // A build that does not arrive (a network failure) is a GPU that failed: the CPU goes on.
+  const gpu = await startBuild('webgpu', true).catch((err) => ({ chosen: { kind: 'cpu', reason: errorText(err) } }));
+  if (gpu.chosen.kind === 'webgpu') return gpu;
+  if (plan.byFamily) {
+    plan.byFamily = false;
+    postMessage({ event: 'gpufailed', ...gpuRefused(gpu.chosen, plan.adapter) });
   }
-  return engines.webgpu;
+  return main;
 }
 
 const methods = {

@@ -10,6 +10,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { mkdtempSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const DAWN = fileURLToPath(new URL('../../bench/dawn.mjs', import.meta.url));
@@ -135,4 +138,21 @@ test('a hardware adapter whose GPU fails when the diffusion model first opens: t
   assert.match(result.gpufailed.error, /test kernel/);
   assert.equal(result.units.denoise.ranOn, 'cpu');
   assert.equal(result.units.char.ranOn, 'cpu');
+});
+
+test('a hardware adapter whose WebGPU build does not arrive: the page hears why, and the diffusion model runs on the CPU', async () => {
+  // A folder with the CPU-only build and no WebGPU build (a download that failed).
+  const builds = mkdtempSync(join(tmpdir(), 'iagen-builds-'));
+  symlinkSync(fileURLToPath(new URL('../../web/pkg-cpu', import.meta.url)), join(builds, 'pkg-cpu'));
+  const result = await worker({
+    backend: 'webgpu',
+    requested: null,
+    gpu: { ...NULL_ADAPTER, hardware: true },
+    units: ['denoise'],
+    pkg: builds,
+  });
+  assert.equal(result.dead, null);
+  assert.equal(result.init.build, 'cpu');
+  assert.match(result.gpufailed?.error ?? '', /iagen_web\.js/, JSON.stringify(result.gpufailed));
+  assert.equal(result.units.denoise.ranOn, 'cpu');
 });

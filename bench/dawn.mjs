@@ -1,6 +1,6 @@
 // Every family's unit of work as the page runs it: the page's own worker (web/worker.js) and
 // wasm (web/pkg and web/pkg-cpu, or DIR's with --pkg DIR), in Node, on WebGPU through Dawn (npm `webgpu`) and on the CPU
-// path, each backend in a child process (a worker holds one backend), with the GPU work each unit
+// path, each backend in a child process (a worker starts each wasm build once), with the GPU work each unit
 // asks for: compute dispatches (kernels), passes, submits, buffer writes and read-backs (mapAsync),
 // counted by wrapping Dawn's methods (bench/node_worker.mjs). Each unit is timed `--repeat`
 // times after `--warmup` untimed runs; the table gives min / median / max.

@@ -12,7 +12,7 @@
 //   holds; a wasm trap in a task no call awaits reaches the worker's `unhandledrejection` or
 //   `error` listener as in a browser.
 //
-// One worker per process (the worker keeps module state, the wasm one instance and one backend),
+// One worker per process (the worker keeps module state, and each wasm build one instance and one backend),
 // so the benchmark (bench/dawn.mjs) runs each backend in its own child process.
 import { cpSync, mkdtempSync, readdirSync, symlinkSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';

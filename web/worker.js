@@ -10,9 +10,11 @@ import { fetchBytes as fetchFile, fetchText as fetchTextFile } from './fetching.
 // the WebGPU one is fetched when a family whose work is faster on a GPU first opens (`engineFor`).
 // Until `init` has answered no other method runs (the page waits for it).
 const BUILDS = { webgpu: './pkg/iagen_web.js', cpu: './pkg-cpu/iagen_web.js' };
-// The builds being started or started, by name: promises of {module, memory, chosen:
-// init_backend's answer}, so that two sessions opening at once start a build once.
+// The builds being started or started, by name: promises of {module, chosen: init_backend's
+// answer}, so that two sessions opening at once start a build once; and their memories (a trap
+// with 4 GiB in use in any of them was memory exhausted).
 const engines = {};
+const memories = [];
 // The build `init` started (it parses links), and the one the session runs in.
 let main = null;
 let engine = null;
@@ -98,11 +100,15 @@ function watchDeviceLoss() {
 function startBuild(name, gpu) {
   engines[name] ??= (async () => {
     const module = await import(BUILDS[name]);
-    const { memory } = await module.default();
+    // The first view streams its build; one fetched later goes through fetchBytes, which ends a
+    // download that stalls with an error (the GPU then counts as failed: engineFor).
+    const source = name === 'cpu' ? undefined : { module_or_path: fetchBytes(BUILDS[name].replace(/\.js$/, '_bg.wasm')) };
+    const { memory } = await module.default(source);
+    memories.push(memory);
     if (gpu) watchDeviceLoss();
     const chosen = await module.init_backend(gpu);
     onGpu ||= chosen.kind === 'webgpu';
-    return { module, memory, chosen };
+    return { module, chosen };
   })();
   return engines[name];
 }
@@ -286,7 +292,7 @@ let dead = null;
 function die(err) {
   if (!dead) {
     dead = globalThis.iagenPanic || errorText(err);
-    postMessage({ event: 'dead', message: dead, memoryBytes: (engine ?? main)?.memory.buffer.byteLength ?? 0 });
+    postMessage({ event: 'dead', message: dead, memoryBytes: Math.max(0, ...memories.map((m) => m.buffer.byteLength)) });
   }
   return dead;
 }

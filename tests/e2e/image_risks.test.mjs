@@ -94,6 +94,7 @@ test('¿Copia o inventa?: diffusion samples beside their nearest training images
   assert.match(await page.textContent('#quiz-status'), /«dragón».*cero/);
   assert.match(await page.textContent('#diff-message'), /«dragón»/);
   assert.equal(await page.$$eval('#quiz-grid .quiz-cell', (c) => c.length), 0);
+  assert.ok(await page.isHidden('#error'), 'a typo is not a failure');
   await page.locator('#quiz').screenshot({ path: 'target/e2e/cpu-diffusion-quiz-unknown-word.png' });
 });
 

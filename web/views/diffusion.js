@@ -408,7 +408,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     // A word that names no class is said beside the word and in the quiz, not passed over.
     generate: async (n, seed) => {
       const asked = await classOfWord(call, { t, lang }, v().class, $('diff-message'));
-      if (!asked) throw new Error($('diff-message').textContent);
+      if (!asked) return { refused: $('diff-message').textContent };
       const labels = Array.from({ length: n }, (_, i) => asked.class ?? (seed + i) % 10);
       const args = { labels, sampler: v().sampler, k: Number(v().dsteps), guidance: Number(v().guide), seed };
       return call('verb', { name: 'sample', args });

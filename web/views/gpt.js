@@ -489,7 +489,8 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
       tune.translate();
       molecules.translate();
       showGenerationCost();
-      if (state.firstSample) $('gen-speed').textContent = t('gen.first', { n: state.firstSample });
+      if (state.staleText) $('gen-speed').textContent = t('gen.stale');
+      else if (state.firstSample) $('gen-speed').textContent = t('gen.first', { n: state.firstSample });
       panel.drawCost();
       if (state.barsContext !== undefined) drawBarsHelp();
     },

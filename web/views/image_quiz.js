@@ -24,7 +24,7 @@ const JUDGE_SURE = 0.9;
 
 /**
  * Wires the panel: `generate(n, seed)` resolves to `n` images (n×784 values) made by the view's
- * model at its settings; `discriminate(pixels, classes)`, where the family has one, to D's
+ * model at its settings, or to `{refused}` saying why its settings cannot make them; `discriminate(pixels, classes)`, where the family has one, to D's
  * probability "real" for each; `imagesFile()` names the data set's file; `classNames()` the
  * classes in the page's language.
  */
@@ -36,10 +36,8 @@ export function imageQuiz({ $, call, t, jobs, exclusive, showError, measure, gen
     const seed = Number(jobs.values.qseed);
     quiz = null;
     draw(t('quiz.making'));
-    const made = await generate(GENERATED, seed).catch((err) => {
-      draw(err.message); // not "making…" forever
-      throw err;
-    });
+    const made = await generate(GENERATED, seed);
+    if (made.refused) return draw(made.refused); // the view's settings cannot make images: why
     await imagesReady(call, imagesFile());
     const drawn = await call('verb', { name: 'quiz', args: { pixels: Array.from(made), n: GENERATED, seed } });
     const n = drawn.real.length;

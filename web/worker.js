@@ -138,10 +138,14 @@ const methods = {
     plan = await describeGpu(requested);
     const { tryGpu, byFamily, ...said } = plan;
     if (tryGpu && !byFamily) {
-      main = await startBuild('webgpu', true);
-      const answer =
-        main.chosen.kind === 'webgpu' ? { kind: 'webgpu', adapter: plan.adapter, byFamily } : gpuRefused(main.chosen, plan.adapter);
-      return { ...answer, build: 'webgpu' };
+      const gpu = await startBuild('webgpu', true);
+      if (gpu.chosen.kind === 'webgpu') {
+        main = gpu;
+        return { kind: 'webgpu', adapter: plan.adapter, byFamily, build: 'webgpu' };
+      }
+      // Its GPU failed: the CPU-only build runs faster than the WebGPU build's own CPU path.
+      main = await startBuild('cpu', false);
+      return { ...gpuRefused(gpu.chosen, plan.adapter), build: 'cpu' };
     }
     main = await startBuild('cpu', false);
     // With a hardware adapter the GPU is tried when a family that pays first opens.

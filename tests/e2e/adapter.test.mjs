@@ -159,3 +159,38 @@ test('a hardware adapter whose WebGPU build does not arrive: the page hears why,
   assert.match(result.gpufailed?.error ?? '', /iagen_web\.js/, JSON.stringify(result.gpufailed));
   assert.equal(result.units.denoise.ranOn, 'cpu');
 });
+
+test('two GPU families opening at once start the WebGPU build once', async () => {
+  const script = `
+    import { startWorker, fetchedWasm } from ${JSON.stringify(new URL('../../bench/node_worker.mjs', import.meta.url).href)};
+    const worker = await startWorker({ gpu: { hardware: true } });
+    await worker.call('init', {});
+    await Promise.all([
+      worker.call('load', { family: 'diffusion', name: 'diffusion-mnist' }),
+      worker.call('load', { family: 'ganimg', name: 'gan-mnist' }),
+    ]);
+    const said = worker.events.filter((e) => e.event === 'backend' || e.event === 'gpufailed');
+    console.log('RESULT ' + JSON.stringify({ builds: fetchedWasm, said, dead: worker.dead() }));
+    process.exit(0);`;
+  const out = await new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      env: { ...process.env, ...SWIFTSHADER_VULKAN },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let text = '';
+    child.stdout.on('data', (d) => {
+      text += d;
+    });
+    child.on('close', (code) => {
+      const line = text.split('\n').find((l) => l.startsWith('RESULT '));
+      if (code === 0 && line) resolve(JSON.parse(line.slice(7)));
+      else reject(new Error(`exited ${code}\n${text}`));
+    });
+  });
+  assert.equal(out.dead, null);
+  assert.deepEqual(out.builds, ['pkg-cpu/iagen_web_bg.wasm', 'pkg/iagen_web_bg.wasm']);
+  assert.deepEqual(out.said, [
+    { event: 'backend', kind: 'webgpu' },
+    { event: 'backend', kind: 'webgpu' },
+  ]);
+});

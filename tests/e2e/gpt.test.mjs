@@ -296,7 +296,8 @@ describe('CPU path', () => {
       new RegExp(`^Partitura de ${notes} notas; abcjs no pudo leer ${warnings} trozos:$`),
     );
     const listed = await page.$$eval('#tune-warnings li', (lis) => lis.map((li) => li.textContent));
-    assert.match(listed[0], /^línea 6, columna 15: \S/); // the first ^, counting from 1
+    // The first ^, counting from 1, said in Spanish (abcjs: "Unknown character ignored").
+    assert.match(listed[0], /^línea 6, columna 15: ABC no conoce el carácter «\^»: se salta$/);
     assert.equal(listed.length, Math.min(warnings, 5) + (warnings > 5 ? 1 : 0));
     await page.click('#tune-play');
     await page.waitForFunction(() => Number(document.getElementById('score').dataset.lit || 0) >= 3, null, { timeout: 60_000 });

@@ -29,12 +29,34 @@ function firstTune(text) {
   return end < 0 ? body : body.slice(0, end);
 }
 
-// abcjs's warnings are HTML: "Music Line:LINE:COLUMN: MESSAGE:  the line, the place marked".
+// abcjs's warnings are HTML: "Music Line:LINE:COLUMN: MESSAGE:  the line, the place marked"
+// (the marked character in an underlined span).
 const WARNING = /^Music Line:(\d+):(\d+): (.*?): {2}/;
+const MARKED = /<span[^>]*>([^<]*)<\/span>/;
 function readWarning(html) {
   const placed = WARNING.exec(html);
-  if (placed) return { line: Number(placed[1]), column: Number(placed[2]), message: placed[3] };
-  return { line: '?', column: '?', message: html.replace(/<[^>]*>/g, '') }; // shown as text only
+  const mark = MARKED.exec(html)?.[1] ?? '';
+  if (placed) return { line: Number(placed[1]), column: Number(placed[2]), message: placed[3], mark };
+  return { line: '?', column: '?', message: html.replace(/<[^>]*>/g, ''), mark }; // shown as text only
+}
+
+// abcjs writes its warnings in English: the ones generated tunes meet (tallied over the tunes
+// data set and the shipped model's samples) in the reader's language, the rest as abcjs wrote them.
+const ABC_MESSAGES = [
+  [/^Unknown character ignored$/, 'unknownchar'],
+  [/^Unknown character '(.*)' while parsing grace note$/, 'gracechar'],
+  [/^Unknown decoration: (.*)$/, 'decoration'],
+  [/^Duration not representable: (.*)$/, 'duration'],
+  [/^Can't nest triplets$/, 'triplets'],
+  [/^Unknown bar (?:symbol|type)$/, 'bar'],
+  [/^Expected '(.*)' to end the chords$/, 'chordend'],
+];
+function saidInLanguage(t, { message, mark }) {
+  for (const [pattern, key] of ABC_MESSAGES) {
+    const found = pattern.exec(message);
+    if (found) return t(`tune.abc.${key}`, { mark, detail: (found[1] ?? '').trim() });
+  }
+  return message;
 }
 
 /** One note: a triangle wave with a quick attack and a plucked decay, from `at` for `seconds`. */
@@ -74,7 +96,7 @@ export function tunePanel({ $, t, showError, measure }) {
     };
     const more = warnings.length - WARNINGS_SHOWN;
     $('tune-warnings').replaceChildren(
-      ...warnings.slice(0, WARNINGS_SHOWN).map((w) => item(t('tune.warning', w))),
+      ...warnings.slice(0, WARNINGS_SHOWN).map((w) => item(t('tune.warning', { ...w, message: saidInLanguage(t, w) }))),
       ...(more > 0 ? [item(t('tune.warnings.more', { n: more }))] : []),
     );
   }

@@ -374,7 +374,7 @@ describe('CPU path', () => {
         { valid: 'true', known: 'true', reason: undefined },
       ],
     );
-    assert.match(figures[1].text, /no válida — RDKit: unclosed ring/);
+    assert.match(figures[1].text, /no válida — un anillo sin cerrar/); // RDKit: "unclosed ring"
     assert.match(figures[2].text, /línea vacía/);
     assert.match(figures[3].text, /ya estaba en el entrenamiento/);
     assert.equal((await page.$$('#molecules figure[data-valid="true"] img')).length, figures.filter((f) => f.valid === 'true').length);
@@ -407,7 +407,7 @@ describe('CPU path', () => {
     await shot(page, 'cpu-molecules');
     await page.click('#lang-switch');
     await page.waitForFunction(() => document.documentElement.lang === 'en');
-    assert.match(await page.textContent('#molecules figure:nth-child(2)'), /not valid — RDKit: unclosed ring/);
+    assert.match(await page.textContent('#molecules figure:nth-child(2)'), /not valid — an unclosed ring \(a ring number without its pair\)/);
     assert.match(await page.textContent('#mol-nearest-text'), /^The training molecule most similar to CCO is no\. \d+/);
     assert.deepEqual(foreign, []);
     assert.deepEqual(page.errors, []);

@@ -73,6 +73,18 @@ const svgImage = (svg) => {
   return img;
 };
 
+// RDKit writes in English why a SMILES is not a molecule: the reasons generated molecules meet
+// (tallied over the shipped model's samples), in the reader's language; the rest as RDKit wrote them.
+const RDKIT_REASONS = [
+  [/^unclosed ring$/, 'ring'],
+  [/^Can't kekulize mol\.\s+Unkekulized atoms: ([\d ]+)$/, 'kekulize'],
+  [/^Explicit valence for atom # (\d+) (\w+), (\d+), is greater than permitted$/, 'valence'],
+  [/^ring closure (\d+) duplicates bond between atom (\d+) and atom (\d+)$/, 'duplicate'],
+  [/^extra close parentheses/, 'close'],
+  [/^extra open parentheses/, 'open'],
+  [/^syntax error/, 'syntax'],
+];
+
 export function moleculePanel({ $, t, showError, measure }) {
   let chem = null; // a promise of the worker's `call`, once it has RDKit and the training set
   let status = ['mol.empty', {}];
@@ -149,6 +161,15 @@ export function moleculePanel({ $, t, showError, measure }) {
     return fig;
   }
 
+  /** RDKit's reason, in the reader's language where it is one generated molecules meet. */
+  function saidInLanguage(reason) {
+    for (const [pattern, key] of RDKIT_REASONS) {
+      const found = pattern.exec(reason);
+      if (found) return t(`mol.why.${key}`, { a: found[1] ?? '', b: found[2] ?? '', c: found[3] ?? '' });
+    }
+    return `RDKit: ${reason}`;
+  }
+
   function figure(smiles, result) {
     if (!smiles) {
       const fig = drawing(null, smiles, [t('mol.empty.line')], false);
@@ -157,7 +178,7 @@ export function moleculePanel({ $, t, showError, measure }) {
     }
     const marks = [];
     if (!result.valid) {
-      const fig = drawing(null, smiles, [t('mol.invalid', { reason: result.reason })], false);
+      const fig = drawing(null, smiles, [t('mol.invalid', { reason: saidInLanguage(result.reason) })], false);
       Object.assign(fig.dataset, { valid: 'false', reason: result.reason });
       return fig;
     }

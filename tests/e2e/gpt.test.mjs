@@ -407,7 +407,10 @@ describe('CPU path', () => {
     await shot(page, 'cpu-molecules');
     await page.click('#lang-switch');
     await page.waitForFunction(() => document.documentElement.lang === 'en');
-    assert.match(await page.textContent('#molecules figure:nth-child(2)'), /not valid — an unclosed ring \(a ring number without its pair\)/);
+    assert.match(
+      await page.textContent('#molecules figure:nth-child(2)'),
+      /not valid — an unclosed ring \(a ring number without its pair\)/,
+    );
     assert.match(await page.textContent('#mol-nearest-text'), /^The training molecule most similar to CCO is no\. \d+/);
     assert.deepEqual(foreign, []);
     assert.deepEqual(page.errors, []);

@@ -581,6 +581,22 @@ describe('WebGPU path (SwiftShader)', () => {
     assert.match(badge, /elegida para este modelo/);
     assert.equal(await page.evaluate(() => document.body.dataset.backend), 'webgpu');
     await shot(page, 'webgpu-hardware-diffusion-on-gpu');
+    await page.context().close();
+
+    // The WebGPU build does not arrive: the diffusion model runs on the CPU and the badge says why.
+    const page2 = await openPage(browser, `${server.url}#v=2&view=diffusion`, {
+      prepare: async (p) => {
+        await prepare(p);
+        await p.route('**/pkg/iagen_web_bg.wasm', (route) => route.fulfill({ status: 404, body: 'not found' }));
+      },
+    });
+    await page2.waitForFunction(() => document.getElementById('backend').dataset.why === 'failed');
+    await waitReady(page2);
+    badge = await page2.textContent('#backend');
+    assert.match(badge, /^CPU \(WebAssembly\)WebGPU falló al iniciar: .*404/);
+    assert.equal(await page2.evaluate(() => document.body.dataset.backend), 'cpu');
+    assert.ok(await page2.isHidden('#error'));
+    await shot(page2, 'webgpu-hardware-build-missing');
   });
 
   test('training runs a few steps on the GPU', async () => {

@@ -15,9 +15,8 @@ const BUILDS = { webgpu: './pkg/iagen_web.js', cpu: './pkg-cpu/iagen_web.js' };
 // with 4 GiB in use in any of them was memory exhausted).
 const engines = {};
 const memories = [];
-// The build `init` started (it parses links), and the one the session runs in.
+// The build `init` started (it parses links).
 let main = null;
-let engine = null;
 // describeGpu's answer: whether to try the GPU, and for every family or by family.
 let plan = null;
 
@@ -282,10 +281,7 @@ const methods = {
 function replace(next, owner) {
   session?.free();
   session = next;
-  if (next) {
-    engine = owner;
-    postMessage({ event: 'backend', kind: engine.module.backend_in_use() });
-  }
+  if (next) postMessage({ event: 'backend', kind: owner.module.backend_in_use() });
 }
 
 // A trap (a Rust panic, which the release build turns into an abort, or memory exhausted)

@@ -18,17 +18,10 @@ import { fileURLToPath } from 'node:url';
 const DAWN = fileURLToPath(new URL('../../bench/dawn.mjs', import.meta.url));
 const UNITS = ['char', 'gptstep', 'denoise', 'vaestep', 'ganround', 'gangrid'];
 
-/** One worker in a child process (bench/dawn.mjs --child): its `init`, adapter and units. */
-function worker(config, env = {}) {
+/** Node run with `args` in a child process, with `env` added: the JSON of its `RESULT ` line. */
+function childResult(args, env = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [DAWN, '--child', JSON.stringify({ quick: true, repeat: 1, warmup: 0, pkg: process.env.IAGEN_PKG, ...config })],
-      {
-        env: { ...process.env, ...env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
+    const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => {
@@ -44,6 +37,10 @@ function worker(config, env = {}) {
     });
   });
 }
+
+/** One worker in a child process (bench/dawn.mjs --child): its `init`, adapter and units. */
+const worker = (config, env = {}) =>
+  childResult([DAWN, '--child', JSON.stringify({ quick: true, repeat: 1, warmup: 0, pkg: process.env.IAGEN_PKG, ...config })], env);
 
 /** The worker chose the CPU because of the adapter, said so, and then ran `unit` there. */
 function refused(result, unit = 'char') {
@@ -172,21 +169,7 @@ test('two GPU families opening at once start the WebGPU build once', async () =>
     const said = worker.events.filter((e) => e.event === 'backend' || e.event === 'gpufailed');
     console.log('RESULT ' + JSON.stringify({ builds: fetchedWasm, said, dead: worker.dead() }));
     process.exit(0);`;
-  const out = await new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
-      env: { ...process.env, ...SWIFTSHADER_VULKAN },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let text = '';
-    child.stdout.on('data', (d) => {
-      text += d;
-    });
-    child.on('close', (code) => {
-      const line = text.split('\n').find((l) => l.startsWith('RESULT '));
-      if (code === 0 && line) resolve(JSON.parse(line.slice(7)));
-      else reject(new Error(`exited ${code}\n${text}`));
-    });
-  });
+  const out = await childResult(['--input-type=module', '-e', script], SWIFTSHADER_VULKAN);
   assert.equal(out.dead, null);
   assert.deepEqual(out.builds, ['pkg-cpu/iagen_web_bg.wasm', 'pkg/iagen_web_bg.wasm']);
   assert.deepEqual(out.said, [

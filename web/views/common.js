@@ -206,6 +206,22 @@ export async function classOfWord(call, { t, lang }, word, message) {
   return { class: result.class };
 }
 
+/**
+ * A library's English message (abcjs's, RDKit's) in the reader's language: the first of `known`
+ * (`[pattern, key]` pairs) that matches `message`, said as `${prefix}.${key}` with the pattern's
+ * captured parts as {a}, {b}, {c} (trimmed) and `params`; null when none matches.
+ */
+export function libraryMessage(t, known, prefix, message, params = {}) {
+  for (const [pattern, key] of known) {
+    const found = pattern.exec(message);
+    if (found) {
+      const [a = '', b = '', c = ''] = found.slice(1).map((part) => (part ?? '').trim());
+      return t(`${prefix}.${key}`, { a, b, c, ...params });
+    }
+  }
+  return null;
+}
+
 /** Adds one to the page's counter `name` (`document.body.dataset`), which tests wait for. */
 export function bumpCounter(name) {
   document.body.dataset[name] = String((document.body.dataset[name] | 0) + 1);

@@ -1,5 +1,5 @@
 import { fetchBytes, fetchText } from '../fetching.js';
-import { fixed, bumpCounter } from './common.js';
+import { fixed, bumpCounter, libraryMessage } from './common.js';
 
 // The GPT's text as chemistry (data set «moleculas»): each line drawn as a molecule by RDKit
 // (chem_worker.js, started only for this data set), marked valid or not (and why, as RDKit says),
@@ -161,15 +161,6 @@ export function moleculePanel({ $, t, showError, measure }) {
     return fig;
   }
 
-  /** RDKit's reason, in the reader's language where it is one generated molecules meet. */
-  function saidInLanguage(reason) {
-    for (const [pattern, key] of RDKIT_REASONS) {
-      const found = pattern.exec(reason);
-      if (found) return t(`mol.why.${key}`, { a: found[1] ?? '', b: found[2] ?? '', c: found[3] ?? '' });
-    }
-    return `RDKit: ${reason}`;
-  }
-
   function figure(smiles, result) {
     if (!smiles) {
       const fig = drawing(null, smiles, [t('mol.empty.line')], false);
@@ -178,7 +169,12 @@ export function moleculePanel({ $, t, showError, measure }) {
     }
     const marks = [];
     if (!result.valid) {
-      const fig = drawing(null, smiles, [t('mol.invalid', { reason: saidInLanguage(result.reason) })], false);
+      const fig = drawing(
+        null,
+        smiles,
+        [t('mol.invalid', { reason: libraryMessage(t, RDKIT_REASONS, 'mol.why', result.reason) ?? `RDKit: ${result.reason}` })],
+        false,
+      );
       Object.assign(fig.dataset, { valid: 'false', reason: result.reason });
       return fig;
     }

@@ -1,4 +1,4 @@
-import { loadGlobalScript, bumpCounter } from './common.js';
+import { loadGlobalScript, bumpCounter, libraryMessage } from './common.js';
 
 // The GPT's text as music (data set «musica»): the text's first tune drawn as a score by abcjs
 // (loaded only with this data set), what abcjs could not read said line by line, and the tune
@@ -51,13 +51,6 @@ const ABC_MESSAGES = [
   [/^Unknown bar (?:symbol|type)$/, 'bar'],
   [/^Expected '(.*)' to end the chords$/, 'chordend'],
 ];
-function saidInLanguage(t, { message, mark }) {
-  for (const [pattern, key] of ABC_MESSAGES) {
-    const found = pattern.exec(message);
-    if (found) return t(`tune.abc.${key}`, { mark, detail: (found[1] ?? '').trim() });
-  }
-  return message;
-}
 
 /** One note: a triangle wave with a quick attack and a plucked decay, from `at` for `seconds`. */
 function playNote(audio, out, pitch, at, seconds, volume = 80) {
@@ -96,7 +89,11 @@ export function tunePanel({ $, t, showError, measure }) {
     };
     const more = warnings.length - WARNINGS_SHOWN;
     $('tune-warnings').replaceChildren(
-      ...warnings.slice(0, WARNINGS_SHOWN).map((w) => item(t('tune.warning', { ...w, message: saidInLanguage(t, w) }))),
+      ...warnings
+        .slice(0, WARNINGS_SHOWN)
+        .map((w) =>
+          item(t('tune.warning', { ...w, message: libraryMessage(t, ABC_MESSAGES, 'tune.abc', w.message, { mark: w.mark }) ?? w.message })),
+        ),
       ...(more > 0 ? [item(t('tune.warnings.more', { n: more }))] : []),
     );
   }

@@ -248,12 +248,10 @@ async fn step(core: &Shared<Diffusion>) -> Result<JsValue, JsError> {
         return Ok(JsValue::NULL);
     };
     let out: JsValue = Object::new().into();
-    // The four tensors read back as one: on WebGPU each read-back is a buffer mapped and waited
-    // for (README, "A real GPU": four a step before, one now); on the CPU a copy.
+    // The four tensors read back as one (README, "A real GPU": four read-backs a step before).
     let keys = ["xt", "eps", "x0", "next"];
-    let all = Tensor::cat(vec![step.x_t, step.eps, step.x0, step.x_prev], 0);
-    let values = read::floats(all).await?;
-    for (key, part) in keys.iter().zip(values.chunks(values.len() / keys.len())) {
+    let parts = read::floats_together(vec![step.x_t, step.eps, step.x0, step.x_prev]).await?;
+    for (key, part) in keys.iter().zip(&parts) {
         read::set_floats(&out, key, part)?;
     }
     // `after`: the step the new sample is at, −1 once it is clean.

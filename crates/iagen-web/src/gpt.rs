@@ -56,9 +56,8 @@ impl PendingLogits {
     async fn read(self) -> Result<Vec<f32>, JsError> {
         let logits = match self.free {
             Some((free, scale)) => {
-                let both = read::floats(Tensor::cat(vec![self.conditioned, free], 0)).await?;
-                let (conditioned, free) = both.split_at(both.len() / 2);
-                guided(conditioned, free, scale)
+                let both = read::floats_together(vec![self.conditioned, free]).await?;
+                guided(&both[0], &both[1], scale)
             }
             None => read::floats(self.conditioned).await?,
         };

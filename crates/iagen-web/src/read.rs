@@ -22,6 +22,16 @@ pub async fn floats<const D: usize>(t: Tensor<D>) -> Result<Vec<f32>, JsError> {
         .map_err(|e| JsError::new(&format!("{e:?}")))
 }
 
+/// Tensors of one shape (at least one) read back as one, concatenated on the device (on WebGPU
+/// each read-back is a buffer mapped and waited for): each one's values, in order.
+pub async fn floats_together<const D: usize>(
+    tensors: Vec<Tensor<D>>,
+) -> Result<Vec<Vec<f32>>, JsError> {
+    let count = tensors.len();
+    let all = floats(Tensor::cat(tensors, 0)).await?;
+    Ok(all.chunks(all.len() / count).map(<[f32]>::to_vec).collect())
+}
+
 /// The tensor's values as a Float32Array.
 pub async fn float_array<const D: usize>(t: Tensor<D>) -> Result<JsValue, JsError> {
     Ok(Float32Array::from(floats(t).await?.as_slice()).into())

@@ -8,6 +8,9 @@
 //   node bench/dawn.mjs                       WebGPU, the CPU, WebGPU again (WebGPU needs a GPU)
 //   node bench/dawn.mjs --backend cpu --quick the CPU path in seconds, no GPU (a check of the worker)
 //   node bench/dawn.mjs --flags backend=opengles --compat   Dawn on OpenGL ES (EGL_PLATFORM=surfaceless)
+//   node bench/dawn.mjs --backend webgpu --host-only   Dawn's null backend: the host's side of the GPU
+//               path alone (wasm, glue, Dawn's validation), on any machine — what a kernel costs before a GPU runs it
+//   --profile P a V8 CPU profile of each unit's timed runs (P-unit.cpuprofile) and where the time went
 //   --pkg DIR   a folder with the builds to run (pkg/, pkg-cpu/)   --json FILE   the results as JSON too
 //   --units a,b the units to run (names below)     --repeat N --warmup N
 //
@@ -95,6 +98,8 @@ const { values: opts } = parseArgs({
     backend: { type: 'string', default: 'both' },
     flags: { type: 'string', default: '' },
     compat: { type: 'boolean', default: false },
+    'host-only': { type: 'boolean', default: false },
+    profile: { type: 'string' },
     mask: { type: 'string', default: '' },
     pkg: { type: 'string' },
     units: { type: 'string', default: Object.keys(UNITS).join(',') },
@@ -113,6 +118,49 @@ const median = (xs) => {
 
 const fmt = (x) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
 const range = (u) => (u ? `${fmt(u.median)} ms (${fmt(u.min)}–${fmt(u.max)})` : '–');
+
+/** V8's sampling profiler on this process (the worker runs on its main thread). */
+async function startProfiler() {
+  const { Session } = await import('node:inspector/promises');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 250 });
+  await session.post('Profiler.start');
+  return {
+    async stop() {
+      const { profile } = await session.post('Profiler.stop');
+      session.disconnect();
+      return profile;
+    },
+  };
+}
+
+/**
+ * A profile's time by where it was spent: the wasm's own code, Dawn (its API calls, native, and
+ * wgpu's JavaScript glue that makes them), the rest of JavaScript, and V8's own (GC, idle).
+ */
+function whereTimeWent(profile) {
+  const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map(profile.nodes.flatMap((n) => (n.children ?? []).map((c) => [c, n])));
+  const spent = { wasm: 0, Dawn: 0, JavaScript: 0, V8: 0 };
+  const glue = (frame) => frame?.functionName.startsWith('__wbg_') || frame?.functionName === 'counted';
+  profile.samples.forEach((id, i) => {
+    const frame = nodes.get(id).callFrame;
+    const where = frame.url.startsWith('wasm://')
+      ? 'wasm'
+      : glue(frame) || (!frame.url && glue(parent.get(id)?.callFrame))
+        ? 'Dawn'
+        : frame.url
+          ? 'JavaScript'
+          : 'V8';
+    spent[where] += profile.timeDeltas[i] ?? 0;
+  });
+  const total = Object.values(spent).reduce((a, b) => a + b, 0);
+  return Object.entries(spent)
+    .map(([where, us]) => `${where} ${((100 * us) / total).toFixed(0)} %`)
+    .join(', ');
+}
 
 /**
  * One worker: `config.backend` is `webgpu` (Dawn, `config.gpu` its options) or `cpu` (no
@@ -148,9 +196,15 @@ async function child(config) {
     await unit.open(worker.call);
     const ranOn = worker.events.filter((e) => e.event === 'backend').at(-1)?.kind;
     const openMs = performance.now() - opened;
-    for (let i = 0; i < warmup; i++) await unit.run(worker.call, items);
+    let firstMs = null; // the first run: kernels compiled (and autotuned, fused) as they meet their first input
+    for (let i = 0; i < warmup; i++) {
+      const t = performance.now();
+      await unit.run(worker.call, items);
+      firstMs ??= (performance.now() - t) / items;
+    }
     const ms = [];
     const counts = [];
+    const profiler = config.profile ? await startProfiler() : null;
     for (let i = 0; i < repeat; i++) {
       const before = { ...gpuCounts };
       const t = performance.now();
@@ -158,11 +212,17 @@ async function child(config) {
       ms.push((performance.now() - t) / items);
       counts.push(Object.fromEntries(Object.keys(gpuCounts).map((k) => [k, (gpuCounts[k] - before[k]) / items])));
     }
+    if (profiler) {
+      const profile = await profiler.stop();
+      writeFileSync(`${config.profile}-${name}.cpuprofile`, JSON.stringify(profile));
+      console.error(`[${config.backend}] ${name}: where the time went: ${whereTimeWent(profile)}`);
+    }
     const perUnit = Object.fromEntries(Object.keys(gpuCounts).map((k) => [k, median(counts.map((c) => c[k]))]));
     out.units[name] = {
       what: unit.what,
       ranOn,
       openMs,
+      firstMs,
       items,
       warmup,
       ms,
@@ -214,11 +274,17 @@ if (opts.child) {
   const backends = opts.backend === 'both' ? ['webgpu', 'cpu', 'webgpu'] : opts.backend.split(',');
   const units = opts.units.split(',').filter(Boolean);
   for (const u of units) if (!UNITS[u]) throw new Error(`no unit ${u} (${Object.keys(UNITS).join(', ')})`);
-  const gpu = { flags: opts.flags.split(',').filter(Boolean), compat: opts.compat, mask: opts.mask.split(',').filter(Boolean) };
+  const gpu = {
+    flags: opts.flags.split(',').filter(Boolean),
+    compat: opts.compat,
+    mask: opts.mask.split(',').filter(Boolean),
+    hostOnly: opts['host-only'],
+  };
   const common = {
     units,
     pkg: opts.pkg,
     quick: opts.quick,
+    profile: opts.profile,
     gpu,
     repeat: opts.repeat ? Number(opts.repeat) : undefined,
     warmup: opts.warmup ? Number(opts.warmup) : undefined,
@@ -242,13 +308,18 @@ if (opts.child) {
   const where = adapter ? [adapter.vendor, adapter.architecture, adapter.device, adapter.description].filter(Boolean).join(' ') : '';
   console.log(`\nthe page's worker and wasm in Node ${process.version}${web.length ? `; WebGPU: Dawn on ${where}` : ''}`);
   console.log('ms per unit: median (min–max) of the timed runs; GPU work per unit: compute dispatches, submits, read-backs (mapAsync)');
+  if (gpu.hostOnly) console.log("WebGPU on Dawn's null backend: kernels do nothing, so the times are the host's side alone");
   const head = web.map((_, i) => `page on WebGPU, run ${i + 1}`);
-  console.log(`| work, per unit | ${[...head, 'kernels', 'submits', 'read-backs', 'page on CPU (wasm, 1 thread)'].join(' | ')} |`);
-  console.log(`| --- |${' --- |'.repeat(head.length + 4)}`);
+  const columns = [...head, 'first run', 'µs a kernel', 'kernels', 'submits', 'read-backs', 'page on CPU (wasm, 1 thread)'];
+  console.log(`| work, per unit | ${columns.join(' | ')} |`);
+  console.log(`| --- |${' --- |'.repeat(columns.length)}`);
   for (const u of units) {
     const g = web[0]?.units[u].gpu;
+    const first = web[0]?.units[u].firstMs;
     const cells = [
       ...web.map((r) => range(r.units[u])),
+      first ? `${fmt(first)} ms` : '–',
+      g?.dispatches ? fmt((1000 * web[0].units[u].median) / g.dispatches) : '–',
       g ? fmt(g.dispatches) : '–',
       g ? fmt(g.submits) : '–',
       g ? fmt(g.reads) : '–',

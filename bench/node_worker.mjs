@@ -42,11 +42,26 @@ function count(proto, method, key) {
  * Dawn's `navigator.gpu`, created with `flags` (`backend=opengles`, `adapter=…`, Dawn toggles).
  * `compat` asks every adapter request for a compatibility-mode adapter (what a browser may hand
  * out where only OpenGL ES is there); `mask` lists adapter features to hide (an adapter without
- * `timestamp-query`, say). Returns the GPU object; Dawn's classes go on globalThis.
+ * `timestamp-query`, say). `hostOnly` is Dawn's null backend, whose kernels do nothing: what a
+ * unit costs there is the host's side of the GPU path alone (the wasm, its JavaScript glue,
+ * Dawn's validation and encoding), the per-dispatch cost a real GPU adds its own work to. The
+ * worker's test kernel (a sum, 6) would fail there, so the first read-back is answered 6.
+ * Returns the GPU object; Dawn's classes go on globalThis.
  */
-export async function dawnGpu({ flags = [], compat = false, mask = [], hardware = false } = {}) {
+export async function dawnGpu({ flags = [], compat = false, mask = [], hardware = false, hostOnly = false } = {}) {
   const { create, globals } = await import('webgpu');
   Object.assign(globalThis, globals);
+  if (hostOnly) {
+    flags = [...flags, 'backend=null'];
+    const mapped = globals.GPUBuffer.prototype.getMappedRange;
+    let probed = false;
+    globals.GPUBuffer.prototype.getMappedRange = function probeAnswered(...args) {
+      const range = mapped.apply(this, args);
+      if (!probed) new Float32Array(range, 0, 1)[0] = 6;
+      probed = true;
+      return range;
+    };
+  }
   count(globals.GPUComputePassEncoder.prototype, 'dispatchWorkgroups', 'dispatches');
   count(globals.GPUComputePassEncoder.prototype, 'dispatchWorkgroupsIndirect', 'dispatches');
   count(globals.GPUCommandEncoder.prototype, 'beginComputePass', 'passes');

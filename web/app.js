@@ -2,7 +2,7 @@
 // worker connection. Views (views/<family>.js) draw the controls and results.
 import { FAMILIES } from './families.js';
 import { STALLED, fetchText } from './fetching.js';
-import { reloadingLink } from './views/common.js';
+import { fixed, reloadingLink } from './views/common.js';
 
 const params = new URLSearchParams(location.search);
 const embed = params.get('embed') === '1';
@@ -63,6 +63,7 @@ worker.onmessage = ({ data }) => {
   if (data.event === 'gpulost') return restartOnCpu(data.message);
   if (data.event === 'backend') return showSessionBackend(data.kind);
   if (data.event === 'gpufailed') return gpuFailed(data);
+  if (data.event === 'progress' && data.url.endsWith('_bg.wasm')) return showBuildDownload(data.loaded);
   if (data.event === 'dead') return failWorker(engineStopped(data));
   if (data.event) {
     for (const fn of listeners) fn(data);
@@ -150,13 +151,21 @@ function translatePage() {
 // forced, each family runs where its work is faster).
 let backend = null;
 let sessionKind = null;
+// Bytes of the WebGPU build received so far while it downloads (a GPU family's first view).
+let buildLoaded = null;
+function showBuildDownload(loaded) {
+  buildLoaded = loaded;
+  drawBackend();
+}
 function showSessionBackend(kind) {
   sessionKind = kind;
+  buildLoaded = null;
   drawBackend();
 }
 // The GPU a real adapter promised failed when a family first needed it: every model stays on the CPU.
 function gpuFailed({ why, error, adapter }) {
   backend = { kind: 'cpu', why, error, adapter };
+  buildLoaded = null;
   drawBackend();
 }
 function backendWhy() {
@@ -166,6 +175,15 @@ function backendWhy() {
 }
 function drawBackend() {
   const badge = document.getElementById('backend');
+  drawBadgeText(badge);
+  if (buildLoaded !== null) {
+    const line = document.createElement('small');
+    line.className = 'download';
+    line.textContent = t('backend.downloading', { mb: fixed(buildLoaded / 1e6, 1) });
+    badge.appendChild(line);
+  }
+}
+function drawBadgeText(badge) {
   if (!backend) {
     badge.textContent = t('backend.loading');
     return;

@@ -100,8 +100,9 @@ function startBuild(name, gpu) {
   engines[name] ??= (async () => {
     const module = await import(BUILDS[name]);
     // The first view streams its build; one fetched later goes through fetchBytes, which ends a
-    // download that stalls with an error (the GPU then counts as failed: engineFor).
-    const source = name === 'cpu' ? undefined : { module_or_path: fetchBytes(BUILDS[name].replace(/\.js$/, '_bg.wasm')) };
+    // download that stalls with an error (the GPU then counts as failed: engineFor) and posts
+    // its progress (the badge shows it: the WebGPU build is several megabytes).
+    const source = name === 'cpu' ? undefined : { module_or_path: fetchBytes(BUILDS[name].replace(/\.js$/, '_bg.wasm'), true) };
     const { memory } = await module.default(source);
     memories.push(memory);
     if (gpu) watchDeviceLoss();

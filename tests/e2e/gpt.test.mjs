@@ -561,7 +561,20 @@ describe('WebGPU path (SwiftShader)', () => {
         const response = await route.fetch();
         await route.fulfill({ response, body: hardware + (await response.text()) });
       });
-    const page = await openPage(browser, `${server.url}#v=2&data=refranes`, { prepare });
+    // Every line the badge shows about the WebGPU build's download, as it happens.
+    const watchDownload = () => {
+      window.downloadLines = [];
+      new MutationObserver(() => {
+        const line = document.querySelector('#backend small.download');
+        if (line) window.downloadLines.push(line.textContent);
+      }).observe(document, { childList: true, subtree: true });
+    };
+    const page = await openPage(browser, `${server.url}#v=2&data=refranes`, {
+      prepare: async (p) => {
+        await prepare(p);
+        await p.addInitScript(watchDownload);
+      },
+    });
     const chosen = (why) => page.waitForFunction((w) => document.getElementById('backend').dataset.why === w, why);
     await chosen('smallwork');
     let badge = await page.textContent('#backend');
@@ -569,6 +582,8 @@ describe('WebGPU path (SwiftShader)', () => {
     assert.match(badge, /hay WebGPU \(nvidia hopper\), pero este modelo encadena operaciones pequeñas/);
     assert.equal(await page.evaluate(() => document.body.dataset.backend), 'cpu');
     await page.waitForFunction(() => !document.getElementById('generate').disabled);
+    // The GPT runs in the CPU-only build: the WebGPU build is not downloaded.
+    assert.deepEqual(await page.evaluate(() => window.downloadLines), []);
     assert.equal([...(await generate(page, { prompt: 'A quien', len: 20, seed: 1 }))].length, 20);
     await shot(page, 'webgpu-hardware-gpt-on-cpu');
     const reloaded = page.waitForEvent('load');
@@ -580,6 +595,11 @@ describe('WebGPU path (SwiftShader)', () => {
     assert.match(badge, /^WebGPU — nvidia hopper/);
     assert.match(badge, /elegida para este modelo/);
     assert.equal(await page.evaluate(() => document.body.dataset.backend), 'webgpu');
+    // While the WebGPU build downloaded, the badge said how much had come; now it says no more.
+    const lines = await page.evaluate(() => window.downloadLines);
+    assert.ok(lines.length > 0, 'the download was never shown');
+    for (const line of lines) assert.match(line, /^descargando el motor para la GPU… \d+,\d MB$/);
+    assert.ok(await page.isHidden('#backend small.download'));
     await shot(page, 'webgpu-hardware-diffusion-on-gpu');
     await page.context().close();
 

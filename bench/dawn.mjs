@@ -11,6 +11,7 @@
 //   node bench/dawn.mjs --backend webgpu --host-only   Dawn's null backend: the host's side of the GPU
 //               path alone (wasm, glue, Dawn's validation), on any machine — what a kernel costs before a GPU runs it
 //   --profile P a V8 CPU profile of each unit's timed runs (P-unit.cpuprofile) and where the time went
+//               (the profiler slows the runs: take the times from a run without it)
 //   --pkg DIR   a folder with the builds to run (pkg/, pkg-cpu/)   --json FILE   the results as JSON too
 //   --units a,b the units to run (names below)     --repeat N --warmup N
 //

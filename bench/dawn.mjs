@@ -10,7 +10,7 @@
 //   node bench/dawn.mjs --flags backend=opengles --compat   Dawn on OpenGL ES (EGL_PLATFORM=surfaceless)
 //   node bench/dawn.mjs --backend webgpu --host-only   Dawn's null backend: the host's side of the GPU
 //               path alone (wasm, glue, Dawn's validation), on any machine — what a kernel costs before a GPU runs it
-//   --profile P a V8 CPU profile of each unit's timed runs (P-unit.cpuprofile) and where the time went
+//   --profile P a V8 CPU profile of each unit's timed runs (P-webgpu0-unit.cpuprofile…) and where the time went
 //               (the profiler slows the runs: take the times from a run without it)
 //   --pkg DIR   a folder with the builds to run (pkg/, pkg-cpu/)   --json FILE   the results as JSON too
 //   --units a,b the units to run (names below)     --repeat N --warmup N
@@ -138,23 +138,26 @@ async function startProfiler() {
 }
 
 /**
- * A profile's time by where it was spent: the wasm's own code, Dawn (its API calls, native, and
- * wgpu's JavaScript glue that makes them), the rest of JavaScript, and V8's own (GC, idle).
+ * A profile's busy time by where it was spent: the wasm's own code; Dawn (what runs under one of
+ * the wasm's imports — wasm-bindgen's `__wbg_…` glue, which builds the descriptors and calls
+ * Dawn's native methods — or under this harness's wrappers of them); the rest of JavaScript (the
+ * worker, the harness); V8's own (GC, compilation). Idle time (waiting for a read-back) is left out.
  */
 function whereTimeWent(profile) {
   const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map(profile.nodes.flatMap((n) => (n.children ?? []).map((c) => [c, n])));
   const spent = { wasm: 0, Dawn: 0, JavaScript: 0, V8: 0 };
-  const glue = (frame) => frame?.functionName.startsWith('__wbg_') || frame?.functionName === 'counted';
+  const isWasm = (frame) => frame.url.startsWith('wasm://');
+  const isGlue = (frame) => frame.functionName.startsWith('__wbg_') || ['counted', 'probeAnswered'].includes(frame.functionName);
+  const underGlue = (node) => {
+    for (let n = node; n && !isWasm(n.callFrame); n = parent.get(n.id)) if (isGlue(n.callFrame)) return true;
+    return false;
+  };
   profile.samples.forEach((id, i) => {
-    const frame = nodes.get(id).callFrame;
-    const where = frame.url.startsWith('wasm://')
-      ? 'wasm'
-      : glue(frame) || (!frame.url && glue(parent.get(id)?.callFrame))
-        ? 'Dawn'
-        : frame.url
-          ? 'JavaScript'
-          : 'V8';
+    const node = nodes.get(id);
+    const frame = node.callFrame;
+    if (frame.functionName === '(idle)') return;
+    const where = isWasm(frame) ? 'wasm' : underGlue(node) ? 'Dawn' : frame.url ? 'JavaScript' : 'V8';
     spent[where] += profile.timeDeltas[i] ?? 0;
   });
   const total = Object.values(spent).reduce((a, b) => a + b, 0);
@@ -197,7 +200,9 @@ async function child(config) {
     await unit.open(worker.call);
     const ranOn = worker.events.filter((e) => e.event === 'backend').at(-1)?.kind;
     const openMs = performance.now() - opened;
-    let firstMs = null; // the first run: kernels compiled (and autotuned, fused) as they meet their first input
+    // The first run in this process: kernels compiled (fused too) as they meet their first input,
+    // but for those an earlier unit or the opening already compiled.
+    let firstMs = null;
     for (let i = 0; i < warmup; i++) {
       const t = performance.now();
       await unit.run(worker.call, items);
@@ -215,7 +220,7 @@ async function child(config) {
     }
     if (profiler) {
       const profile = await profiler.stop();
-      writeFileSync(`${config.profile}-${name}.cpuprofile`, JSON.stringify(profile));
+      writeFileSync(`${config.profile}-${config.backend}${config.run ?? ''}-${name}.cpuprofile`, JSON.stringify(profile));
       console.error(`[${config.backend}] ${name}: where the time went: ${whereTimeWent(profile)}`);
     }
     const perUnit = Object.fromEntries(Object.keys(gpuCounts).map((k) => [k, median(counts.map((c) => c[k]))]));
@@ -292,9 +297,9 @@ if (opts.child) {
   };
   // A run that fails is reported and the others still run (a GPU machine's time is dear).
   const runs = [];
-  for (const backend of backends) {
+  for (const [run, backend] of backends.entries()) {
     try {
-      const result = await runChild({ ...common, backend });
+      const result = await runChild({ ...common, backend, run });
       if (result.init.kind !== backend) throw new Error(`${backend} asked for, the worker chose ${JSON.stringify(result.init)}`);
       if (result.dead) throw new Error(`the worker died: ${result.dead}`);
       runs.push(result);

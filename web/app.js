@@ -63,7 +63,7 @@ worker.onmessage = ({ data }) => {
   if (data.event === 'gpulost') return restartOnCpu(data.message);
   if (data.event === 'backend') return showSessionBackend(data.kind);
   if (data.event === 'gpufailed') return gpuFailed(data);
-  if (data.event === 'progress' && data.url.endsWith('_bg.wasm')) return showBuildDownload(data.loaded);
+  if (data.event === 'progress' && data.url.endsWith('_bg.wasm')) return showBuildDownload(data.done ? null : data.loaded);
   if (data.event === 'dead') return failWorker(engineStopped(data));
   if (data.event) {
     for (const fn of listeners) fn(data);
@@ -151,7 +151,8 @@ function translatePage() {
 // forced, each family runs where its work is faster).
 let backend = null;
 let sessionKind = null;
-// Bytes of the WebGPU build received so far while it downloads (a GPU family's first view).
+// Bytes of the WebGPU build received so far while it downloads (a GPU family's first view, or
+// every view with ?backend=webgpu); null once it has arrived or failed.
 let buildLoaded = null;
 function showBuildDownload(loaded) {
   buildLoaded = loaded;
@@ -159,13 +160,11 @@ function showBuildDownload(loaded) {
 }
 function showSessionBackend(kind) {
   sessionKind = kind;
-  buildLoaded = null;
   drawBackend();
 }
 // The GPU a real adapter promised failed when a family first needed it: every model stays on the CPU.
 function gpuFailed({ why, error, adapter }) {
   backend = { kind: 'cpu', why, error, adapter };
-  buildLoaded = null;
   drawBackend();
 }
 function backendWhy() {

@@ -101,8 +101,16 @@ function startBuild(name, gpu) {
     const module = await import(BUILDS[name]);
     // The first view streams its build; one fetched later goes through fetchBytes, which ends a
     // download that stalls with an error (the GPU then counts as failed: engineFor) and posts
-    // its progress (the badge shows it: the WebGPU build is several megabytes).
-    const source = name === 'cpu' ? undefined : { module_or_path: fetchBytes(BUILDS[name].replace(/\.js$/, '_bg.wasm'), true) };
+    // its progress, then its end, arrived or not (the badge shows it: the WebGPU build is
+    // several megabytes).
+    let source;
+    if (name !== 'cpu') {
+      const url = BUILDS[name].replace(/\.js$/, '_bg.wasm');
+      const bytes = fetchBytes(url, true);
+      const ended = () => postMessage({ event: 'progress', url, done: true });
+      bytes.then(ended, ended);
+      source = { module_or_path: bytes };
+    }
     const { memory } = await module.default(source);
     memories.push(memory);
     if (gpu) watchDeviceLoss();

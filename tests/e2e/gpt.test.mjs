@@ -617,6 +617,20 @@ describe('WebGPU path (SwiftShader)', () => {
     assert.equal(await page2.evaluate(() => document.body.dataset.backend), 'cpu');
     assert.ok(await page2.isHidden('#error'));
     await shot(page2, 'webgpu-hardware-build-missing');
+    await page2.context().close();
+
+    // The WebGPU build arrives but the model does not: the page says so, and the badge no longer
+    // says it is downloading.
+    const page3 = await (await browser.newContext({ locale: 'es-ES' })).newPage();
+    await prepare(page3);
+    await page3.addInitScript(watchDownload);
+    await page3.route('**/assets/models/diffusion-mnist.json', (route) => route.fulfill({ status: 404, body: 'not found' }));
+    await page3.goto(`${server.url}#v=2&view=diffusion`);
+    await page3.waitForSelector('#error:not([hidden])');
+    assert.match(await page3.textContent('#error'), /diffusion-mnist\.json: HTTP 404/);
+    await page3.waitForFunction(() => window.downloadLines.length > 0 && !document.querySelector('#backend small.download'));
+    await shot(page3, 'webgpu-hardware-model-missing');
+    await page3.context().close();
   });
 
   test('training runs a few steps on the GPU', async () => {

@@ -209,9 +209,7 @@ export async function mount(root, { call, listeners, spec, updateSpec, t, showEr
     // The page works while the model arrives (the controls, training one here); say how far.
     const progress = ({ event, url, loaded }) => {
       if (event === 'progress' && url.endsWith(`/${data}.bpk`) && !state.model) {
-        $('model-info').textContent = t('gen.model.loading.mb', {
-          mb: (loaded / 1e6).toLocaleString(undefined, { maximumFractionDigits: 1 }),
-        });
+        $('model-info').textContent = t('gen.model.loading.mb', { mb: fixed(loaded / 1e6, 1) });
       }
     };
     listeners.add(progress);

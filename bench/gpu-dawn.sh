@@ -25,9 +25,9 @@
 #   cargo build -p iagen-web --target wasm32-unknown-unknown --release --no-default-features --features webgpu &&
 #     wasm-bindgen --target web --out-dir $g/pkg-nofusion/pkg --remove-name-section target/wasm32-unknown-unknown/release/iagen_web.wasm
 #   mkdir -p .gpu-all && tar -C $g -cf - . | xz -9e | split -b 4000000 - .gpu-all/gpu.tar.xz. && ls .gpu-all/gpu.tar.xz.* | wc -l > .gpu-all/parts
-# then call after call (carry `.gl` and `.gpu`), with .gpu/ holding `parts` and the next one or
-# two parts (`rm -rf .gpu; mkdir .gpu; cp .gpu-all/parts .gpu-all/gpu.tar.xz.aa .gpu/`), at once
-# one after the other (the machine goes back when idle), until one runs.
+# then call after call (carry `.gl` and `.gpu`), with .gpu/ holding `parts` and the next part
+# (one fits beside the checkout: `rm -rf .gpu; mkdir .gpu; cp .gpu-all/parts .gpu-all/gpu.tar.xz.aa .gpu/`),
+# at once one after the other (the machine goes back when idle), until one runs.
 set -u
 out=${OUT:-.}
 stash=/tmp/iagen-gpu-stash # outside the checkout: the next call replaces the checkout, not /tmp
